@@ -1,0 +1,34 @@
+package io.wharf.oci.model.error;
+
+import org.jspecify.annotations.Nullable;
+
+/** Too many requests (`TOOMANYREQUESTS`). */
+public final class RateLimitedException extends OciException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** An exception with the code's default HTTP status. */
+  public RateLimitedException(ErrorCode code, String message) {
+    this(code, message, null, code.httpStatus(), null);
+  }
+
+  /** An exception with a {@code detail} for the error body. */
+  public RateLimitedException(ErrorCode code, String message, @Nullable Object detail) {
+    this(code, message, detail, code.httpStatus(), null);
+  }
+
+  /** An exception caused by another one. */
+  public RateLimitedException(ErrorCode code, String message, @Nullable Throwable cause) {
+    this(code, message, null, code.httpStatus(), cause);
+  }
+
+  /** The full constructor: an explicit HTTP status overrides the code's default. */
+  public RateLimitedException(
+      ErrorCode code,
+      String message,
+      @Nullable Object detail,
+      int httpStatus,
+      @Nullable Throwable cause) {
+    super(code, message, detail, httpStatus, cause);
+  }
+}

@@ -1,0 +1,247 @@
+package io.wharf.oci.model.layout;
+
+import io.wharf.oci.model.Annotations;
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.Digests;
+import io.wharf.oci.model.ImageIndex;
+import io.wharf.oci.model.ManifestCodec;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.InvalidContentException;
+import io.wharf.oci.model.ref.Tag;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes an OCI image layout to a directory or as a tar archive. Blobs are verified while they are
+ * written (size and digest) and, in a directory, become visible only once verified, by an atomic
+ * rename. {@code oci-layout} and {@code index.json} are written by {@link #close()}: either the raw
+ * index given to {@link #index(RawManifest)}, or one built from the descriptors given to {@link
+ * #add}.
+ *
+ * <p>Not thread-safe. Adding to an existing directory layout keeps its blobs and, unless {@link
+ * #index(RawManifest)} is called, the entries of its {@code index.json}.
+ */
+public final class OciLayoutWriter implements Closeable {
+
+  private static final Bytes DEFAULT_HEADER = Bytes.utf8("{\"imageLayoutVersion\":\"1.0.0\"}");
+
+  private final @Nullable Path directory;
+  private final @Nullable OutputStream archive;
+  private final Set<Digest> written = new HashSet<>();
+  private final List<Descriptor> entries = new ArrayList<>();
+  private Bytes header = DEFAULT_HEADER;
+  private @Nullable RawManifest rawIndex;
+  private boolean closed;
+
+  private OciLayoutWriter(@Nullable Path directory, @Nullable OutputStream archive) {
+    this.directory = directory;
+    this.archive = archive;
+  }
+
+  /**
+   * A writer into {@code directory}, created when missing. The entries of an existing {@code
+   * index.json} there are kept.
+   */
+  public static OciLayoutWriter toDirectory(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    OciLayoutWriter writer = new OciLayoutWriter(directory, null);
+    if (Files.exists(directory.resolve("index.json"))) {
+      try (OciLayout existing = OciLayout.open(directory)) {
+        writer.entries.addAll(existing.manifests());
+        writer.header = existing.layoutHeader();
+      }
+    }
+    return writer;
+  }
+
+  /** A writer of a tar archive to {@code out}. Closing the writer closes {@code out}. */
+  public static OciLayoutWriter toArchive(OutputStream out) {
+    return new OciLayoutWriter(null, new BufferedOutputStream(out, 64 * 1024));
+  }
+
+  /** A writer of a tar archive to {@code file}, replaced if it exists. */
+  public static OciLayoutWriter toArchive(Path file) throws IOException {
+    return toArchive(Files.newOutputStream(file));
+  }
+
+  /** Writes {@code header} as the {@code oci-layout} file instead of the default. */
+  public OciLayoutWriter layoutHeader(Bytes header) {
+    OciLayout.checkHeader(header, "oci-layout");
+    this.header = header;
+    return this;
+  }
+
+  /**
+   * Writes the blob of {@code size} bytes with digest {@code expected} from {@code in}, verified
+   * while it streams. A blob already written is skipped ({@code in} is not read). The caller closes
+   * {@code in}.
+   *
+   * @throws InvalidContentException when the bytes do not match; nothing is kept in a directory
+   */
+  public Descriptor writeBlob(InputStream in, Digest expected, long size) throws IOException {
+    return writeBlob(in, Descriptor.of(MediaType.OCTET_STREAM, expected, size));
+  }
+
+  /** Writes the blob {@code descriptor} names from {@code in}; returns the descriptor. */
+  public Descriptor writeBlob(InputStream in, Descriptor descriptor) throws IOException {
+    checkOpen();
+    Digest digest = descriptor.digest();
+    digest.requireAlgorithm();
+    if (written.contains(digest)) {
+      return descriptor;
+    }
+    String path = OciLayout.blobPath(digest);
+    InputStream verified = Digests.verifying(in, digest, descriptor.size());
+    if (directory != null) {
+      Path target = directory.resolve(path);
+      if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+          && Files.size(target) == descriptor.size()) {
+        written.add(digest);
+        return descriptor;
+      }
+      Files.createDirectories(target.getParent());
+      Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+      try {
+        try (OutputStream out = Files.newOutputStream(temp)) {
+          verified.transferTo(out);
+        }
+        moveAtomically(temp, target);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } else {
+      OutputStream out = archive();
+      Tar.writeFileHeader(out, path, descriptor.size());
+      long copied = verified.transferTo(out);
+      if (copied != descriptor.size()) {
+        throw new IllegalStateException("verified stream yielded a wrong size");
+      }
+      Tar.pad(out, descriptor.size());
+    }
+    written.add(digest);
+    return descriptor;
+  }
+
+  /** Writes {@code content} as a blob of {@code mediaType}; returns its descriptor. */
+  public Descriptor writeBlob(MediaType mediaType, Bytes content) throws IOException {
+    return writeBlob(content.openStream(), Descriptor.of(mediaType, content));
+  }
+
+  /** Writes a manifest as a blob; returns its descriptor. */
+  public Descriptor writeManifest(RawManifest manifest) throws IOException {
+    return writeBlob(manifest.bytes().openStream(), manifest.descriptor());
+  }
+
+  /**
+   * Adds {@code descriptor} to {@code index.json}, tagged {@code tag} through {@code
+   * org.opencontainers.image.ref.name}; an entry with the same tag is replaced.
+   */
+  public OciLayoutWriter add(Descriptor descriptor, Tag tag) {
+    checkOpen();
+    entries.removeIf(d -> tag.value().equals(d.annotations().get(Annotations.REF_NAME)));
+    Map<String, String> annotations = new HashMap<>(descriptor.annotations());
+    annotations.put(Annotations.REF_NAME, tag.value());
+    entries.add(descriptor.withAnnotations(annotations));
+    return this;
+  }
+
+  /** Adds {@code descriptor} to {@code index.json} without a tag. */
+  public OciLayoutWriter add(Descriptor descriptor) {
+    checkOpen();
+    entries.add(descriptor);
+    return this;
+  }
+
+  /** Writes exactly {@code index} as {@code index.json}, instead of building one. */
+  public OciLayoutWriter index(RawManifest index) {
+    checkOpen();
+    if (!index.mediaType().is(MediaType.OCI_IMAGE_INDEX)) {
+      throw new InvalidContentException(
+          ErrorCode.MANIFEST_INVALID, "index.json must be an OCI image index, not " + index);
+    }
+    this.rawIndex = index;
+    return this;
+  }
+
+  /** Writes {@code oci-layout} and {@code index.json}, and closes the archive. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Bytes indexBytes =
+        rawIndex != null
+            ? rawIndex.bytes()
+            : ManifestCodec.defaults().encode(ImageIndex.of(entries)).bytes();
+    if (directory != null) {
+      writeFileAtomically(directory.resolve("oci-layout"), header);
+      writeFileAtomically(directory.resolve("index.json"), indexBytes);
+    } else {
+      OutputStream out = archive();
+      try (out) {
+        writeEntry(out, "oci-layout", header);
+        writeEntry(out, "index.json", indexBytes);
+        out.write(new byte[2 * Tar.BLOCK]);
+      }
+    }
+  }
+
+  private static void writeEntry(OutputStream out, String name, Bytes content) throws IOException {
+    Tar.writeFileHeader(out, name, content.size());
+    content.writeTo(out);
+    Tar.pad(out, content.size());
+  }
+
+  private static void writeFileAtomically(Path target, Bytes content) throws IOException {
+    Path temp = Files.createTempFile(target.getParent(), ".write-", ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        content.writeTo(out);
+      }
+      moveAtomically(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private OutputStream archive() {
+    if (archive == null) {
+      throw new IllegalStateException("not an archive writer");
+    }
+    return archive;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("layout writer is closed");
+    }
+  }
+}

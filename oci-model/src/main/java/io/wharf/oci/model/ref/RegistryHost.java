@@ -1,0 +1,79 @@
+package io.wharf.oci.model.ref;
+
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.InvalidContentException;
+import java.util.regex.Pattern;
+
+/**
+ * A registry's address in a reference: {@code host [":" port]}, where host is a domain name, an
+ * IPv4 address or a bracketed IPv6 address. To be told apart from the first path component of a
+ * repository, it must contain a {@code .} or a {@code :} or be {@code localhost} (as Docker and
+ * CNCF distribution tell them apart).
+ *
+ * @param value the host and optional port, e.g. {@code ghcr.io} or {@code localhost:5000}
+ */
+public record RegistryHost(String value) {
+
+  /** The longest host accepted. */
+  public static final int MAX_LENGTH = 255;
+
+  /** Docker Hub's canonical name. */
+  public static final RegistryHost DOCKER_HUB = new RegistryHost("docker.io");
+
+  private static final String DOMAIN_COMPONENT =
+      "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  private static final String DOMAIN_NAME = DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*";
+  private static final String IPV6 = "\\[[a-fA-F0-9:.]+(?:%[a-zA-Z0-9._~-]+)?\\]";
+  private static final Pattern HOST =
+      Pattern.compile("(" + DOMAIN_NAME + "|" + IPV6 + ")(?::([0-9]{1,5}))?");
+
+  /** Validates the grammar. */
+  public RegistryHost {
+    if (value.length() > MAX_LENGTH) {
+      throw invalid("registry host is longer than " + MAX_LENGTH + " characters");
+    }
+    var m = HOST.matcher(value);
+    if (!m.matches()) {
+      throw invalid("registry host '" + value + "' is not host[:port]");
+    }
+    if (m.group(2) != null && Integer.parseInt(m.group(2)) > 65535) {
+      throw invalid("registry host '" + value + "' has a port above 65535");
+    }
+    if (!looksLikeHost(value)) {
+      throw invalid(
+          "registry host '"
+              + value
+              + "' must contain '.' or ':' or be 'localhost' to be told apart from a repository");
+    }
+  }
+
+  /** Whether the first component of a name is a registry host rather than a path component. */
+  static boolean looksLikeHost(String component) {
+    return component.indexOf('.') >= 0
+        || component.indexOf(':') >= 0
+        || component.startsWith("[")
+        || component.equals("localhost");
+  }
+
+  /** The host without the port. */
+  public String host() {
+    int close = value.lastIndexOf(']');
+    int colon = value.lastIndexOf(':');
+    return colon > close ? value.substring(0, colon) : value;
+  }
+
+  /** Whether this is a loopback address ({@code localhost}, {@code 127.*}, {@code [::1]}). */
+  public boolean isLoopback() {
+    String h = host();
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+
+  private static InvalidContentException invalid(String message) {
+    return new InvalidContentException(ErrorCode.NAME_INVALID, message);
+  }
+}
