@@ -42,7 +42,11 @@ public record Descriptor(
           Optional.empty(),
           Optional.empty());
 
-  /** Validates and copies; {@code data}, when present, must match size and digest. */
+  /**
+   * Validates and copies. Embedded {@code data} is not checked here, since manifests in the wild
+   * carry placeholder data; {@link #verifiedData()} checks it before it is used, and {@link
+   * #withData} checks what it embeds.
+   */
   public Descriptor {
     if (size < 0) {
       throw new InvalidContentException(
@@ -50,25 +54,20 @@ public record Descriptor(
     }
     urls = List.copyOf(urls);
     annotations = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
-    if (data.isPresent()) {
-      Bytes bytes = data.get();
-      if (bytes.size() != size) {
-        throw new InvalidContentException(
-            ErrorCode.SIZE_INVALID,
-            "descriptor " + digest + ": data has " + bytes.size() + " bytes, size says " + size);
-      }
-      digest
-          .algorithmKind()
-          .ifPresent(
-              algorithm -> {
-                Digest actual = Digest.of(algorithm, bytes);
-                if (!actual.equals(digest)) {
-                  throw new InvalidContentException(
-                      ErrorCode.DIGEST_INVALID,
-                      "descriptor " + digest + ": data has digest " + actual);
-                }
-              });
-    }
+  }
+
+  /**
+   * Parses a descriptor from JSON.
+   *
+   * @throws InvalidContentException with {@link ErrorCode#MANIFEST_INVALID} naming the bad field
+   */
+  public static Descriptor parse(Bytes json) {
+    return io.wharf.oci.model.json.ManifestJson.decodeDescriptor(json);
+  }
+
+  /** The canonical JSON of this descriptor. */
+  public Bytes toJson() {
+    return io.wharf.oci.model.json.ManifestJson.encode(this);
   }
 
   /** A descriptor of the three required fields. */
@@ -111,10 +110,40 @@ public record Descriptor(
     return new Descriptor(mediaType, digest, size, urls, annotations, data, platform, artifactType);
   }
 
-  /** This descriptor with the content embedded as {@code data}; it must match digest and size. */
+  /**
+   * This descriptor with the content embedded as {@code data}.
+   *
+   * @throws InvalidContentException when {@code data} does not match digest and size
+   */
   public Descriptor withData(Bytes data) {
+    verify(data);
     return new Descriptor(
         mediaType, digest, size, urls, annotations, Optional.of(data), platform, artifactType);
+  }
+
+  /**
+   * The embedded content, verified against size and digest.
+   *
+   * @throws InvalidContentException with {@link ErrorCode#SIZE_INVALID} or {@link
+   *     ErrorCode#DIGEST_INVALID} when the data does not match, or {@code DIGEST_INVALID} when the
+   *     digest's algorithm cannot be verified
+   */
+  public Optional<Bytes> verifiedData() {
+    data.ifPresent(bytes -> verify(bytes));
+    return data;
+  }
+
+  private void verify(Bytes bytes) {
+    if (bytes.size() != size) {
+      throw new InvalidContentException(
+          ErrorCode.SIZE_INVALID,
+          "descriptor " + digest + ": data has " + bytes.size() + " bytes, size says " + size);
+    }
+    Digest actual = Digest.of(digest.requireAlgorithm(), bytes);
+    if (!actual.equals(digest)) {
+      throw new InvalidContentException(
+          ErrorCode.DIGEST_INVALID, "descriptor " + digest + ": data has digest " + actual);
+    }
   }
 
   /** This descriptor without {@code data}. */

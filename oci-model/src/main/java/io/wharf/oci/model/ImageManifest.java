@@ -43,6 +43,22 @@ public record ImageManifest(
     if (layers.isEmpty() && !mediaType.isDocker()) {
       throw invalid("layers: an OCI image manifest needs at least one layer");
     }
+    if (config.mediaType().isUnknownInReservedNamespace()) {
+      throw invalid("config.mediaType: " + config.mediaType() + " is not a type the spec defines");
+    }
+    if (mediaType.isDocker() && !config.mediaType().isDockerSchema2Config()) {
+      throw invalid(
+          "config.mediaType: "
+              + config.mediaType()
+              + " is not a configuration type of a Docker schema 2 manifest");
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      MediaType layerType = layers.get(i).mediaType();
+      if (layerType.isUnknownInReservedNamespace() || layerType.isManifest()) {
+        throw invalid(
+            "layers[" + i + "].mediaType: " + layerType + " is not a layer type the spec defines");
+      }
+    }
     annotations = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
   }
 

@@ -178,6 +178,27 @@ public record MediaType(String value) {
           OCI_LAYER_NONDISTRIBUTABLE_TAR_ZSTD.value,
           DOCKER_FOREIGN_LAYER_TAR_GZIP.value);
 
+  private static final Set<String> OCI_IMAGE_TYPES =
+      Set.of(
+          OCI_IMAGE_MANIFEST.value,
+          OCI_IMAGE_INDEX.value,
+          OCI_IMAGE_CONFIG.value,
+          OCI_LAYER_TAR.value,
+          OCI_LAYER_TAR_GZIP.value,
+          OCI_LAYER_TAR_ZSTD.value,
+          OCI_LAYER_NONDISTRIBUTABLE_TAR.value,
+          OCI_LAYER_NONDISTRIBUTABLE_TAR_GZIP.value,
+          OCI_LAYER_NONDISTRIBUTABLE_TAR_ZSTD.value);
+  private static final Set<String> DOCKER_LAYER_TYPES =
+      Set.of(
+          DOCKER_LAYER_TAR.value,
+          DOCKER_LAYER_TAR_GZIP.value,
+          "application/vnd.docker.image.rootfs.diff.tar.zstd",
+          "application/vnd.docker.image.rootfs.foreign.diff.tar",
+          DOCKER_FOREIGN_LAYER_TAR_GZIP.value);
+  private static final Set<String> DOCKER_CONFIG_TYPES =
+      Set.of(DOCKER_CONTAINER_CONFIG.value, DOCKER_PLUGIN_CONFIG.value, OCI_IMAGE_CONFIG.value);
+
   /** Validates the syntax. */
   public MediaType {
     if (value.length() > MAX_LENGTH) {
@@ -250,6 +271,34 @@ public record MediaType(String value) {
     String e = essence();
     return e.startsWith("application/vnd.oci.image.layer.")
         || e.startsWith("application/vnd.docker.image.rootfs.");
+  }
+
+  /**
+   * Whether this type claims a namespace whose members the specs list completely, without being one
+   * of them: {@code application/vnd.oci.image.*} types other than the image-spec's (an {@code
+   * +encrypted} suffix on a layer type is allowed, as ocicrypt writes it), and Docker layer types
+   * ({@code application/vnd.docker.image.rootfs.*}) that Docker and containerd do not define. Such
+   * types are refused in manifests; types in other namespaces pass through untouched.
+   */
+  public boolean isUnknownInReservedNamespace() {
+    String e = essence();
+    if (e.startsWith("application/vnd.oci.image.")) {
+      String base = e.endsWith("+encrypted") ? e.substring(0, e.length() - 10) : e;
+      return !OCI_IMAGE_TYPES.contains(base);
+    }
+    if (e.startsWith("application/vnd.docker.image.rootfs.")) {
+      String base = e.endsWith("+encrypted") ? e.substring(0, e.length() - 10) : e;
+      return !DOCKER_LAYER_TYPES.contains(base);
+    }
+    return false;
+  }
+
+  /**
+   * Whether this type may be the {@code config} of a Docker schema 2 manifest: a Docker container
+   * or plugin configuration, or an OCI image configuration (as cosign writes).
+   */
+  public boolean isDockerSchema2Config() {
+    return DOCKER_CONFIG_TYPES.contains(essence());
   }
 
   @Override

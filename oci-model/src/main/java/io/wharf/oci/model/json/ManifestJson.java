@@ -12,7 +12,6 @@ import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.Platform;
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
-import io.wharf.oci.model.error.OciException;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
@@ -207,7 +206,7 @@ public final class ManifestJson {
     try {
       return Digest.parse(value);
     } catch (InvalidContentException e) {
-      throw new InvalidContentException(e.code(), f.pathOf(name) + ": " + e.getMessage());
+      throw new InvalidContentException(CODE, f.pathOf(name) + ": " + e.getMessage());
     }
   }
 
@@ -216,20 +215,24 @@ public final class ManifestJson {
   }
 
   private static <T> T wrap(Construct<T> construct) {
-    return construct.get();
+    try {
+      return construct.get();
+    } catch (InvalidContentException e) {
+      throw e.code() == CODE ? e : new InvalidContentException(CODE, e.getMessage());
+    }
+  }
+
+  /** Decodes a standalone descriptor. */
+  public static Descriptor decodeDescriptor(Bytes bytes) {
+    return descriptor(Fields.of(Json.read(bytes, "descriptor", CODE), "", CODE));
   }
 
   private static <T> T wrapAt(String path, Construct<T> construct) {
     try {
       return construct.get();
     } catch (InvalidContentException e) {
-      if (path.isEmpty()) {
-        throw e;
-      }
       throw new InvalidContentException(
-          e.code(), path + ": " + e.getMessage(), e.detail().orElse(null));
-    } catch (OciException e) {
-      throw e;
+          CODE, path.isEmpty() ? e.getMessage() : path + ": " + e.getMessage());
     }
   }
 
