@@ -2,7 +2,6 @@ package io.wharf.oci.model;
 
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,22 +38,23 @@ public final class Digests {
     return new VerifyingInputStream(in, expected, expectedSize);
   }
 
-  /** An input stream that digests the bytes read through it. */
-  public static final class DigestingInputStream extends FilterInputStream {
+  /**
+   * An input stream that digests the bytes read through it. Skipped bytes are read, so they are
+   * digested too; mark and reset are not supported.
+   */
+  public static final class DigestingInputStream extends InputStream {
+    private final InputStream in;
     private final Digester digester;
 
     DigestingInputStream(InputStream in, Digester digester) {
-      super(in);
+      this.in = in;
       this.digester = digester;
     }
 
     @Override
     public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        digester.update(new byte[] {(byte) b}, 0, 1);
-      }
-      return b;
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -67,31 +67,13 @@ public final class Digests {
     }
 
     @Override
-    public long skip(long n) throws IOException {
-      // Skipped bytes must be digested too.
-      byte[] buffer = new byte[(int) Math.min(8192, Math.max(n, 1))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
+    public int available() throws IOException {
+      return in.available();
     }
 
     @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public synchronized void mark(int readlimit) {}
-
-    @Override
-    public synchronized void reset() throws IOException {
-      throw new IOException("mark/reset is not supported by a digesting stream");
+    public void close() throws IOException {
+      in.close();
     }
 
     /** The number of bytes read so far. */
@@ -137,24 +119,22 @@ public final class Digests {
     }
   }
 
-  private static final class VerifyingInputStream extends FilterInputStream {
+  private static final class VerifyingInputStream extends InputStream {
+    private final DigestingInputStream in;
     private final Digest expected;
     private final long expectedSize;
-    private final Digester digester;
     private boolean verified;
 
     VerifyingInputStream(InputStream in, Digest expected, long expectedSize) {
-      super(in);
+      this.in = digesting(in, expected.requireAlgorithm());
       this.expected = expected;
       this.expectedSize = expectedSize;
-      this.digester = Digester.of(expected.requireAlgorithm());
     }
 
     @Override
     public int read() throws IOException {
       byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -167,8 +147,7 @@ public final class Digests {
         verify();
         return -1;
       }
-      digester.update(buffer, offset, n);
-      if (expectedSize >= 0 && digester.size() > expectedSize) {
+      if (expectedSize >= 0 && in.size() > expectedSize) {
         throw new InvalidContentException(
             ErrorCode.SIZE_INVALID,
             "content of " + expected + " is longer than the expected " + expectedSize + " bytes");
@@ -181,13 +160,13 @@ public final class Digests {
         return;
       }
       verified = true;
-      long size = digester.size();
+      long size = in.size();
       if (expectedSize >= 0 && size != expectedSize) {
         throw new InvalidContentException(
             ErrorCode.SIZE_INVALID,
             "content of " + expected + " has " + size + " bytes, expected " + expectedSize);
       }
-      Digest actual = digester.digest();
+      Digest actual = in.digest();
       if (!actual.equals(expected)) {
         throw new InvalidContentException(
             ErrorCode.DIGEST_INVALID, "content has digest " + actual + ", expected " + expected);
@@ -195,30 +174,13 @@ public final class Digests {
     }
 
     @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(8192, Math.max(n, 1))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
+    public int available() throws IOException {
+      return in.available();
     }
 
     @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public synchronized void mark(int readlimit) {}
-
-    @Override
-    public synchronized void reset() throws IOException {
-      throw new IOException("mark/reset is not supported by a verifying stream");
+    public void close() throws IOException {
+      in.close();
     }
   }
 }
