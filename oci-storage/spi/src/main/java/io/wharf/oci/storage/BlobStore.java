@@ -1,0 +1,103 @@
+package io.wharf.oci.storage;
+
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.DigestAlgorithm;
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.NotFoundException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed bytes, global to a registry: repositories only link to blobs ({@link
+ * MetadataStore#linkBlob}). A blob is never visible before its digest was verified, and once
+ * visible its bytes never change. Implementations are thread-safe.
+ *
+ * <p>Errors: {@link IOException} when bytes could not move; {@link NotFoundException} ({@code
+ * BLOB_UNKNOWN}, {@code BLOB_UPLOAD_UNKNOWN}) for what is not there; {@code
+ * InvalidContentException} for bad input.
+ */
+public interface BlobStore extends Closeable {
+
+  /** The size of blob {@code digest}, or empty when it is not stored. */
+  Optional<BlobInfo> stat(Digest digest) throws IOException;
+
+  /**
+   * Opens blob {@code digest}. The caller closes the stream.
+   *
+   * @throws NotFoundException with {@link ErrorCode#BLOB_UNKNOWN} when it is not stored
+   */
+  InputStream open(Digest digest) throws IOException;
+
+  /**
+   * Opens {@code range} of blob {@code digest}; the range must lie within the blob (see {@link
+   * ByteRange#parse}). The caller closes the stream.
+   *
+   * @throws NotFoundException with {@link ErrorCode#BLOB_UNKNOWN} when it is not stored
+   */
+  InputStream open(Digest digest, ByteRange range) throws IOException;
+
+  /** Starts an upload digested with sha256. */
+  default BlobUpload newUpload() throws IOException {
+    return newUpload(DigestAlgorithm.SHA256);
+  }
+
+  /** Starts an upload digested with {@code algorithm}. */
+  BlobUpload newUpload(DigestAlgorithm algorithm) throws IOException;
+
+  /** The upload {@code id}, if it still exists. */
+  Optional<BlobUpload> resumeUpload(UploadId id) throws IOException;
+
+  /**
+   * Removes blob {@code digest}; readers that opened it before may finish.
+   *
+   * @return whether it existed
+   */
+  boolean delete(Digest digest) throws IOException;
+
+  /** Every stored blob, for garbage collection. The caller closes the stream. */
+  Stream<Digest> list() throws IOException;
+
+  /**
+   * Cancels the uploads that started before {@code startedBefore}.
+   *
+   * @return how many were removed
+   */
+  int purgeUploads(Instant startedBefore) throws IOException;
+
+  /**
+   * Writes all of {@code content} as one blob that must have digest {@code expected}. The caller
+   * closes {@code content}.
+   */
+  default BlobInfo put(InputStream content, Digest expected) throws IOException {
+    try (BlobUpload upload = newUpload(expected.requireAlgorithm())) {
+      try {
+        upload.write(content);
+        return upload.commit(expected);
+      } catch (IOException | RuntimeException e) {
+        upload.cancel();
+        throw e;
+      }
+    }
+  }
+
+  /** A URL clients may fetch blob {@code digest} from instead, when the store offers one. */
+  default Optional<URI> redirect(Digest digest) throws IOException {
+    return Optional.empty();
+  }
+
+  /** The optional capabilities of this store. */
+  default Set<StorageFeature> features() {
+    return EnumSet.noneOf(StorageFeature.class);
+  }
+
+  /** Releases resources; uploads stay resumable where {@link StorageFeature#RESUMABLE_UPLOADS}. */
+  @Override
+  default void close() throws IOException {}
+}

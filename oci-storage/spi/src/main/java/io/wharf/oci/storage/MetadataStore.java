@@ -1,0 +1,121 @@
+package io.wharf.oci.storage;
+
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What a registry knows beside the bytes: repositories, manifests (exact bytes), tags, the
+ * referrers index, which blobs each repository may read, timestamps for retention and usage for
+ * quotas. Implementations are thread-safe, and each method is atomic.
+ *
+ * <p>A repository exists while it has a manifest or a linked blob. Listings are in lexical (byte)
+ * order and cost O(page), not O(all).
+ */
+public interface MetadataStore extends Closeable {
+
+  /**
+   * Records a manifest push in one atomic step: the manifest in the repository (kept if already
+   * there, with its first push time), every tag of {@code put} moved to it, its blobs linked, and
+   * its referrer entry under its subject (also when the subject is absent, as the spec allows).
+   *
+   * @return the tags that pointed elsewhere before, with their previous digest
+   */
+  Map<Tag, Digest> putManifest(RepositoryName repository, ManifestPut put) throws IOException;
+
+  /** The manifest {@code digest} in {@code repository}, exactly as pushed. */
+  Optional<RawManifest> getManifest(RepositoryName repository, Digest digest) throws IOException;
+
+  /** What is known of manifest {@code digest} in {@code repository}, without its bytes. */
+  Optional<ManifestRecord> statManifest(RepositoryName repository, Digest digest)
+      throws IOException;
+
+  /** The manifest {@code tag} points at. */
+  Optional<Digest> resolveTag(RepositoryName repository, Tag tag) throws IOException;
+
+  /**
+   * Removes manifest {@code digest} from {@code repository} with every tag pointing at it and its
+   * own referrer entry. Its blob links stay; garbage collection decides about them.
+   *
+   * @return whether it existed
+   */
+  boolean deleteManifest(RepositoryName repository, Digest digest) throws IOException;
+
+  /**
+   * Removes {@code tag}; the manifest stays.
+   *
+   * @return whether it existed
+   */
+  boolean deleteTag(RepositoryName repository, Tag tag) throws IOException;
+
+  /** A page of the tags of {@code repository}, in lexical order. */
+  Page<Tag> tags(RepositoryName repository, PageRequest page) throws IOException;
+
+  /** Every tag of {@code repository} with what it points at and its timestamps. */
+  List<TagRecord> tagRecords(RepositoryName repository) throws IOException;
+
+  /** Every manifest of {@code repository}, without bytes. */
+  List<ManifestRecord> manifestRecords(RepositoryName repository) throws IOException;
+
+  /**
+   * The manifests in {@code repository} whose subject is {@code subject} (end-12a), as descriptors;
+   * only those of {@code artifactType} when given (end-12b). In digest order.
+   */
+  List<Descriptor> referrers(
+      RepositoryName repository, Digest subject, Optional<MediaType> artifactType)
+      throws IOException;
+
+  /** A page of repository names, in lexical order ({@code _catalog}). */
+  Page<RepositoryName> repositories(PageRequest page) throws IOException;
+
+  /** Whether {@code repository} has any manifest or linked blob. */
+  boolean repositoryExists(RepositoryName repository) throws IOException;
+
+  /**
+   * Lets {@code repository} read {@code blob} (a push or a cross-repository mount, end-11).
+   *
+   * @return whether the link is new
+   */
+  boolean linkBlob(RepositoryName repository, BlobInfo blob) throws IOException;
+
+  /** Whether {@code repository} may read {@code blob}. */
+  boolean isBlobLinked(RepositoryName repository, Digest blob) throws IOException;
+
+  /**
+   * Removes the link of {@code blob} to {@code repository}.
+   *
+   * @return whether it existed
+   */
+  boolean unlinkBlob(RepositoryName repository, Digest blob) throws IOException;
+
+  /** Every blob linked to any repository, each once, for garbage collection; caller closes. */
+  Stream<Digest> linkedBlobs() throws IOException;
+
+  /** Records a pull of manifest {@code digest} (and of {@code tag}, when pulled by tag). */
+  void recordPull(RepositoryName repository, Digest digest, Optional<Tag> tag, Instant at)
+      throws IOException;
+
+  /** The bytes {@code repository} holds: its manifests and its distinct linked blobs, each once. */
+  long usage(RepositoryName repository) throws IOException;
+
+  /**
+   * The bytes held by the repositories of project {@code project} (the repository named so and
+   * those under {@code project/}), each blob or manifest counted once however many of them share
+   * it.
+   */
+  long projectUsage(String project) throws IOException;
+
+  /** Releases resources. */
+  @Override
+  default void close() throws IOException {}
+}

@@ -1,0 +1,201 @@
+package io.wharf.oci.storage.memory;
+
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.DigestAlgorithm;
+import io.wharf.oci.model.Digester;
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.NotFoundException;
+import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.BlobStore;
+import io.wharf.oci.storage.BlobUpload;
+import io.wharf.oci.storage.ByteRange;
+import io.wharf.oci.storage.StorageFeature;
+import io.wharf.oci.storage.UploadId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
+
+/**
+ * Blobs in memory: the reference implementation for tests and for the in-memory registry. Holds
+ * every byte on the heap, so it is for small content only. Thread-safe.
+ */
+public final class InMemoryBlobStore implements BlobStore {
+
+  private final ConcurrentMap<Digest, Bytes> blobs = new ConcurrentHashMap<>();
+  private final ConcurrentMap<UploadId, Session> uploads = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  /** A store on the system clock. */
+  public InMemoryBlobStore() {
+    this(Clock.systemUTC());
+  }
+
+  /** A store that dates uploads with {@code clock}. */
+  public InMemoryBlobStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(Digest digest) {
+    Bytes bytes = blobs.get(digest);
+    return bytes == null ? Optional.empty() : Optional.of(new BlobInfo(digest, bytes.size()));
+  }
+
+  @Override
+  public InputStream open(Digest digest) {
+    return bytes(digest).openStream();
+  }
+
+  @Override
+  public InputStream open(Digest digest, ByteRange range) {
+    Bytes bytes = bytes(digest);
+    if (range.offset() + range.length() > bytes.size()) {
+      throw new IllegalArgumentException("range " + range + " exceeds " + bytes.size() + " bytes");
+    }
+    InputStream in = bytes.openStream();
+    try {
+      in.skipNBytes(range.offset());
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory streams cannot fail", e);
+    }
+    return new LimitedInputStream(in, range.length());
+  }
+
+  private Bytes bytes(Digest digest) {
+    Bytes bytes = blobs.get(digest);
+    if (bytes == null) {
+      throw new NotFoundException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored");
+    }
+    return bytes;
+  }
+
+  @Override
+  public BlobUpload newUpload(DigestAlgorithm algorithm) {
+    Session session = new Session(UploadId.random(), algorithm, clock.instant());
+    uploads.put(session.id, session);
+    return session;
+  }
+
+  @Override
+  public Optional<BlobUpload> resumeUpload(UploadId id) {
+    return Optional.ofNullable(uploads.get(id));
+  }
+
+  @Override
+  public boolean delete(Digest digest) {
+    return blobs.remove(digest) != null;
+  }
+
+  @Override
+  public Stream<Digest> list() {
+    return List.copyOf(blobs.keySet()).stream();
+  }
+
+  @Override
+  public int purgeUploads(Instant startedBefore) {
+    int removed = 0;
+    for (Session s : List.copyOf(uploads.values())) {
+      if (s.startedAt.isBefore(startedBefore) && uploads.remove(s.id, s)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public Set<StorageFeature> features() {
+    return EnumSet.of(
+        StorageFeature.RANGE_READS, StorageFeature.ENUMERATION, StorageFeature.SHA512);
+  }
+
+  private final class Session implements BlobUpload {
+    private final UploadId id;
+    private final DigestAlgorithm algorithm;
+    private final Instant startedAt;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final Digester digester;
+
+    Session(UploadId id, DigestAlgorithm algorithm, Instant startedAt) {
+      this.id = id;
+      this.algorithm = algorithm;
+      this.startedAt = startedAt;
+      this.digester = Digester.of(algorithm);
+    }
+
+    @Override
+    public UploadId id() {
+      return id;
+    }
+
+    @Override
+    public DigestAlgorithm algorithm() {
+      return algorithm;
+    }
+
+    @Override
+    public Instant startedAt() {
+      return startedAt;
+    }
+
+    @Override
+    public synchronized long offset() {
+      return buffer.size();
+    }
+
+    @Override
+    public synchronized Digest currentDigest() {
+      return digester.copy().digest();
+    }
+
+    @Override
+    public synchronized long write(InputStream chunk) throws IOException {
+      checkLive();
+      byte[] b = new byte[64 * 1024];
+      long total = 0;
+      for (int n; (n = chunk.read(b)) != -1; ) {
+        buffer.write(b, 0, n);
+        digester.update(b, 0, n);
+        total += n;
+      }
+      return total;
+    }
+
+    @Override
+    public synchronized BlobInfo commit(Digest expected) {
+      checkLive();
+      Digest actual = currentDigest();
+      if (!actual.equals(expected)) {
+        throw BlobUpload.digestMismatch(expected, actual);
+      }
+      Bytes bytes = Bytes.of(buffer.toByteArray());
+      blobs.putIfAbsent(expected, bytes);
+      uploads.remove(id, this);
+      return new BlobInfo(expected, bytes.size());
+    }
+
+    @Override
+    public void cancel() {
+      uploads.remove(id, this);
+    }
+
+    private void checkLive() {
+      if (uploads.get(id) != this) {
+        throw new NotFoundException(
+            ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " was committed, cancelled or purged");
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+}

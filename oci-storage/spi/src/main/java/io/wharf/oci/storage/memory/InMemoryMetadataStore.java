@@ -1,0 +1,367 @@
+package io.wharf.oci.storage.memory;
+
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.ManifestPut;
+import io.wharf.oci.storage.ManifestRecord;
+import io.wharf.oci.storage.MetadataStore;
+import io.wharf.oci.storage.Page;
+import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.TagRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Metadata in memory: the reference implementation for tests and for the in-memory registry. One
+ * read-write lock makes every method atomic. Thread-safe.
+ */
+public final class InMemoryMetadataStore implements MetadataStore {
+
+  private static final class ManifestEntry {
+    final RawManifest manifest;
+    final Instant pushedAt;
+    final Descriptor referrer;
+    final Optional<Digest> subject;
+    Optional<Instant> pulledAt = Optional.empty();
+
+    ManifestEntry(RawManifest manifest, Instant pushedAt, Descriptor referrer, Optional<Digest> s) {
+      this.manifest = manifest;
+      this.pushedAt = pushedAt;
+      this.referrer = referrer;
+      this.subject = s;
+    }
+  }
+
+  private static final class TagEntry {
+    final Digest digest;
+    final Instant pushedAt;
+    Optional<Instant> pulledAt = Optional.empty();
+
+    TagEntry(Digest digest, Instant pushedAt) {
+      this.digest = digest;
+      this.pushedAt = pushedAt;
+    }
+  }
+
+  private static final class Repo {
+    final Map<Digest, ManifestEntry> manifests = new HashMap<>();
+    final NavigableMap<String, TagEntry> tags = new TreeMap<>();
+    final Map<Digest, Long> blobs = new HashMap<>();
+    final Map<Digest, NavigableMap<Digest, Descriptor>> referrers = new HashMap<>();
+
+    boolean isEmpty() {
+      return manifests.isEmpty() && blobs.isEmpty() && tags.isEmpty();
+    }
+  }
+
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final NavigableMap<String, Repo> repos = new TreeMap<>();
+
+  private <T> T read(Function<Void, T> action) {
+    lock.readLock().lock();
+    try {
+      return action.apply(null);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private <T> T write(Function<Void, T> action) {
+    lock.writeLock().lock();
+    try {
+      return action.apply(null);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private Optional<Repo> repo(RepositoryName name) {
+    return Optional.ofNullable(repos.get(name.value()));
+  }
+
+  private void dropIfEmpty(RepositoryName name) {
+    Repo r = repos.get(name.value());
+    if (r != null && r.isEmpty()) {
+      repos.remove(name.value());
+    }
+  }
+
+  @Override
+  public Map<Tag, Digest> putManifest(RepositoryName repository, ManifestPut put) {
+    return write(
+        v -> {
+          Repo r = repos.computeIfAbsent(repository.value(), k -> new Repo());
+          Digest digest = put.manifest().digest();
+          if (!r.manifests.containsKey(digest)) {
+            r.manifests.put(
+                digest, new ManifestEntry(put.manifest(), put.at(), put.referrer(), put.subject()));
+            put.subject()
+                .ifPresent(
+                    s ->
+                        r.referrers
+                            .computeIfAbsent(s, k -> new TreeMap<>())
+                            .put(digest, put.referrer()));
+          }
+          for (Descriptor blob : put.blobs()) {
+            r.blobs.putIfAbsent(blob.digest(), blob.size());
+          }
+          Map<Tag, Digest> previous = new LinkedHashMap<>();
+          for (Tag tag : put.tags()) {
+            TagEntry old = r.tags.put(tag.value(), new TagEntry(digest, put.at()));
+            if (old != null && !old.digest.equals(digest)) {
+              previous.put(tag, old.digest);
+            }
+          }
+          return previous;
+        });
+  }
+
+  @Override
+  public Optional<RawManifest> getManifest(RepositoryName repository, Digest digest) {
+    return read(v -> repo(repository).map(r -> r.manifests.get(digest)).map(e -> e.manifest));
+  }
+
+  @Override
+  public Optional<ManifestRecord> statManifest(RepositoryName repository, Digest digest) {
+    return read(
+        v -> repo(repository).map(r -> r.manifests.get(digest)).map(e -> record(repository, e)));
+  }
+
+  private static ManifestRecord record(RepositoryName repository, ManifestEntry e) {
+    return new ManifestRecord(
+        repository,
+        e.manifest.digest(),
+        e.manifest.mediaType(),
+        e.manifest.size(),
+        e.pushedAt,
+        e.pulledAt);
+  }
+
+  @Override
+  public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+    return read(v -> repo(repository).map(r -> r.tags.get(tag.value())).map(t -> t.digest));
+  }
+
+  @Override
+  public boolean deleteManifest(RepositoryName repository, Digest digest) {
+    return write(
+        v -> {
+          Optional<Repo> r = repo(repository);
+          if (r.isEmpty()) {
+            return false;
+          }
+          ManifestEntry e = r.get().manifests.remove(digest);
+          if (e == null) {
+            return false;
+          }
+          r.get().tags.values().removeIf(t -> t.digest.equals(digest));
+          e.subject.ifPresent(
+              s -> {
+                NavigableMap<Digest, Descriptor> list = r.get().referrers.get(s);
+                if (list != null) {
+                  list.remove(digest);
+                  if (list.isEmpty()) {
+                    r.get().referrers.remove(s);
+                  }
+                }
+              });
+          dropIfEmpty(repository);
+          return true;
+        });
+  }
+
+  @Override
+  public boolean deleteTag(RepositoryName repository, Tag tag) {
+    return write(
+        v -> {
+          boolean removed =
+              repo(repository).map(r -> r.tags.remove(tag.value()) != null).orElse(false);
+          dropIfEmpty(repository);
+          return removed;
+        });
+  }
+
+  @Override
+  public Page<Tag> tags(RepositoryName repository, PageRequest page) {
+    return read(
+        v -> {
+          NavigableMap<String, TagEntry> tags =
+              repo(repository).map(r -> r.tags).orElse(new TreeMap<>());
+          return page(tags, page, Tag::new);
+        });
+  }
+
+  private static <T> Page<T> page(
+      NavigableMap<String, ?> map, PageRequest request, Function<String, T> make) {
+    NavigableMap<String, ?> tail =
+        request.last().isPresent() ? map.tailMap(request.last().get(), false) : map;
+    List<T> items = new ArrayList<>(Math.min(request.limit(), tail.size()));
+    String lastKey = null;
+    for (String key : tail.keySet()) {
+      if (items.size() == request.limit()) {
+        return new Page<>(items, Optional.of(lastKey));
+      }
+      items.add(make.apply(key));
+      lastKey = key;
+    }
+    return new Page<>(items, Optional.empty());
+  }
+
+  @Override
+  public List<TagRecord> tagRecords(RepositoryName repository) {
+    return read(
+        v -> {
+          List<TagRecord> result = new ArrayList<>();
+          repo(repository)
+              .ifPresent(
+                  r ->
+                      r.tags.forEach(
+                          (name, t) ->
+                              result.add(
+                                  new TagRecord(new Tag(name), t.digest, t.pushedAt, t.pulledAt))));
+          return result;
+        });
+  }
+
+  @Override
+  public List<ManifestRecord> manifestRecords(RepositoryName repository) {
+    return read(
+        v -> {
+          List<ManifestRecord> result = new ArrayList<>();
+          repo(repository)
+              .ifPresent(r -> r.manifests.values().forEach(e -> result.add(record(repository, e))));
+          result.sort((a, b) -> a.digest().compareTo(b.digest()));
+          return result;
+        });
+  }
+
+  @Override
+  public List<Descriptor> referrers(
+      RepositoryName repository, Digest subject, Optional<MediaType> artifactType) {
+    return read(
+        v -> {
+          List<Descriptor> result = new ArrayList<>();
+          repo(repository)
+              .map(r -> r.referrers.get(subject))
+              .ifPresent(
+                  list ->
+                      list.values().stream()
+                          .filter(
+                              d -> artifactType.isEmpty() || d.artifactType().equals(artifactType))
+                          .forEach(result::add));
+          return result;
+        });
+  }
+
+  @Override
+  public Page<RepositoryName> repositories(PageRequest page) {
+    return read(v -> page(repos, page, RepositoryName::new));
+  }
+
+  @Override
+  public boolean repositoryExists(RepositoryName repository) {
+    return read(v -> repos.containsKey(repository.value()));
+  }
+
+  @Override
+  public boolean linkBlob(RepositoryName repository, BlobInfo blob) {
+    return write(
+        v ->
+            repos
+                    .computeIfAbsent(repository.value(), k -> new Repo())
+                    .blobs
+                    .putIfAbsent(blob.digest(), blob.size())
+                == null);
+  }
+
+  @Override
+  public boolean isBlobLinked(RepositoryName repository, Digest blob) {
+    return read(v -> repo(repository).map(r -> r.blobs.containsKey(blob)).orElse(false));
+  }
+
+  @Override
+  public boolean unlinkBlob(RepositoryName repository, Digest blob) {
+    return write(
+        v -> {
+          boolean removed = repo(repository).map(r -> r.blobs.remove(blob) != null).orElse(false);
+          dropIfEmpty(repository);
+          return removed;
+        });
+  }
+
+  @Override
+  public Stream<Digest> linkedBlobs() {
+    return read(
+        v -> {
+          Set<Digest> all = new HashSet<>();
+          repos.values().forEach(r -> all.addAll(r.blobs.keySet()));
+          return List.copyOf(all).stream();
+        });
+  }
+
+  @Override
+  public void recordPull(RepositoryName repository, Digest digest, Optional<Tag> tag, Instant at) {
+    write(
+        v -> {
+          repo(repository)
+              .ifPresent(
+                  r -> {
+                    ManifestEntry e = r.manifests.get(digest);
+                    if (e != null) {
+                      e.pulledAt = Optional.of(at);
+                    }
+                    tag.map(t -> r.tags.get(t.value()))
+                        .filter(t -> t.digest.equals(digest))
+                        .ifPresent(t -> t.pulledAt = Optional.of(at));
+                  });
+          return null;
+        });
+  }
+
+  @Override
+  public long usage(RepositoryName repository) {
+    return read(v -> repo(repository).map(r -> usageOf(List.of(r))).orElse(0L));
+  }
+
+  @Override
+  public long projectUsage(String project) {
+    return read(
+        v -> {
+          List<Repo> members = new ArrayList<>();
+          repos.forEach(
+              (name, r) -> {
+                if (name.equals(project) || name.startsWith(project + "/")) {
+                  members.add(r);
+                }
+              });
+          return usageOf(members);
+        });
+  }
+
+  private static long usageOf(List<Repo> members) {
+    Map<Digest, Long> distinct = new HashMap<>();
+    for (Repo r : members) {
+      r.manifests.values().forEach(e -> distinct.put(e.manifest.digest(), e.manifest.size()));
+      distinct.putAll(r.blobs);
+    }
+    return distinct.values().stream().mapToLong(Long::longValue).sum();
+  }
+}
