@@ -201,6 +201,8 @@ public final class OciLayout implements Closeable {
    * The caller closes the stream.
    */
   public InputStream openBlob(Descriptor descriptor) throws IOException {
+    // Checked before the blob is opened: failing after would leave the file open.
+    descriptor.digest().requireAlgorithm();
     return Digests.verifying(
         openBlobUnverified(descriptor.digest()), descriptor.digest(), descriptor.size());
   }

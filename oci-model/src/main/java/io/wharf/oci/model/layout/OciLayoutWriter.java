@@ -51,6 +51,7 @@ public final class OciLayoutWriter implements Closeable {
   private Bytes header = DEFAULT_HEADER;
   private @Nullable RawManifest rawIndex;
   private boolean closed;
+  private @Nullable Digest failedBlob;
 
   private OciLayoutWriter(@Nullable Path directory, @Nullable OutputStream archive) {
     this.directory = directory;
@@ -95,7 +96,9 @@ public final class OciLayoutWriter implements Closeable {
    * while it streams. A blob already written is skipped ({@code in} is not read). The caller closes
    * {@code in}.
    *
-   * @throws InvalidContentException when the bytes do not match; nothing is kept in a directory
+   * @throws InvalidContentException when the bytes do not match; nothing is kept in a directory. An
+   *     archive cannot take back what it has streamed: the writer is then unusable, and {@link
+   *     #close()} ends the archive without {@code index.json}, so that it is no layout.
    */
   public Descriptor writeBlob(InputStream in, Digest expected, long size) throws IOException {
     return writeBlob(in, Descriptor.of(MediaType.OCTET_STREAM, expected, size));
@@ -130,12 +133,14 @@ public final class OciLayoutWriter implements Closeable {
       }
     } else {
       OutputStream out = archive();
+      failedBlob = digest; // until the entry is complete
       Tar.writeFileHeader(out, path, descriptor.size());
       long copied = verified.transferTo(out);
       if (copied != descriptor.size()) {
         throw new IllegalStateException("verified stream yielded a wrong size");
       }
       Tar.pad(out, descriptor.size());
+      failedBlob = null;
     }
     written.add(digest);
     return descriptor;
@@ -199,6 +204,9 @@ public final class OciLayoutWriter implements Closeable {
     } else {
       OutputStream out = archive();
       try (out) {
+        if (failedBlob != null) {
+          return; // an incomplete entry: leave the archive without a layout in it
+        }
         writeEntry(out, "oci-layout", header);
         writeEntry(out, "index.json", indexBytes);
         out.write(new byte[2 * Tar.BLOCK]);
@@ -242,6 +250,10 @@ public final class OciLayoutWriter implements Closeable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("layout writer is closed");
+    }
+    if (failedBlob != null) {
+      throw new IllegalStateException(
+          "the archive is incomplete: writing blob " + failedBlob + " failed");
     }
   }
 }

@@ -48,9 +48,11 @@ final class TarSource implements LayoutSource {
     byte[] header = new byte[Tar.BLOCK];
     String paxPath = null;
     String longName = null;
+    boolean ended = false;
     while (position + Tar.BLOCK <= length) {
       readFully(header, position);
       if (Tar.isZero(header)) {
+        ended = true;
         break;
       }
       if (!Tar.checksumOk(header)) {
@@ -82,6 +84,24 @@ final class TarSource implements LayoutSource {
       }
       position = data + ((size + Tar.BLOCK - 1) / Tar.BLOCK) * Tar.BLOCK;
     }
+    // Without an end-of-archive block the archive must end exactly after an entry: a partial
+    // header, missing padding or a long-name header without its entry mean it was cut short.
+    if (!ended
+        && (position > length
+            || paxPath != null
+            || longName != null
+            || !zeroTail(position, length))) {
+      throw new IOException(describe() + ": archive is truncated after offset " + position);
+    }
+  }
+
+  private boolean zeroTail(long position, long length) throws IOException {
+    if (position >= length) {
+      return true;
+    }
+    byte[] tail = new byte[(int) (length - position)];
+    readFully(tail, position);
+    return Tar.isZero(tail);
   }
 
   private static String ustarName(byte[] header) {
