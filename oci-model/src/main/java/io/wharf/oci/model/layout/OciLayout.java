@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ public final class OciLayout implements Closeable {
 
   /** Opens the layout at {@code path}, reading manifests with {@code codec}. */
   public static OciLayout open(Path path, ManifestCodec codec) throws IOException {
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isDirectory(path)) {
       return new OciLayout(new DirectorySource(path), codec);
     }
     if (Files.isRegularFile(path)) {

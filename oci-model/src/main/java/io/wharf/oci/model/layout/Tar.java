@@ -41,44 +41,81 @@ final class Tar {
     putOctal(h, 116, 8, 0);
     putOctal(h, 124, 12, size);
     putOctal(h, 136, 12, 0);
-    Arrays.fill(h, 148, 156, (byte) ' ');
     h[156] = (byte) type;
     putString(h, 257, 6, "ustar");
     h[262] = 0;
     h[263] = '0';
     h[264] = '0';
+    checksum(h);
+    return h;
+  }
+
+  private static void checksum(byte[] h) {
+    Arrays.fill(h, 148, 156, (byte) ' ');
     long sum = 0;
     for (byte b : h) {
       sum += b & 0xff;
     }
     putOctal(h, 148, 7, sum);
     h[155] = ' ';
-    return h;
   }
 
-  /** Writes the header(s) for a regular file of {@code size} bytes at {@code path}. */
+  /** The largest size the 12-byte octal field holds: 8 GiB - 1. */
+  static final long MAX_OCTAL_SIZE = 077777777777L;
+
+  /**
+   * Writes the header(s) for a regular file of {@code size} bytes at {@code path}: a pax extended
+   * header first when the path is longer than 100 bytes or the size does not fit the octal field
+   * (which then holds the size in base-256, as GNU tar writes it).
+   */
   static void writeFileHeader(OutputStream out, String path, long size) throws IOException {
-    byte[] pathBytes = path.getBytes(StandardCharsets.UTF_8);
-    if (pathBytes.length <= 100) {
+    boolean longPath = path.getBytes(StandardCharsets.UTF_8).length > 100;
+    boolean bigSize = size > MAX_OCTAL_SIZE;
+    if (!longPath && !bigSize) {
       out.write(header(path, size, '0'));
       return;
     }
-    // A pax extended header carries the long path ("%d path=%s\n", length counting itself).
-    String record = " path=" + path + "\n";
-    int len = record.getBytes(StandardCharsets.UTF_8).length;
-    int total = len + String.valueOf(len).length();
-    if (String.valueOf(total).length() != String.valueOf(len).length()) {
-      total = len + String.valueOf(total).length();
+    StringBuilder records = new StringBuilder();
+    if (longPath) {
+      records.append(paxRecord("path", path));
     }
-    byte[] pax = (total + record).getBytes(StandardCharsets.UTF_8);
-    String shortName = "PaxHeaders/" + path.substring(path.lastIndexOf('/') + 1);
+    if (bigSize) {
+      records.append(paxRecord("size", Long.toString(size)));
+    }
+    byte[] pax = records.toString().getBytes(StandardCharsets.UTF_8);
+    String base = path.substring(path.lastIndexOf('/') + 1);
+    String shortName = longPath ? "PaxHeaders/" + base : path;
     if (shortName.length() > 100) {
       shortName = shortName.substring(0, 100);
     }
     out.write(header(shortName, pax.length, 'x'));
     out.write(pax);
     pad(out, pax.length);
-    out.write(header(shortName, size, '0'));
+    byte[] file = header(shortName, bigSize ? 0 : size, '0');
+    if (bigSize) {
+      putBase256(file, 124, 12, size);
+      checksum(file);
+    }
+    out.write(file);
+  }
+
+  /** One pax record, {@code "%d %s=%s\n"}, whose length counts its own digits. */
+  static String paxRecord(String key, String value) {
+    String record = " " + key + "=" + value + "\n";
+    int len = record.getBytes(StandardCharsets.UTF_8).length;
+    int total = len + String.valueOf(len).length();
+    if (String.valueOf(total).length() != String.valueOf(len).length()) {
+      total = len + String.valueOf(total).length();
+    }
+    return total + record;
+  }
+
+  private static void putBase256(byte[] header, int offset, int length, long value) {
+    for (int i = offset + length - 1; i > offset; i--) {
+      header[i] = (byte) (value & 0xff);
+      value >>>= 8;
+    }
+    header[offset] = (byte) 0x80;
   }
 
   /** Pads the entry of {@code size} bytes to a whole block. */

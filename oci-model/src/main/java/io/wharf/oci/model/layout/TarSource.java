@@ -46,7 +46,7 @@ final class TarSource implements LayoutSource {
     long position = 0;
     long length = channel.size();
     byte[] header = new byte[Tar.BLOCK];
-    String paxPath = null;
+    Map<String, String> pax = null;
     String longName = null;
     boolean ended = false;
     while (position + Tar.BLOCK <= length) {
@@ -60,19 +60,27 @@ final class TarSource implements LayoutSource {
       }
       long size = Tar.number(header, 124, 12);
       char type = (char) header[156];
+      if (pax != null && pax.containsKey("size") && type != 'x' && type != 'g') {
+        try {
+          size = Long.parseLong(pax.get("size"));
+        } catch (NumberFormatException e) {
+          throw new IOException(describe() + ": malformed pax size record");
+        }
+      }
       long data = position + Tar.BLOCK;
       if (size < 0 || data + size > length) {
         throw new IOException(describe() + ": tar entry at offset " + position + " is truncated");
       }
       switch (type) {
-        case 'x' -> paxPath = paxPath(data, size);
+        case 'x' -> pax = pax(data, size);
         case 'L' -> longName = longName(data, size);
         case 'g' -> {
           // global pax header: nothing we use
         }
         default -> {
+          String paxPath = pax == null ? null : pax.get("path");
           String name = paxPath != null ? paxPath : longName != null ? longName : ustarName(header);
-          paxPath = null;
+          pax = null;
           longName = null;
           if (type == '0' || type == 0 || type == '7') {
             if (entries.size() >= MAX_ENTRIES) {
@@ -87,10 +95,7 @@ final class TarSource implements LayoutSource {
     // Without an end-of-archive block the archive must end exactly after an entry: a partial
     // header, missing padding or a long-name header without its entry mean it was cut short.
     if (!ended
-        && (position > length
-            || paxPath != null
-            || longName != null
-            || !zeroTail(position, length))) {
+        && (position > length || pax != null || longName != null || !zeroTail(position, length))) {
       throw new IOException(describe() + ": archive is truncated after offset " + position);
     }
   }
@@ -116,13 +121,13 @@ final class TarSource implements LayoutSource {
     return name;
   }
 
-  private String paxPath(long data, long size) throws IOException {
+  private Map<String, String> pax(long data, long size) throws IOException {
     if (size > MAX_PAX_BYTES) {
       throw new IOException(describe() + ": pax header larger than " + MAX_PAX_BYTES + " bytes");
     }
     byte[] bytes = new byte[(int) size];
     readFully(bytes, data);
-    String path = null;
+    Map<String, String> records = new HashMap<>();
     int i = 0;
     while (i < bytes.length) {
       int space = i;
@@ -140,12 +145,13 @@ final class TarSource implements LayoutSource {
       }
       String record =
           new String(bytes, space + 1, i + recordLength - space - 2, StandardCharsets.UTF_8);
-      if (record.startsWith("path=")) {
-        path = record.substring(5);
+      int equals = record.indexOf('=');
+      if (equals > 0) {
+        records.put(record.substring(0, equals), record.substring(equals + 1));
       }
       i += recordLength;
     }
-    return path;
+    return records;
   }
 
   private String longName(long data, long size) throws IOException {
