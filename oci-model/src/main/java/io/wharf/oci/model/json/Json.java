@@ -17,6 +17,7 @@ import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
 import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -69,8 +70,16 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new InvalidContentException(
           code, what + " is not valid JSON: " + e.getOriginalMessage(), (Throwable) null);
+    } catch (CharConversionException e) {
+      // Jackson's UTF-32 decoder reports malformed input as a plain IOException.
+      throw new InvalidContentException(
+          code, what + " is not valid JSON: " + e.getMessage(), (Throwable) null);
     } catch (IOException e) {
       throw new UncheckedIOException("reading from memory cannot fail", e);
+    } catch (NumberFormatException e) {
+      // A number such as 1e-3000000000 whose exponent does not fit a BigDecimal.
+      throw new InvalidContentException(
+          code, what + " is not valid JSON: " + e.getMessage(), (Throwable) null);
     }
   }
 

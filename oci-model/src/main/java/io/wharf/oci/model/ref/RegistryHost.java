@@ -17,15 +17,16 @@ public record RegistryHost(String value) {
   /** The longest host accepted. */
   public static final int MAX_LENGTH = 255;
 
-  /** Docker Hub's canonical name. */
-  public static final RegistryHost DOCKER_HUB = new RegistryHost("docker.io");
-
   private static final String DOMAIN_COMPONENT =
       "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
   private static final String DOMAIN_NAME = DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*";
   private static final String IPV6 = "\\[[a-fA-F0-9:.]+(?:%[a-zA-Z0-9._~-]+)?\\]";
   private static final Pattern HOST =
       Pattern.compile("(" + DOMAIN_NAME + "|" + IPV6 + ")(?::([0-9]{1,5}))?");
+
+  // After the patterns: static fields are initialised in order, and the constructor needs HOST.
+  /** Docker Hub's canonical name. */
+  public static final RegistryHost DOCKER_HUB = new RegistryHost("docker.io");
 
   /** Validates the grammar. */
   public RegistryHost {
