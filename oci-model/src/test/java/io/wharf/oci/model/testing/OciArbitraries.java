@@ -284,7 +284,7 @@ public final class OciArbitraries {
         Arbitraries.oneOf(
             Arbitraries.of(
                 MediaType.OCI_IMAGE_CONFIG, MediaType.OCI_EMPTY_JSON, MediaType.HELM_CONFIG),
-            mediaTypes()));
+            mediaTypes().filter(m -> !m.isUnknownInReservedNamespace())));
   }
 
   /** Layer descriptors, of a layer media type or any other. */
@@ -295,7 +295,7 @@ public final class OciArbitraries {
                 MediaType.OCI_LAYER_TAR_GZIP,
                 MediaType.OCI_LAYER_TAR_ZSTD,
                 MediaType.DOCKER_LAYER_TAR_GZIP),
-            mediaTypes()));
+            mediaTypes().filter(m -> !m.isManifest() && !m.isUnknownInReservedNamespace())));
   }
 
   /** Index entries: descriptors of a manifest media type, usually with a platform. */
