@@ -133,6 +133,24 @@ class ManifestCodecTest {
   }
 
   @Test
+  void errorsNameTheFieldPathOnce() {
+    String json =
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"digest\":\""
+            + D1
+            + "\",\"size\":7,\"annotations\":{\"x\":1}}]}";
+    assertThatThrownBy(() -> CODEC.read(Bytes.utf8(json)))
+        .isInstanceOf(InvalidContentException.class)
+        .hasMessage("manifests[0].annotations.x: must be a string");
+    String negative =
+        json.replace(
+            "\"annotations\":{\"x\":1}", "\"platform\":{\"os\":\"\",\"architecture\":\"a\"}");
+    assertThatThrownBy(() -> CODEC.read(Bytes.utf8(negative)))
+        .isInstanceOf(InvalidContentException.class)
+        .hasMessage("manifests[0].platform: platform os must not be empty");
+  }
+
+  @Test
   void trailingContentIsRefused() {
     assertThatThrownBy(() -> CODEC.read(Bytes.utf8(manifestJson("") + " {}")))
         .isInstanceOf(InvalidContentException.class)

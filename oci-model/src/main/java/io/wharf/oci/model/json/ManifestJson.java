@@ -231,8 +231,9 @@ public final class ManifestJson {
     try {
       return construct.get();
     } catch (InvalidContentException e) {
-      throw new InvalidContentException(
-          CODE, path.isEmpty() ? e.getMessage() : path + ": " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      boolean hasPath = path.isEmpty() || message.startsWith(path + ".");
+      throw new InvalidContentException(CODE, hasPath ? message : path + ": " + message);
     }
   }
 

@@ -20,9 +20,14 @@ public record RegistryHost(String value) {
   private static final String DOMAIN_COMPONENT =
       "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
   private static final String DOMAIN_NAME = DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*";
-  private static final String IPV6 = "\\[[a-fA-F0-9:.]+(?:%[a-zA-Z0-9._~-]+)?\\]";
+  private static final String IPV6 = "\\[([a-fA-F0-9:.]+)(?:%[a-zA-Z0-9._~-]+)?\\]";
   private static final Pattern HOST =
-      Pattern.compile("(" + DOMAIN_NAME + "|" + IPV6 + ")(?::([0-9]{1,5}))?");
+      Pattern.compile("(" + DOMAIN_NAME + "|" + IPV6 + ")(?::([1-9][0-9]{0,4}))?");
+  private static final Pattern HEX_GROUP = Pattern.compile("[a-fA-F0-9]{1,4}");
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+              + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   // After the patterns: static fields are initialised in order, and the constructor needs HOST.
   /** Docker Hub's canonical name. */
@@ -37,7 +42,10 @@ public record RegistryHost(String value) {
     if (!m.matches()) {
       throw invalid("registry host '" + value + "' is not host[:port]");
     }
-    if (m.group(2) != null && Integer.parseInt(m.group(2)) > 65535) {
+    if (m.group(2) != null && !isIpv6(m.group(2))) {
+      throw invalid("registry host '" + value + "' has a malformed IPv6 address");
+    }
+    if (m.group(3) != null && Integer.parseInt(m.group(3)) > 65535) {
       throw invalid("registry host '" + value + "' has a port above 65535");
     }
     if (!looksLikeHost(value)) {
@@ -46,6 +54,42 @@ public record RegistryHost(String value) {
               + value
               + "' must contain '.' or ':' or be 'localhost' to be told apart from a repository");
     }
+  }
+
+  /** RFC 4291 text form: up to eight hex groups, one "::", an IPv4 address at the end. */
+  private static boolean isIpv6(String address) {
+    String text = address;
+    int groupsForIpv4 = 0;
+    int lastColon = text.lastIndexOf(':');
+    if (text.indexOf('.') >= 0) {
+      if (!IPV4.matcher(text.substring(lastColon + 1)).matches()) {
+        return false;
+      }
+      text = text.substring(0, lastColon + 1) + "0";
+      groupsForIpv4 = 1;
+    }
+    int doubleColon = text.indexOf("::");
+    if (doubleColon >= 0 && text.indexOf("::", doubleColon + 1) >= 0) {
+      return false;
+    }
+    String[] halves =
+        doubleColon >= 0
+            ? new String[] {text.substring(0, doubleColon), text.substring(doubleColon + 2)}
+            : new String[] {text};
+    int groups = 0;
+    for (String half : halves) {
+      if (half.isEmpty()) {
+        continue;
+      }
+      for (String group : half.split(":", -1)) {
+        if (!HEX_GROUP.matcher(group).matches()) {
+          return false;
+        }
+        groups++;
+      }
+    }
+    groups += groupsForIpv4;
+    return doubleColon >= 0 ? groups <= 7 : groups == 8;
   }
 
   /** Whether the first component of a name is a registry host rather than a path component. */
