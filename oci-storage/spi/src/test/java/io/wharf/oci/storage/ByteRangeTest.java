@@ -1,0 +1,139 @@
+package io.wharf.oci.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.InvalidContentException;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ByteRangeTest {
+
+  @Test
+  void firstByteOnly() {
+    assertThat(ByteRange.parse("bytes=0-0", 10)).isEqualTo(new ByteRange(0, 1));
+    assertThat(ByteRange.parse("bytes=0-0", 1)).isEqualTo(new ByteRange(0, 1));
+  }
+
+  @Test
+  void openEndedRangeRunsToTheEnd() {
+    assertThat(ByteRange.parse("bytes=5-", 10)).isEqualTo(new ByteRange(5, 5));
+    assertThat(ByteRange.parse("bytes=9-", 10)).isEqualTo(new ByteRange(9, 1));
+    assertThat(ByteRange.parse("bytes=0-", 10)).isEqualTo(ByteRange.all(10));
+  }
+
+  @Test
+  void suffixRangeCountsFromTheEnd() {
+    assertThat(ByteRange.parse("bytes=-3", 10)).isEqualTo(new ByteRange(7, 3));
+    assertThat(ByteRange.parse("bytes=-10", 10)).isEqualTo(ByteRange.all(10));
+    assertThat(ByteRange.parse("bytes=-11", 10))
+        .as("longer than the blob")
+        .isEqualTo(ByteRange.all(10));
+  }
+
+  @Test
+  void lastBytePastTheEndIsCutToTheEnd() {
+    assertThat(ByteRange.parse("bytes=5-100", 10)).isEqualTo(new ByteRange(5, 5));
+    assertThat(ByteRange.parse("bytes=2-4", 10)).isEqualTo(new ByteRange(2, 3));
+    assertThat(ByteRange.parse(" bytes=2-4 ", 10)).isEqualTo(new ByteRange(2, 3));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bytes=10-", "bytes=10-20", "bytes=11-11", "bytes=-0"})
+  void rangeWithNoByteInTheBlobIsRangeInvalid416(String header) {
+    assertRangeInvalid(header, 10);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bytes=0-", "bytes=0-0", "bytes=-1"})
+  void noRangeIsSatisfiableForAnEmptyBlob(String header) {
+    assertRangeInvalid(header, 0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "bytes=",
+        "bytes=-",
+        "bytes=a-b",
+        "bytes=1-a",
+        "bytes=+1-2",
+        "bytes=-1-2",
+        "0-1",
+        "items=0-1",
+        "bytes 0-1",
+        "bytes=5-3",
+        "bytes=0x1-2"
+      })
+  void malformedRangeIsRangeInvalid(String header) {
+    assertRangeInvalid(header, 10);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bytes=0-1,5-6", "bytes=0-1, 5-6", "bytes=-1,0-0", "bytes=0-0,"})
+  void multipleRangesAreRangeInvalid(String header) {
+    assertRangeInvalid(header, 10);
+  }
+
+  @Test
+  void hugeNumbersAreRangeInvalidOrCutNeverAnOverflow() {
+    long max = Long.MAX_VALUE;
+    assertThat(ByteRange.parse("bytes=0-" + max, 10)).isEqualTo(ByteRange.all(10));
+    assertThat(ByteRange.parse("bytes=-" + max, 10)).isEqualTo(ByteRange.all(10));
+    assertThat(ByteRange.parse("bytes=" + (max - 1) + "-" + max, max))
+        .isEqualTo(new ByteRange(max - 1, 1));
+    assertRangeInvalid("bytes=" + max + "-", 10);
+    assertRangeInvalid("bytes=0-9223372036854775808", 10);
+    assertRangeInvalid("bytes=9223372036854775808-", 10);
+    assertRangeInvalid("bytes=-99999999999999999999", 10);
+    assertRangeInvalid("bytes=0-" + "9".repeat(10_000), 10);
+  }
+
+  @Test
+  void constructorRefusesNegativeAndOverflowingRanges() {
+    assertThatThrownBy(() -> new ByteRange(-1, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange(0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ByteRange(Long.MAX_VALUE, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void lastIsInclusive() {
+    assertThat(new ByteRange(5, 5).last()).isEqualTo(9);
+    assertThat(ByteRange.all(0).last()).isEqualTo(-1);
+  }
+
+  @Property
+  void parsedRangeLiesWithinTheBlob(
+      @ForAll @LongRange(min = 1, max = 1_000_000) long size,
+      @ForAll @LongRange(min = 0, max = 2_000_000) long first,
+      @ForAll @LongRange(min = 0, max = 2_000_000) long length) {
+    String header = "bytes=" + first + "-" + (first + length);
+    if (first >= size) {
+      assertRangeInvalid(header, size);
+      return;
+    }
+    ByteRange r = ByteRange.parse(header, size);
+    assertThat(r.offset()).isEqualTo(first);
+    assertThat(r.length()).isPositive();
+    assertThat(r.offset() + r.length()).isLessThanOrEqualTo(size);
+    assertThat(r.last()).isEqualTo(Math.min(first + length, size - 1));
+  }
+
+  private static void assertRangeInvalid(String header, long size) {
+    assertThatThrownBy(() -> ByteRange.parse(header, size))
+        .as("'%s' of %d bytes", header, size)
+        .isInstanceOfSatisfying(
+            InvalidContentException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.RANGE_INVALID);
+              assertThat(e.httpStatus()).isEqualTo(416);
+            });
+  }
+}
