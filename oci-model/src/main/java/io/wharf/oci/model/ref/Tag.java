@@ -15,10 +15,10 @@ public record Tag(String value) implements Comparable<Tag> {
   /** The longest tag. */
   public static final int MAX_LENGTH = 128;
 
+  private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
+
   /** {@code latest}, the tag Docker assumes when none is given. */
   public static final Tag LATEST = new Tag("latest");
-
-  private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
 
   /** Validates the grammar. */
   public Tag {
