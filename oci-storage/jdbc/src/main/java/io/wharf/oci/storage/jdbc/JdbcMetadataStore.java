@@ -1,0 +1,846 @@
+package io.wharf.oci.storage.jdbc;
+
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.OciException;
+import io.wharf.oci.model.error.StorageException;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.ManifestPut;
+import io.wharf.oci.storage.ManifestRecord;
+import io.wharf.oci.storage.MetadataStore;
+import io.wharf.oci.storage.Page;
+import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.TagRecord;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link MetadataStore} in a relational database over JDBC: SQLite for a single node ({@link
+ * #sqlite(Path)}), PostgreSQL for several ({@link #open(DataSource, Dialect)} with the
+ * application's pooled data source). It behaves exactly as {@link
+ * io.wharf.oci.storage.memory.InMemoryMetadataStore}. Thread-safe.
+ *
+ * <p>Every method is one statement or one transaction. Write transactions run {@code SERIALIZABLE}
+ * on PostgreSQL (SQLite is always serializable, with one writer at a time) and are run again when
+ * the database reports that they lost a race: a serialization failure or deadlock on PostgreSQL,
+ * {@code SQLITE_BUSY} or {@code SQLITE_LOCKED} on SQLite. Reads are single auto-committed
+ * statements and run concurrently with writes.
+ *
+ * <p>The schema is versioned: {@code open} applies the pending classpath scripts {@code
+ * db/V<n>__*.sql} in one transaction and records them in table {@code schema_version}; a restart
+ * applies nothing twice. Names, tags and digests are stored as text that compares bytewise, so
+ * listings are in lexical (byte) order and each page is one index range scan ({@code WHERE name > ?
+ * ORDER BY name LIMIT n+1}). Timestamps are ISO-8601 UTC text with nine fraction digits, lossless.
+ *
+ * <p>Database failures surface as {@link IOException}s naming the operation, with the {@link
+ * SQLException} as their cause; a stored value that no longer parses as a {@link StorageException}.
+ * Nothing is logged, and no message carries connection details.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
+
+  /** How many times a transaction that lost a race is tried before the failure is reported. */
+  private static final int MAX_ATTEMPTS = 16;
+
+  /** How many digests {@link #linkedBlobs()} reads at a time. */
+  private static final int BLOB_BATCH = 1000;
+
+  private static final String ENSURE_REPOSITORY =
+      "INSERT INTO repositories (name) VALUES (?) ON CONFLICT (name) DO NOTHING";
+
+  private static final String DROP_REPOSITORY_IF_EMPTY =
+      "DELETE FROM repositories WHERE name = ?"
+          + " AND NOT EXISTS (SELECT 1 FROM manifests WHERE repo = ?)"
+          + " AND NOT EXISTS (SELECT 1 FROM tags WHERE repo = ?)"
+          + " AND NOT EXISTS (SELECT 1 FROM blob_links WHERE repo = ?)";
+
+  private static final String INSERT_MANIFEST =
+      "INSERT INTO manifests (repo, digest, media_type, size, bytes, pushed_at, pulled_at,"
+          + " subject, artifact_type, referrer) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)"
+          + " ON CONFLICT (repo, digest) DO NOTHING";
+
+  private static final String LINK_BLOB =
+      "INSERT INTO blob_links (repo, digest, size) VALUES (?, ?, ?)"
+          + " ON CONFLICT (repo, digest) DO NOTHING";
+
+  private static final String UPSERT_TAG =
+      "INSERT INTO tags (repo, name, digest, pushed_at, pulled_at) VALUES (?, ?, ?, ?, NULL)"
+          + " ON CONFLICT (repo, name) DO UPDATE SET digest = excluded.digest,"
+          + " pushed_at = excluded.pushed_at, pulled_at = NULL";
+
+  /** The usage of the repositories a filter selects: distinct digests, each counted once. */
+  private static final String USAGE =
+      "SELECT COALESCE(SUM(size), 0) FROM ("
+          + "SELECT digest, MAX(size) AS size FROM ("
+          + "SELECT digest, size FROM manifests WHERE %1$s"
+          + " UNION ALL SELECT digest, size FROM blob_links WHERE %1$s"
+          + ") contents GROUP BY digest) distinct_contents";
+
+  private final ConnectionPool pool;
+  private final Dialect dialect;
+  private volatile boolean closed;
+
+  private JdbcMetadataStore(ConnectionPool pool, Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+  }
+
+  /**
+   * A store in the database behind {@code dataSource}, whose schema is brought up to date first.
+   * The application owns the data source, which should pool connections: the store takes one per
+   * call and closes it again, and {@link #close()} leaves the data source open. With {@link
+   * Dialect#SQLITE}, the data source should configure its connections as {@link #sqlite(Path)} does
+   * (WAL, foreign keys, a busy timeout); writes are serialised in the JVM.
+   *
+   * @throws IOException when the database cannot be reached or migrated
+   */
+  public static JdbcMetadataStore open(DataSource dataSource, Dialect dialect) throws IOException {
+    return start(new DataSourcePool(dataSource, dialect), dialect);
+  }
+
+  /**
+   * As {@link #open(DataSource, Dialect)}, with the dialect of the database the data source
+   * connects to.
+   *
+   * @throws IOException when the database cannot be reached or migrated, or is neither SQLite nor
+   *     PostgreSQL
+   */
+  public static JdbcMetadataStore open(DataSource dataSource) throws IOException {
+    Dialect dialect;
+    try (Connection c = dataSource.getConnection()) {
+      dialect = Dialect.of(c);
+    } catch (SQLException e) {
+      throw failure("detect the database dialect", e);
+    }
+    return open(dataSource, dialect);
+  }
+
+  /**
+   * A store in SQLite database file {@code dbFile}, created with its parent directories when
+   * missing, for a single node: WAL journal mode, {@code synchronous=FULL}, foreign keys on, a busy
+   * timeout, one writer connection that a fair lock hands to one transaction at a time, and a few
+   * reader connections that run concurrently with it. Meant for one process; stores in several
+   * processes on one file wait for each other through SQLite's locks and the busy timeout.
+   *
+   * @throws IOException when the file cannot be opened or migrated
+   */
+  public static JdbcMetadataStore sqlite(Path dbFile) throws IOException {
+    Path parent = dbFile.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    int readers = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    return start(new SqlitePool(dbFile, readers), Dialect.SQLITE);
+  }
+
+  private static JdbcMetadataStore start(ConnectionPool pool, Dialect dialect) throws IOException {
+    JdbcMetadataStore store = new JdbcMetadataStore(pool, dialect);
+    try {
+      // READ COMMITTED on PostgreSQL: after waiting for the migration lock, see what the node that
+      // held it committed.
+      store.run("migrate the schema", true, false, c -> Migrations.migrate(c, dialect));
+      return store;
+    } catch (IOException | RuntimeException e) {
+      try {
+        pool.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The dialect of the database. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * The schema version of the database, {@link #latestSchemaVersion()} once opened.
+   *
+   * @throws IOException when the database cannot be read
+   */
+  public int schemaVersion() throws IOException {
+    return read("read the schema version", Migrations::current);
+  }
+
+  /** The schema version this code migrates databases to. */
+  public static int latestSchemaVersion() {
+    return Migrations.latest();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Manifests and tags
+
+  @Override
+  public Map<Tag, Digest> putManifest(RepositoryName repository, ManifestPut put)
+      throws IOException {
+    String repo = repository.value();
+    RawManifest manifest = put.manifest();
+    String digest = manifest.digest().toString();
+    String at = Timestamps.format(put.at());
+    byte[] bytes = manifest.bytes().toByteArray();
+    byte[] referrer = put.referrer().toJson().toByteArray();
+    String subject = put.subject().map(Digest::toString).orElse(null);
+    String artifactType = put.referrer().artifactType().map(MediaType::value).orElse(null);
+    List<Tag> tags = new ArrayList<>(put.tags());
+    return write(
+        "put manifest " + digest + " in " + repo,
+        c -> {
+          ensureRepository(c, repo);
+          try (PreparedStatement p = c.prepareStatement(INSERT_MANIFEST)) {
+            p.setString(1, repo);
+            p.setString(2, digest);
+            p.setString(3, manifest.mediaType().value());
+            p.setLong(4, manifest.size());
+            p.setBytes(5, bytes);
+            p.setString(6, at);
+            setNullableString(p, 7, subject);
+            setNullableString(p, 8, artifactType);
+            p.setBytes(9, referrer);
+            p.executeUpdate();
+          }
+          for (Descriptor blob : put.blobs()) {
+            link(c, repo, blob.digest(), blob.size());
+          }
+          Map<Tag, Digest> previous = new LinkedHashMap<>();
+          try (PreparedStatement select =
+                  c.prepareStatement("SELECT digest FROM tags WHERE repo = ? AND name = ?");
+              PreparedStatement upsert = c.prepareStatement(UPSERT_TAG)) {
+            for (Tag tag : tags) {
+              select.setString(1, repo);
+              select.setString(2, tag.value());
+              try (ResultSet rs = select.executeQuery()) {
+                if (rs.next() && !rs.getString(1).equals(digest)) {
+                  previous.put(tag, Digest.parse(rs.getString(1)));
+                }
+              }
+              upsert.setString(1, repo);
+              upsert.setString(2, tag.value());
+              upsert.setString(3, digest);
+              upsert.setString(4, at);
+              upsert.executeUpdate();
+            }
+          }
+          return previous;
+        });
+  }
+
+  @Override
+  public Optional<RawManifest> getManifest(RepositoryName repository, Digest digest)
+      throws IOException {
+    return read(
+        "get manifest " + digest + " in " + repository,
+        c ->
+            queryOne(
+                c,
+                "SELECT media_type, bytes FROM manifests WHERE repo = ? AND digest = ?",
+                List.of(repository.value(), digest.toString()),
+                rs ->
+                    new RawManifest(
+                        new MediaType(rs.getString(1)), Bytes.of(rs.getBytes(2)), digest)));
+  }
+
+  @Override
+  public Optional<ManifestRecord> statManifest(RepositoryName repository, Digest digest)
+      throws IOException {
+    return read(
+        "stat manifest " + digest + " in " + repository,
+        c ->
+            queryOne(
+                c,
+                "SELECT digest, media_type, size, pushed_at, pulled_at FROM manifests"
+                    + " WHERE repo = ? AND digest = ?",
+                List.of(repository.value(), digest.toString()),
+                rs -> manifestRecord(repository, rs)));
+  }
+
+  private static ManifestRecord manifestRecord(RepositoryName repository, ResultSet rs)
+      throws SQLException {
+    return new ManifestRecord(
+        repository,
+        Digest.parse(rs.getString(1)),
+        new MediaType(rs.getString(2)),
+        rs.getLong(3),
+        Timestamps.parse(rs.getString(4)),
+        Optional.ofNullable(Timestamps.parseNullable(rs.getString(5))));
+  }
+
+  @Override
+  public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) throws IOException {
+    return read(
+        "resolve tag " + tag + " in " + repository,
+        c ->
+            queryOne(
+                c,
+                "SELECT digest FROM tags WHERE repo = ? AND name = ?",
+                List.of(repository.value(), tag.value()),
+                rs -> Digest.parse(rs.getString(1))));
+  }
+
+  @Override
+  public boolean deleteManifest(RepositoryName repository, Digest digest) throws IOException {
+    String repo = repository.value();
+    return write(
+        "delete manifest " + digest + " in " + repo,
+        c -> {
+          update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest.toString());
+          int removed =
+              update(
+                  c,
+                  "DELETE FROM manifests WHERE repo = ? AND digest = ?",
+                  repo,
+                  digest.toString());
+          if (removed == 0) {
+            return false;
+          }
+          dropIfEmpty(c, repo);
+          return true;
+        });
+  }
+
+  @Override
+  public boolean deleteTag(RepositoryName repository, Tag tag) throws IOException {
+    String repo = repository.value();
+    return write(
+        "delete tag " + tag + " in " + repo,
+        c -> {
+          int removed =
+              update(c, "DELETE FROM tags WHERE repo = ? AND name = ?", repo, tag.value());
+          if (removed == 0) {
+            return false;
+          }
+          dropIfEmpty(c, repo);
+          return true;
+        });
+  }
+
+  @Override
+  public Page<Tag> tags(RepositoryName repository, PageRequest page) throws IOException {
+    return read(
+        "list tags of " + repository,
+        c -> page(c, "tags", "name", repository.value(), page, Tag::new));
+  }
+
+  @Override
+  public List<TagRecord> tagRecords(RepositoryName repository) throws IOException {
+    return read(
+        "list tags of " + repository,
+        c ->
+            queryAll(
+                c,
+                "SELECT name, digest, pushed_at, pulled_at FROM tags WHERE repo = ? ORDER BY name",
+                List.of(repository.value()),
+                rs ->
+                    new TagRecord(
+                        new Tag(rs.getString(1)),
+                        Digest.parse(rs.getString(2)),
+                        Timestamps.parse(rs.getString(3)),
+                        Optional.ofNullable(Timestamps.parseNullable(rs.getString(4))))));
+  }
+
+  @Override
+  public List<ManifestRecord> manifestRecords(RepositoryName repository) throws IOException {
+    List<ManifestRecord> records =
+        read(
+            "list manifests of " + repository,
+            c ->
+                queryAll(
+                    c,
+                    "SELECT digest, media_type, size, pushed_at, pulled_at FROM manifests"
+                        + " WHERE repo = ?",
+                    List.of(repository.value()),
+                    rs -> manifestRecord(repository, rs)));
+    // Digest order is Digest.compareTo (algorithm, then encoded), which text order of
+    // "algorithm:encoded" is not when one algorithm name is a prefix of another.
+    records.sort(Comparator.comparing(ManifestRecord::digest));
+    return records;
+  }
+
+  @Override
+  public List<Descriptor> referrers(
+      RepositoryName repository, Digest subject, Optional<MediaType> artifactType)
+      throws IOException {
+    List<Object> params = new ArrayList<>(List.of(repository.value(), subject.toString()));
+    String sql = "SELECT digest, referrer FROM manifests WHERE repo = ? AND subject = ?";
+    if (artifactType.isPresent()) {
+      sql += " AND artifact_type = ?";
+      params.add(artifactType.get().value());
+    }
+    String query = sql;
+    List<Map.Entry<Digest, Descriptor>> referrers =
+        read(
+            "list referrers of " + subject + " in " + repository,
+            c ->
+                queryAll(
+                    c,
+                    query,
+                    params,
+                    rs ->
+                        Map.entry(
+                            Digest.parse(rs.getString(1)),
+                            Descriptor.parse(Bytes.of(rs.getBytes(2))))));
+    // In the order of the referring manifests' digests, as Digest.compareTo sorts them.
+    referrers.sort(Map.Entry.comparingByKey());
+    List<Descriptor> result = new ArrayList<>(referrers.size());
+    referrers.forEach(e -> result.add(e.getValue()));
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Repositories and blob links
+
+  @Override
+  public Page<RepositoryName> repositories(PageRequest page) throws IOException {
+    return read(
+        "list repositories", c -> page(c, "repositories", "name", null, page, RepositoryName::new));
+  }
+
+  @Override
+  public boolean repositoryExists(RepositoryName repository) throws IOException {
+    return read(
+        "look up " + repository,
+        c ->
+            queryOne(
+                    c,
+                    "SELECT 1 FROM repositories WHERE name = ?",
+                    List.of(repository.value()),
+                    rs -> Boolean.TRUE)
+                .isPresent());
+  }
+
+  @Override
+  public boolean linkBlob(RepositoryName repository, BlobInfo blob) throws IOException {
+    String repo = repository.value();
+    return write(
+        "link blob " + blob.digest() + " to " + repo,
+        c -> {
+          ensureRepository(c, repo);
+          return link(c, repo, blob.digest(), blob.size());
+        });
+  }
+
+  @Override
+  public boolean isBlobLinked(RepositoryName repository, Digest blob) throws IOException {
+    return read(
+        "look up blob " + blob + " in " + repository,
+        c ->
+            queryOne(
+                    c,
+                    "SELECT 1 FROM blob_links WHERE repo = ? AND digest = ?",
+                    List.of(repository.value(), blob.toString()),
+                    rs -> Boolean.TRUE)
+                .isPresent());
+  }
+
+  @Override
+  public boolean unlinkBlob(RepositoryName repository, Digest blob) throws IOException {
+    String repo = repository.value();
+    return write(
+        "unlink blob " + blob + " from " + repo,
+        c -> {
+          int removed =
+              update(
+                  c, "DELETE FROM blob_links WHERE repo = ? AND digest = ?", repo, blob.toString());
+          if (removed == 0) {
+            return false;
+          }
+          dropIfEmpty(c, repo);
+          return true;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The stream reads the digests in batches as it is consumed, each batch a short query of its
+   * own, so it holds no connection and needs little memory however many blobs there are. It is not
+   * a snapshot: a blob linked throughout the walk is in it, once; one linked or unlinked meanwhile
+   * may or may not be. A failure of a later batch surfaces as an {@link UncheckedIOException}.
+   */
+  @Override
+  public Stream<Digest> linkedBlobs() throws IOException {
+    List<String> first = linkedBlobsAfter(null);
+    return StreamSupport.stream(new LinkedBlobs(first), false);
+  }
+
+  private List<String> linkedBlobsAfter(@Nullable String last) throws IOException {
+    String sql =
+        "SELECT DISTINCT digest FROM blob_links"
+            + (last == null ? "" : " WHERE digest > ?")
+            + " ORDER BY digest LIMIT ?";
+    List<Object> params = new ArrayList<>();
+    if (last != null) {
+      params.add(last);
+    }
+    params.add(BLOB_BATCH);
+    return read("list linked blobs", c -> queryAll(c, sql, params, rs -> rs.getString(1)));
+  }
+
+  /** Walks the linked blobs in key order, one batch at a time. */
+  private final class LinkedBlobs extends Spliterators.AbstractSpliterator<Digest> {
+    private List<String> batch;
+    private int index;
+
+    LinkedBlobs(List<String> first) {
+      super(Long.MAX_VALUE, Spliterator.DISTINCT | Spliterator.NONNULL | Spliterator.ORDERED);
+      this.batch = first;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super Digest> action) {
+      if (index == batch.size()) {
+        if (batch.size() < BLOB_BATCH) {
+          return false;
+        }
+        try {
+          batch = linkedBlobsAfter(batch.get(batch.size() - 1));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        index = 0;
+        if (batch.isEmpty()) {
+          return false;
+        }
+      }
+      action.accept(Digest.parse(batch.get(index++)));
+      return true;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pulls and usage
+
+  @Override
+  public void recordPull(RepositoryName repository, Digest digest, Optional<Tag> tag, Instant at)
+      throws IOException {
+    String repo = repository.value();
+    String when = Timestamps.format(at);
+    write(
+        "record a pull of " + digest + " in " + repo,
+        c -> {
+          update(
+              c,
+              "UPDATE manifests SET pulled_at = ? WHERE repo = ? AND digest = ?",
+              when,
+              repo,
+              digest.toString());
+          if (tag.isPresent()) {
+            update(
+                c,
+                "UPDATE tags SET pulled_at = ? WHERE repo = ? AND name = ? AND digest = ?",
+                when,
+                repo,
+                tag.get().value(),
+                digest.toString());
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public long usage(RepositoryName repository) throws IOException {
+    String repo = repository.value();
+    return read(
+        "compute the usage of " + repo,
+        c ->
+            queryOne(c, String.format(USAGE, "repo = ?"), List.of(repo, repo), rs -> rs.getLong(1))
+                .orElse(0L));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The members are the repository named {@code project} and the range of names from {@code
+   * project/} (inclusive) to {@code project0} (exclusive): {@code '0'} follows {@code '/'}, so that
+   * range holds exactly the names that start with {@code project/}, and an index serves it.
+   */
+  @Override
+  public long projectUsage(String project) throws IOException {
+    String filter = "(repo = ? OR (repo >= ? AND repo < ?))";
+    List<Object> range = List.of(project, project + "/", project + "0");
+    List<Object> params = new ArrayList<>(range);
+    params.addAll(range);
+    return read(
+        "compute the usage of project " + project,
+        c -> queryOne(c, String.format(USAGE, filter), params, rs -> rs.getLong(1)).orElse(0L));
+  }
+
+  /** Closes the connections this store opened; a data source passed to {@code open} stays open. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      pool.close();
+    } catch (SQLException e) {
+      throw failure("close", e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // SQL helpers
+
+  private static void ensureRepository(Connection c, String repo) throws SQLException {
+    update(c, ENSURE_REPOSITORY, repo);
+  }
+
+  /** Deletes the row of {@code repo} when nothing is left in it. */
+  private static void dropIfEmpty(Connection c, String repo) throws SQLException {
+    update(c, DROP_REPOSITORY_IF_EMPTY, repo, repo, repo, repo);
+  }
+
+  private static boolean link(Connection c, String repo, Digest digest, long size)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(LINK_BLOB)) {
+      p.setString(1, repo);
+      p.setString(2, digest.toString());
+      p.setLong(3, size);
+      return p.executeUpdate() == 1;
+    }
+  }
+
+  private static <T> Page<T> page(
+      Connection c,
+      String table,
+      String key,
+      @Nullable String repo,
+      PageRequest request,
+      Function<String, T> make)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT ").append(key).append(" FROM ").append(table);
+    List<Object> params = new ArrayList<>();
+    List<String> conditions = new ArrayList<>();
+    if (repo != null) {
+      conditions.add("repo = ?");
+      params.add(repo);
+    }
+    if (request.last().isPresent()) {
+      conditions.add(key + " > ?");
+      params.add(request.last().get());
+    }
+    if (!conditions.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", conditions));
+    }
+    sql.append(" ORDER BY ").append(key).append(" LIMIT ?");
+    params.add(request.limit() + 1);
+    List<String> keys = queryAll(c, sql.toString(), params, rs -> rs.getString(1));
+    Optional<String> next = Optional.empty();
+    if (keys.size() > request.limit()) {
+      keys = keys.subList(0, request.limit());
+      next = Optional.of(keys.get(keys.size() - 1));
+    }
+    List<T> items = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      items.add(make.apply(k));
+    }
+    return new Page<>(items, next);
+  }
+
+  private static void setNullableString(PreparedStatement p, int index, @Nullable String value)
+      throws SQLException {
+    if (value == null) {
+      p.setNull(index, Types.VARCHAR);
+    } else {
+      p.setString(index, value);
+    }
+  }
+
+  private static void bind(PreparedStatement p, List<?> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      Object v = params.get(i);
+      if (v instanceof Integer) {
+        p.setInt(i + 1, (Integer) v);
+      } else {
+        p.setString(i + 1, (String) v);
+      }
+    }
+  }
+
+  private static int update(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, List.of(params));
+      return p.executeUpdate();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Maps the current row; a stored value that no longer parses (a digest that does not match its
+   * manifest bytes, a broken descriptor) is the store's failure, not the caller's bad input.
+   */
+  private static <T> T mapRow(Row<T> row, ResultSet rs) throws SQLException {
+    try {
+      return row.map(rs);
+    } catch (OciException e) {
+      throw new StorageException(
+          ErrorCode.UNKNOWN, "the metadata database holds a value that does not parse", e);
+    }
+  }
+
+  private static <T> Optional<T> queryOne(Connection c, String sql, List<?> params, Row<T> row)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, params);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(mapRow(row, rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static <T> List<T> queryAll(Connection c, String sql, List<?> params, Row<T> row)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, params);
+      try (ResultSet rs = p.executeQuery()) {
+        List<T> result = new ArrayList<>();
+        while (rs.next()) {
+          result.add(mapRow(row, rs));
+        }
+        return result;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connections, transactions and retries
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException, IOException;
+  }
+
+  private <T> T read(String what, Work<T> work) throws IOException {
+    return run(what, false, false, work);
+  }
+
+  private <T> T write(String what, Work<T> work) throws IOException {
+    return run(what, true, true, work);
+  }
+
+  /**
+   * Runs {@code work} on a connection (in a transaction when {@code write}; {@code SERIALIZABLE}
+   * where the dialect needs it when {@code serializable}), again while the database reports a lost
+   * race, with a growing random pause.
+   */
+  private <T> T run(String what, boolean write, boolean serializable, Work<T> work)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      if (closed) {
+        throw new IOException("metadata store is closed; cannot " + what);
+      }
+      try {
+        return once(write, serializable, work);
+      } catch (SQLException e) {
+        if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(e)) {
+          throw failure(what, e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interrupted(what);
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(200, 1L << attempt) + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interrupted(what);
+      }
+    }
+  }
+
+  private <T> T once(boolean write, boolean serializable, Work<T> work)
+      throws SQLException, IOException, InterruptedException {
+    Connection c = pool.acquire(write);
+    boolean broken = false;
+    try {
+      if (!write) {
+        if (!c.getAutoCommit()) {
+          c.setAutoCommit(true);
+        }
+        return work.run(c);
+      }
+      int isolation = serializable ? dialect.writeIsolation() : -1;
+      int previousIsolation = c.getTransactionIsolation();
+      if (isolation != -1 && isolation != previousIsolation) {
+        c.setTransactionIsolation(isolation);
+      }
+      try {
+        c.setAutoCommit(false);
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | IOException | RuntimeException | Error e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          broken = true;
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      } finally {
+        try {
+          c.setAutoCommit(true);
+          if (isolation != -1 && isolation != previousIsolation) {
+            c.setTransactionIsolation(previousIsolation);
+          }
+        } catch (SQLException restore) {
+          // Whatever the transaction did stands; only the connection is unusable: discard it.
+          broken = true;
+        }
+      }
+    } finally {
+      pool.release(c, write, broken);
+    }
+  }
+
+  private static IOException failure(String what, SQLException e) {
+    return new IOException(
+        "metadata store failed to "
+            + what
+            + " (SQLState "
+            + e.getSQLState()
+            + ", vendor code "
+            + e.getErrorCode()
+            + ")",
+        e);
+  }
+
+  private static InterruptedIOException interrupted(String what) {
+    return new InterruptedIOException("interrupted while trying to " + what);
+  }
+}
