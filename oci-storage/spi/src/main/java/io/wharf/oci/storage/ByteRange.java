@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public record ByteRange(long offset, long length) {
 
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
+  private static final Pattern RANGE =
+      Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})", Pattern.CASE_INSENSITIVE);
 
   /** Validates. */
   public ByteRange {

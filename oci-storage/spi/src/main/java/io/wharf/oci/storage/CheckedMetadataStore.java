@@ -140,6 +140,11 @@ public final class CheckedMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Page<Digest> blobLinks(RepositoryName repository, PageRequest page) throws IOException {
+    return guard("list blob links of " + repository, () -> delegate.blobLinks(repository, page));
+  }
+
+  @Override
   public Stream<Digest> linkedBlobs() throws IOException {
     return guard("list linked blobs", delegate::linkedBlobs);
   }

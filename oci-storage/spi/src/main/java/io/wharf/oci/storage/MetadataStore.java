@@ -98,6 +98,12 @@ public interface MetadataStore extends Closeable {
    */
   boolean unlinkBlob(RepositoryName repository, Digest blob) throws IOException;
 
+  /**
+   * A page of the blobs linked to {@code repository}, in lexical order of {@code
+   * algorithm:encoded}.
+   */
+  Page<Digest> blobLinks(RepositoryName repository, PageRequest page) throws IOException;
+
   /** Every blob linked to any repository, each once, for garbage collection; caller closes. */
   Stream<Digest> linkedBlobs() throws IOException;
 

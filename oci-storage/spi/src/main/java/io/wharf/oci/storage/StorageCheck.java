@@ -148,10 +148,6 @@ public final class StorageCheck {
       throws IOException {
     BlobStore blobs = storage.blobs();
     MetadataStore metadata = storage.metadata();
-    Set<Digest> linked = new HashSet<>();
-    try (Stream<Digest> all = metadata.linkedBlobs()) {
-      all.forEach(linked::add);
-    }
     long checked = 0;
     for (ManifestRecord record : metadata.manifestRecords(repo)) {
       Optional<RawManifest> raw = metadata.getManifest(repo, record.digest());
@@ -217,22 +213,24 @@ public final class StorageCheck {
         }
       }
     }
-    // Links are checked per repository through isBlobLinked; the set of all links tells which
-    // blobs any repository links, and each linked blob of this repository must be stored.
-    for (Digest digest : linked) {
-      if (metadata.isBlobLinked(repo, digest)
-          && (blobs.stat(digest).isEmpty() || corrupt.contains(digest))) {
-        problems.add(
-            new Problem(
-                Kind.DANGLING_LINK,
-                Optional.of(repo),
-                digest,
-                "repository " + repo + " links blob " + digest + ", which is not stored"));
-        if (repair && metadata.unlinkBlob(repo, digest)) {
-          repairs.add("unlinked missing blob " + digest + " from " + repo);
+    Optional<String> last = Optional.empty();
+    do {
+      Page<Digest> links = metadata.blobLinks(repo, new PageRequest(PAGE, last));
+      for (Digest digest : links.items()) {
+        if (blobs.stat(digest).isEmpty() || corrupt.contains(digest)) {
+          problems.add(
+              new Problem(
+                  Kind.DANGLING_LINK,
+                  Optional.of(repo),
+                  digest,
+                  "repository " + repo + " links blob " + digest + ", which is not stored"));
+          if (repair && metadata.unlinkBlob(repo, digest)) {
+            repairs.add("unlinked missing blob " + digest + " from " + repo);
+          }
         }
       }
-    }
+      last = links.next();
+    } while (last.isPresent());
     return checked;
   }
 }

@@ -352,6 +352,13 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Page<Digest> blobLinks(RepositoryName repository, PageRequest page) throws IOException {
+    return read(
+        "list blob links of " + repository,
+        c -> page(c, "blob_links", "digest", repository.value(), page, Digest::parse));
+  }
+
+  @Override
   public List<TagRecord> tagRecords(RepositoryName repository) throws IOException {
     return read(
         "list tags of " + repository,

@@ -308,6 +308,17 @@ public final class InMemoryMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Page<Digest> blobLinks(RepositoryName repository, PageRequest page) {
+    return read(
+        v -> {
+          NavigableMap<String, Long> sorted = new TreeMap<>();
+          repo(repository)
+              .ifPresent(r -> r.blobs.forEach((d, size) -> sorted.put(d.toString(), size)));
+          return page(sorted, page, Digest::parse);
+        });
+  }
+
+  @Override
   public Stream<Digest> linkedBlobs() {
     return read(
         v -> {

@@ -539,6 +539,34 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void blobLinksArePagedInLexicalOrderPerRepository() throws IOException {
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      BlobInfo b = blob("paged-" + i);
+      store.linkBlob(REPO, b);
+      expected.add(b.digest().toString());
+    }
+    store.linkBlob(OTHER, blob("elsewhere"));
+    java.util.Collections.sort(expected);
+    List<String> seen = new ArrayList<>();
+    java.util.Optional<String> last = java.util.Optional.empty();
+    do {
+      io.wharf.oci.storage.Page<Digest> page =
+          store.blobLinks(REPO, new io.wharf.oci.storage.PageRequest(5, last));
+      page.items().forEach(d -> seen.add(d.toString()));
+      assertThat(page.items().size() == 5 || page.next().isEmpty()).isTrue();
+      last = page.next();
+    } while (last.isPresent());
+    assertThat(seen).containsExactlyElementsOf(expected);
+    assertThat(
+            store
+                .blobLinks(
+                    RepositoryName.of("nothing/here"), io.wharf.oci.storage.PageRequest.first(10))
+                .items())
+        .isEmpty();
+  }
+
+  @Test
   void linkedBlobsListsEachLinkedBlobOnce() throws IOException {
     assertThat(linkedBlobs()).isEmpty();
     BlobInfo x = blob("x");
