@@ -86,9 +86,45 @@ public enum Dialect {
     return singleWriter;
   }
 
-  /** The isolation level write transactions run at, or -1 to keep the connection's. */
+  /**
+   * The isolation level write transactions run at, or -1 to keep the connection's. PostgreSQL
+   * writes run at READ COMMITTED under a per-repository lock ({@link #lockRepository}): each
+   * statement then sees what earlier writers committed, so a tag's previous digest is read
+   * correctly without SERIALIZABLE's retries, which concurrent re-tags of one tag exhaust.
+   */
   int writeIsolation() {
-    return this == POSTGRESQL ? Connection.TRANSACTION_SERIALIZABLE : -1;
+    return this == POSTGRESQL ? Connection.TRANSACTION_READ_COMMITTED : -1;
+  }
+
+  /**
+   * Serialises the write transactions of one repository across every node, until the transaction
+   * ends: a PostgreSQL transaction-scoped advisory lock keyed by the repository name. SQLite needs
+   * none, having a single writer.
+   */
+  void lockRepository(Connection connection, String repository) throws SQLException {
+    if (this != POSTGRESQL) {
+      return;
+    }
+    try (java.sql.PreparedStatement s =
+        connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      s.setLong(1, repositoryLockKey(repository));
+      s.execute();
+    }
+  }
+
+  /** A 64-bit key for {@code repository}, from its SHA-256, in a namespace of Wharf's own. */
+  static long repositoryLockKey(String repository) {
+    byte[] hash;
+    try {
+      hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("wharf/repository/" + repository)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+    return java.nio.ByteBuffer.wrap(hash).getLong();
   }
 
   /** Serialises migrations between nodes within the current transaction, where needed. */

@@ -215,6 +215,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     List<Tag> tags = new ArrayList<>(put.tags());
     return write(
         "put manifest " + digest + " in " + repo,
+        repo,
         c -> {
           ensureRepository(c, repo);
           try (PreparedStatement p = c.prepareStatement(INSERT_MANIFEST)) {
@@ -312,6 +313,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     String repo = repository.value();
     return write(
         "delete manifest " + digest + " in " + repo,
+        repo,
         c -> {
           update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest.toString());
           int removed =
@@ -333,6 +335,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     String repo = repository.value();
     return write(
         "delete tag " + tag + " in " + repo,
+        repo,
         c -> {
           int removed =
               update(c, "DELETE FROM tags WHERE repo = ? AND name = ?", repo, tag.value());
@@ -450,6 +453,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     String repo = repository.value();
     return write(
         "link blob " + blob.digest() + " to " + repo,
+        repo,
         c -> {
           ensureRepository(c, repo);
           return link(c, repo, blob.digest(), blob.size());
@@ -474,6 +478,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     String repo = repository.value();
     return write(
         "unlink blob " + blob + " from " + repo,
+        repo,
         c -> {
           int removed =
               update(
@@ -554,6 +559,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     String when = Timestamps.format(at);
     write(
         "record a pull of " + digest + " in " + repo,
+        repo,
         c -> {
           update(
               c,
@@ -756,8 +762,16 @@ public final class JdbcMetadataStore implements MetadataStore {
     return run(what, false, false, work);
   }
 
-  private <T> T write(String what, Work<T> work) throws IOException {
-    return run(what, true, true, work);
+  /** Runs {@code work} in a write transaction that holds the lock of {@code repository}. */
+  private <T> T write(String what, String repository, Work<T> work) throws IOException {
+    return run(
+        what,
+        true,
+        true,
+        c -> {
+          dialect.lockRepository(c, repository);
+          return work.run(c);
+        });
   }
 
   /**
