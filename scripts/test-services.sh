@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs (as root, with apt-get, when missing) and starts what the tests need on Debian 12, and
+# exports where to find it. Sourced by ./run-tests; idempotent.
+
+_wharf_services() {
+  local need=()
+  command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || need+=(maven)
+  command -v tar >/dev/null 2>&1 || need+=(tar)
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+  if [ "${#need[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "missing: ${need[*]} (install them, or run as root)" >&2
+      return 1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  fi
+
+  # PostgreSQL for the shared-metadata integration tests (oci-storage/jdbc *IT).
+  if [ "$(id -u)" -eq 0 ]; then
+    local version cluster port
+    version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+    pg_lsclusters -h | grep -q . || pg_createcluster "$version" main
+    cluster="$(pg_lsclusters -h | head -1 | awk '{print $1 " " $2}')"
+    # shellcheck disable=SC2086
+    pg_ctlcluster $cluster start 2>/dev/null || true
+    for _ in $(seq 1 30); do
+      pg_isready -q -h 127.0.0.1 && break
+      sleep 1
+    done
+    su postgres -c "psql -q -tAc \"SELECT 1 FROM pg_roles WHERE rolname='wharf'\"" | grep -q 1 \
+      || su postgres -c "psql -q -c \"CREATE ROLE wharf LOGIN PASSWORD 'wharf'\""
+    su postgres -c "psql -q -tAc \"SELECT 1 FROM pg_database WHERE datname='wharf_test'\"" \
+      | grep -q 1 || su postgres -c "psql -q -c 'CREATE DATABASE wharf_test OWNER wharf'"
+    port="$(pg_lsclusters -h | head -1 | awk '{print $3}')"
+    export WHARF_PG_URL="${WHARF_PG_URL:-jdbc:postgresql://127.0.0.1:${port}/wharf_test}"
+    export WHARF_PG_USER="${WHARF_PG_USER:-wharf}"
+    export WHARF_PG_PASSWORD="${WHARF_PG_PASSWORD:-wharf}"
+  fi
+  if [ -z "${WHARF_PG_URL:-}" ]; then
+    echo "PostgreSQL not started (not root): set WHARF_PG_URL, WHARF_PG_USER and" \
+      "WHARF_PG_PASSWORD for the PostgreSQL integration tests, or they are skipped" >&2
+  fi
+}
+_wharf_services
