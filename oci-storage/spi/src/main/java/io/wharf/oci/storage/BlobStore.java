@@ -8,6 +8,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -42,6 +44,21 @@ public interface BlobStore extends Closeable {
    * @throws NotFoundException with {@link ErrorCode#BLOB_UNKNOWN} when it is not stored
    */
   InputStream open(Digest digest, ByteRange range) throws IOException;
+
+  /**
+   * Writes {@code range} of blob {@code digest} to {@code target}, which stays open. The default
+   * copies through {@link #open(Digest, ByteRange)}; stores backed by files override it to transfer
+   * without copying through the heap (zero-copy {@code sendfile} when {@code target} is a socket).
+   *
+   * @return the number of bytes written
+   * @throws NotFoundException with {@link ErrorCode#BLOB_UNKNOWN} when it is not stored
+   */
+  default long transferTo(Digest digest, ByteRange range, WritableByteChannel target)
+      throws IOException {
+    try (InputStream in = open(digest, range)) {
+      return in.transferTo(Channels.newOutputStream(target));
+    }
+  }
 
   /** Starts an upload digested with sha256. */
   default BlobUpload newUpload() throws IOException {

@@ -10,6 +10,7 @@ import io.wharf.oci.model.error.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -75,6 +76,18 @@ public final class CheckedBlobStore implements BlobStore {
 
   @Override
   public InputStream open(Digest digest, ByteRange range) throws IOException {
+    checkRange(digest, range);
+    return guard("open blob " + digest, () -> delegate.open(digest, range));
+  }
+
+  @Override
+  public long transferTo(Digest digest, ByteRange range, WritableByteChannel target)
+      throws IOException {
+    checkRange(digest, range);
+    return guard("transfer blob " + digest, () -> delegate.transferTo(digest, range, target));
+  }
+
+  private void checkRange(Digest digest, ByteRange range) throws IOException {
     BlobInfo info = stat(digest).orElseThrow(() -> unknown(digest));
     if (range.offset() + range.length() > info.size()
         || range.offset() >= info.size() && range.length() > 0) {
@@ -90,7 +103,6 @@ public final class CheckedBlobStore implements BlobStore {
               + info.size()
               + " bytes");
     }
-    return guard("open blob " + digest, () -> delegate.open(digest, range));
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -296,6 +297,33 @@ public final class FileSystemBlobStore implements BlobStore {
    * @throws InvalidContentException with {@link ErrorCode#RANGE_INVALID} when the range does not
    *     lie within the blob
    */
+  @Override
+  public long transferTo(Digest digest, ByteRange range, WritableByteChannel target)
+      throws IOException {
+    checkOpen();
+    try (FileChannel channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ)) {
+      if (range.offset() + range.length() > channel.size()) {
+        throw new InvalidContentException(
+            ErrorCode.RANGE_INVALID,
+            "range " + range.offset() + "-" + range.last() + " is outside blob " + digest);
+      }
+      // FileChannel.transferTo uses sendfile(2) when the target is a socket: no copy through the
+      // heap. It may move fewer bytes than asked, so loop.
+      long position = range.offset();
+      long end = range.offset() + range.length();
+      while (position < end) {
+        long n = channel.transferTo(position, end - position, target);
+        if (n <= 0 && channel.size() < end) {
+          throw new IOException("blob " + digest + " shrank while it was read");
+        }
+        position += n;
+      }
+      return range.length();
+    } catch (NoSuchFileException e) {
+      throw unknownBlob(digest);
+    }
+  }
+
   @Override
   public InputStream open(Digest digest, ByteRange range) throws IOException {
     checkOpen();

@@ -177,6 +177,39 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  void transferToWritesTheRangeToAChannelAndLeavesItOpen() throws IOException {
+    byte[] content = content(3 * 1024 * 1024 + 17, 9);
+    Digest digest = push(store, content).digest();
+    for (ByteRange range :
+        List.of(
+            ByteRange.all(content.length),
+            new ByteRange(0, 1),
+            new ByteRange(content.length - 1, 1),
+            new ByteRange(1_000_000, 1_500_000))) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.nio.channels.WritableByteChannel channel = java.nio.channels.Channels.newChannel(out);
+      assertThat(store.transferTo(digest, range, channel))
+          .as("%s", range)
+          .isEqualTo(range.length());
+      assertThat(channel.isOpen()).isTrue();
+      assertThat(out.toByteArray())
+          .isEqualTo(
+              Arrays.copyOfRange(
+                  content, (int) range.offset(), (int) (range.offset() + range.length())));
+    }
+    Digest unknown = sha256(content(10, 10));
+    assertThatThrownBy(
+            () ->
+                store.transferTo(
+                    unknown,
+                    ByteRange.all(10),
+                    java.nio.channels.Channels.newChannel(new java.io.ByteArrayOutputStream())))
+        .isInstanceOfSatisfying(
+            io.wharf.oci.model.error.NotFoundException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UNKNOWN));
+  }
+
+  @Test
   void checkedStoreRefusesRangesPastTheEndWithRangeInvalid() throws IOException {
     BlobStore checked = CheckedBlobStore.wrap(store);
     byte[] content = content(1000, 4);
