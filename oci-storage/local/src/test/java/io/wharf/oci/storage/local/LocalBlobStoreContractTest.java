@@ -1,0 +1,30 @@
+package io.wharf.oci.storage.local;
+
+import io.wharf.oci.storage.BlobStore;
+import io.wharf.oci.storage.tck.BlobStoreContract;
+import java.io.IOException;
+import net.jqwik.api.lifecycle.AfterProperty;
+import org.junit.jupiter.api.AfterEach;
+
+/** The blob store TCK against {@link LocalStorage}'s blob store, as the storage opens it. */
+class LocalBlobStoreContractTest extends BlobStoreContract {
+  private final OpenedStorages storages = new OpenedStorages();
+
+  @Override
+  protected BlobStore newStore() throws IOException {
+    storages.closeAll(); // a property's earlier tries closed only their blob store
+    return storages.fresh().blobs();
+  }
+
+  @Override
+  protected BlobStore reopen(BlobStore closed) throws IOException {
+    storages.closeAll();
+    return storages.reopen().blobs();
+  }
+
+  @AfterEach
+  @AfterProperty
+  void closeStorages() throws IOException {
+    storages.closeAll();
+  }
+}

@@ -1,0 +1,23 @@
+package io.wharf.oci.storage.local;
+
+import io.wharf.oci.storage.MetadataStore;
+import io.wharf.oci.storage.tck.MetadataStoreContract;
+import java.io.IOException;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * The metadata store TCK against {@link LocalStorage}'s metadata store, as the storage opens it.
+ */
+class LocalMetadataStoreContractTest extends MetadataStoreContract {
+  private final OpenedStorages storages = new OpenedStorages();
+
+  @Override
+  protected MetadataStore newStore() throws IOException {
+    return storages.fresh().metadata();
+  }
+
+  @AfterEach
+  void closeStorages() throws IOException {
+    storages.closeAll();
+  }
+}

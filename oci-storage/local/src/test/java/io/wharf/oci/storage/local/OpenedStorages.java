@@ -1,0 +1,40 @@
+package io.wharf.oci.storage.local;
+
+import io.wharf.oci.storage.RegistryStorage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Non-durable local storages in fresh folders under {@code target/tck} (jqwik properties do not get
+ * JUnit's {@code @TempDir}), remembered so that a contract test, which closes only the one store it
+ * was given, can close the other one too.
+ */
+final class OpenedStorages {
+  private final List<RegistryStorage> opened = new ArrayList<>();
+  private Path dir;
+
+  /** Storage in a fresh folder. */
+  RegistryStorage fresh() throws IOException {
+    Files.createDirectories(Path.of("target", "tck"));
+    dir = Files.createTempDirectory(Path.of("target", "tck"), "local-");
+    return reopen();
+  }
+
+  /** Storage on the folder of the last {@link #fresh()}, which must have been closed. */
+  RegistryStorage reopen() throws IOException {
+    RegistryStorage storage = LocalStorage.builder(dir).durable(false).open();
+    opened.add(storage);
+    return storage;
+  }
+
+  /** Closes every storage opened so far; closing twice does nothing. */
+  void closeAll() throws IOException {
+    for (RegistryStorage storage : opened) {
+      storage.close();
+    }
+    opened.clear();
+  }
+}
