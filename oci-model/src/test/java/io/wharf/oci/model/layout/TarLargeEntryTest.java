@@ -19,8 +19,8 @@ class TarLargeEntryTest {
   private static final String PATH =
       "blobs/sha256/0000000000000000000000000000000000000000000000000000000000000000";
 
-  @Test
-  void entriesOverEightGibCarryTheirSizeInPaxAndBase256(@TempDir Path dir) throws IOException {
+  /** A tar of one sparse 10 GiB entry: its header(s), the (unwritten) data, two zero blocks. */
+  private static Path sparseArchive(Path dir) throws IOException {
     Path tar = dir.resolve("big.tar");
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     Tar.writeFileHeader(header, PATH, TEN_GIB);
@@ -28,25 +28,21 @@ class TarLargeEntryTest {
       header.writeTo(out);
     }
     try (RandomAccessFile file = new RandomAccessFile(tar.toFile(), "rw")) {
-      // The entry's data (sparse), then two zero blocks to end the archive.
       file.setLength(header.size() + TEN_GIB + 2 * Tar.BLOCK);
     }
-    try (TarSource source = new TarSource(tar)) {
+    return tar;
+  }
+
+  @Test
+  void entriesOverEightGibCarryTheirSizeInPaxAndBase256(@TempDir Path dir) throws IOException {
+    try (TarSource source = new TarSource(sparseArchive(dir))) {
       assertThat(source.size(PATH)).hasValue(TEN_GIB);
     }
   }
 
   @Test
   void gnuTarReadsTheSameSize(@TempDir Path dir) throws Exception {
-    Path tar = dir.resolve("big.tar");
-    ByteArrayOutputStream header = new ByteArrayOutputStream();
-    Tar.writeFileHeader(header, PATH, TEN_GIB);
-    try (OutputStream out = Files.newOutputStream(tar)) {
-      header.writeTo(out);
-    }
-    try (RandomAccessFile file = new RandomAccessFile(tar.toFile(), "rw")) {
-      file.setLength(header.size() + TEN_GIB + 2 * Tar.BLOCK);
-    }
+    Path tar = sparseArchive(dir);
     Process p = new ProcessBuilder("tar", "-tvf", tar.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

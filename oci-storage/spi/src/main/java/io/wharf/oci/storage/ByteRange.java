@@ -29,6 +29,26 @@ public record ByteRange(long offset, long length) {
     return new ByteRange(0, size);
   }
 
+  /**
+   * Checks that this range lies within blob {@code digest} of {@code size} bytes.
+   *
+   * @throws InvalidContentException with {@link ErrorCode#RANGE_INVALID} (416) when it does not
+   */
+  public void checkWithin(io.wharf.oci.model.Digest digest, long size) {
+    if (offset + length > size || offset >= size && length > 0) {
+      throw invalid(
+          "range "
+              + offset
+              + "-"
+              + last()
+              + " is outside blob "
+              + digest
+              + " of "
+              + size
+              + " bytes");
+    }
+  }
+
   /** The last byte, inclusive, as HTTP writes it; -1 for an empty range. */
   public long last() {
     return offset + length - 1;

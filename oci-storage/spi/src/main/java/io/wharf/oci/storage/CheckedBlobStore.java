@@ -88,21 +88,7 @@ public final class CheckedBlobStore implements BlobStore {
   }
 
   private void checkRange(Digest digest, ByteRange range) throws IOException {
-    BlobInfo info = stat(digest).orElseThrow(() -> unknown(digest));
-    if (range.offset() + range.length() > info.size()
-        || range.offset() >= info.size() && range.length() > 0) {
-      throw new InvalidContentException(
-          ErrorCode.RANGE_INVALID,
-          "range "
-              + range.offset()
-              + "-"
-              + range.last()
-              + " is outside blob "
-              + digest
-              + " of "
-              + info.size()
-              + " bytes");
-    }
+    range.checkWithin(digest, stat(digest).orElseThrow(() -> unknown(digest)).size());
   }
 
   @Override

@@ -289,10 +289,8 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc}
-   *
-   * <p>Reads through a file channel from {@code range.offset()}, never before it and never past the
-   * range's end.
+   * Writes the range with {@link FileChannel#transferTo}, which the kernel serves without copying
+   * through the heap ({@code sendfile} when {@code target} is a socket).
    *
    * @throws InvalidContentException with {@link ErrorCode#RANGE_INVALID} when the range does not
    *     lie within the blob
@@ -302,11 +300,7 @@ public final class FileSystemBlobStore implements BlobStore {
       throws IOException {
     checkOpen();
     try (FileChannel channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ)) {
-      if (range.offset() + range.length() > channel.size()) {
-        throw new InvalidContentException(
-            ErrorCode.RANGE_INVALID,
-            "range " + range.offset() + "-" + range.last() + " is outside blob " + digest);
-      }
+      range.checkWithin(digest, channel.size());
       // FileChannel.transferTo uses sendfile(2) when the target is a socket: no copy through the
       // heap. It may move fewer bytes than asked, so loop.
       long position = range.offset();
@@ -324,6 +318,15 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads through a file channel from {@code range.offset()}, never before it and never past the
+   * range's end.
+   *
+   * @throws InvalidContentException with {@link ErrorCode#RANGE_INVALID} when the range does not
+   *     lie within the blob
+   */
   @Override
   public InputStream open(Digest digest, ByteRange range) throws IOException {
     checkOpen();
@@ -334,20 +337,7 @@ public final class FileSystemBlobStore implements BlobStore {
       throw unknownBlob(digest);
     }
     try {
-      long size = channel.size();
-      if (range.offset() + range.length() > size) {
-        throw new InvalidContentException(
-            ErrorCode.RANGE_INVALID,
-            "range "
-                + range.offset()
-                + "-"
-                + range.last()
-                + " is outside blob "
-                + digest
-                + " of "
-                + size
-                + " bytes");
-      }
+      range.checkWithin(digest, channel.size());
       return new RangeInputStream(channel, range.offset(), range.length());
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel, e);
