@@ -1,0 +1,345 @@
+package io.wharf.oci.server;
+
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.ImageIndex;
+import io.wharf.oci.model.ImageManifest;
+import io.wharf.oci.model.Manifest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.error.ErrorCode;
+import io.wharf.oci.model.error.InvalidContentException;
+import io.wharf.oci.model.error.NotFoundException;
+import io.wharf.oci.model.error.UnsupportedOciException;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.storage.ManifestPut;
+import io.wharf.oci.storage.MetadataStore;
+import io.wharf.oci.storage.Page;
+import io.wharf.oci.storage.PageRequest;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Manifest endpoints (end-3, end-7, end-9), tag listing (end-8), referrers (end-12) and {@code
+ * _catalog}.
+ */
+final class ManifestEndpoints {
+
+  /** The most tags a PUT may set at once (end-7 {@code tag} parameters). */
+  static final int MAX_TAGS_PER_PUT = 100;
+
+  /** The default and largest page of {@code _catalog} and tag listings. */
+  static final int DEFAULT_PAGE = 1000;
+
+  private final Registry.Settings settings;
+  private final MetadataStore metadata;
+
+  ManifestEndpoints(Registry.Settings settings) {
+    this.settings = settings;
+    this.metadata = settings.storage().metadata();
+  }
+
+  private static boolean isDigest(String reference) {
+    return reference.indexOf(':') >= 0;
+  }
+
+  /** end-3: by tag or digest, exactly the bytes that were pushed. */
+  RegistryResponse get(Route route, RegistryRequest request) throws IOException {
+    RepositoryName repo = route.name();
+    String reference = route.target();
+    Optional<Tag> tag = Optional.empty();
+    Digest digest;
+    if (isDigest(reference)) {
+      digest = Digest.parse(reference);
+    } else {
+      tag = Optional.of(new Tag(reference));
+      digest =
+          metadata.resolveTag(repo, tag.get()).orElseThrow(() -> manifestUnknown(repo, reference));
+    }
+    RawManifest manifest =
+        metadata.getManifest(repo, digest).orElseThrow(() -> manifestUnknown(repo, reference));
+    if (!accepts(request, manifest.mediaType())) {
+      throw new NotFoundException(
+          ErrorCode.MANIFEST_UNKNOWN,
+          "manifest "
+              + reference
+              + " in "
+              + repo
+              + " is a "
+              + manifest.mediaType()
+              + ", which the request's Accept header does not list");
+    }
+    Headers.Builder h =
+        Headers.builder()
+            .set("Content-Type", manifest.mediaType().value())
+            .set("Docker-Content-Digest", manifest.digest().toString())
+            .set("ETag", "\"" + manifest.digest() + "\"");
+    if (request.method() == HttpMethod.HEAD) {
+      h.set("Content-Length", Long.toString(manifest.size()));
+      return RegistryResponse.of(200, h.build());
+    }
+    metadata.recordPull(repo, digest, tag, settings.clock().instant());
+    return RegistryResponse.of(200, h.build(), manifest.bytes());
+  }
+
+  /**
+   * Whether the request accepts {@code type}. Image manifests are served whatever the Accept header
+   * says (as distribution does, schema 1 conversion aside); an index only to a client that lists
+   * its type, {@code * / *} or nothing, since an index-unaware client cannot use it.
+   */
+  private static boolean accepts(RegistryRequest request, MediaType type) {
+    if (!type.isIndex()) {
+      return true;
+    }
+    List<String> accept = request.headers().all("Accept");
+    if (accept.isEmpty()) {
+      return true;
+    }
+    for (String header : accept) {
+      for (String item : header.split(",")) {
+        String essence = item.split(";", 2)[0].strip();
+        if (essence.equals("*/*") || essence.equalsIgnoreCase(type.essence())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static NotFoundException manifestUnknown(RepositoryName repo, String reference) {
+    return new NotFoundException(
+        ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is unknown in " + repo);
+  }
+
+  /**
+   * end-7: validates the manifest (JSON, media type, size, every blob and child present in the
+   * repository) and records it with its tags and referrer entry in one step.
+   */
+  RegistryResponse put(Route route, RegistryRequest request) throws IOException {
+    RepositoryName repo = route.name();
+    String reference = route.target();
+    Set<Tag> tags = new LinkedHashSet<>();
+    Optional<Digest> expected = Optional.empty();
+    if (isDigest(reference)) {
+      expected = Optional.of(Digest.parse(reference));
+      expected.get().requireAlgorithm();
+    } else {
+      tags.add(new Tag(reference));
+    }
+    List<String> tagParams = request.queryParams("tag");
+    if (tagParams.size() > MAX_TAGS_PER_PUT) {
+      throw new InvalidContentException(
+          ErrorCode.TAG_INVALID, "at most " + MAX_TAGS_PER_PUT + " tags per manifest push");
+    }
+    for (String t : tagParams) {
+      tags.add(new Tag(t));
+    }
+    Optional<String> contentType = request.headers().first("Content-Type");
+    RawManifest read =
+        contentType.isPresent() && !contentType.get().isBlank()
+            ? settings.codec().read(request.body(), MediaType.parse(contentType.get()))
+            : settings.codec().read(request.body());
+    RawManifest manifest = read;
+    if (expected.isPresent()) {
+      Digest actual = Digest.of(expected.get().requireAlgorithm(), read.bytes());
+      if (!actual.equals(expected.get())) {
+        throw new InvalidContentException(
+            ErrorCode.DIGEST_INVALID,
+            "manifest has digest " + actual + ", not " + expected.get(),
+            Map.of("digest", expected.get().toString()));
+      }
+      manifest = new RawManifest(read.mediaType(), read.bytes(), actual);
+    }
+    Manifest parsed = settings.codec().parse(manifest);
+    checkReferences(repo, parsed);
+    metadata.putManifest(repo, ManifestPut.of(manifest, tags, settings.clock().instant()));
+    Headers.Builder h =
+        Headers.builder()
+            .set("Location", "/v2/" + repo + "/manifests/" + manifest.digest())
+            .set("Docker-Content-Digest", manifest.digest().toString())
+            .set("Content-Length", "0");
+    if (parsed.subject().isPresent()) {
+      h.set("OCI-Subject", parsed.subject().get().digest().toString());
+    }
+    return RegistryResponse.of(201, h.build());
+  }
+
+  /** MANIFEST_BLOB_UNKNOWN (code-5) names the first blob or child manifest that is missing. */
+  private void checkReferences(RepositoryName repo, Manifest parsed) throws IOException {
+    if (parsed instanceof ImageIndex) {
+      for (Descriptor child : ((ImageIndex) parsed).manifests()) {
+        if (child.mediaType().isManifest()
+            && metadata.statManifest(repo, child.digest()).isEmpty()) {
+          throw referenceUnknown(repo, child, "manifest");
+        }
+      }
+      return;
+    }
+    ImageManifest image = (ImageManifest) parsed;
+    for (Descriptor d : image.references()) {
+      if (!d.mediaType().isDistributable()) {
+        continue;
+      }
+      if (!metadata.isBlobLinked(repo, d.digest())
+          || settings.storage().blobs().stat(d.digest()).isEmpty()) {
+        throw referenceUnknown(repo, d, "blob");
+      }
+    }
+  }
+
+  private static InvalidContentException referenceUnknown(
+      RepositoryName repo, Descriptor d, String what) {
+    return new InvalidContentException(
+        ErrorCode.MANIFEST_BLOB_UNKNOWN,
+        "manifest references " + what + " " + d.digest() + ", which is unknown in " + repo,
+        Map.of("digest", d.digest().toString()));
+  }
+
+  /** end-9: a manifest by digest (with its tags), or a tag. */
+  RegistryResponse delete(Route route) throws IOException {
+    if (!settings.deletesEnabled()) {
+      throw new UnsupportedOciException(
+          ErrorCode.UNSUPPORTED, "deletes are disabled on this registry", null, 405, null);
+    }
+    RepositoryName repo = route.name();
+    String reference = route.target();
+    boolean deleted =
+        isDigest(reference)
+            ? metadata.deleteManifest(repo, Digest.parse(reference))
+            : metadata.deleteTag(repo, new Tag(reference));
+    if (!deleted) {
+      throw manifestUnknown(repo, reference);
+    }
+    return RegistryResponse.of(202, Headers.builder().set("Content-Length", "0").build());
+  }
+
+  /** end-8a/8b: tags in lexical order, {@code n} at a time after {@code last}, with a Link. */
+  RegistryResponse tags(Route route, RegistryRequest request) throws IOException {
+    RepositoryName repo = route.name();
+    if (!metadata.repositoryExists(repo)) {
+      throw new NotFoundException(ErrorCode.NAME_UNKNOWN, "repository " + repo + " is unknown");
+    }
+    Listing page = Listing.of(request);
+    Page<Tag> tags = page.fetch(p -> metadata.tags(repo, p));
+    List<String> names = new ArrayList<>();
+    tags.items().forEach(t -> names.add(t.value()));
+    Bytes body =
+        Bytes.utf8(
+            "{\"name\":"
+                + quote(repo.value())
+                + ",\"tags\":"
+                + quoteAll(names, Function.identity())
+                + "}");
+    return listing(request, "/v2/" + repo + "/tags/list", page, tags.next(), body);
+  }
+
+  /** {@code _catalog}: repositories in lexical order, {@code n} at a time after {@code last}. */
+  RegistryResponse catalog(RegistryRequest request) throws IOException {
+    Listing page = Listing.of(request);
+    Page<RepositoryName> repos = page.fetch(metadata::repositories);
+    List<String> names = new ArrayList<>();
+    repos.items().forEach(r -> names.add(r.value()));
+    Bytes body = Bytes.utf8("{\"repositories\":" + quoteAll(names, Function.identity()) + "}");
+    return listing(request, "/v2/_catalog", page, repos.next(), body);
+  }
+
+  /**
+   * {@code n} (default {@value #DEFAULT_PAGE}, at most {@link PageRequest#MAX_LIMIT}; 0 asks for an
+   * empty list) and {@code last}.
+   */
+  private record Listing(int n, Optional<String> last) {
+    static Listing of(RegistryRequest request) {
+      int n = DEFAULT_PAGE;
+      Optional<String> nParam = request.queryParam("n");
+      if (nParam.isPresent()) {
+        try {
+          n = Integer.parseInt(nParam.get());
+        } catch (NumberFormatException e) {
+          n = -1;
+        }
+        if (n < 0) {
+          throw new InvalidContentException(
+              ErrorCode.UNSUPPORTED, "n must be a non-negative integer", null, 400, null);
+        }
+      }
+      return new Listing(
+          Math.min(n, PageRequest.MAX_LIMIT), request.queryParam("last").filter(s -> !s.isEmpty()));
+    }
+
+    <T> Page<T> fetch(PageSource<T> source) throws IOException {
+      return n == 0
+          ? new Page<>(List.of(), Optional.empty())
+          : source.page(new PageRequest(n, last));
+    }
+  }
+
+  @FunctionalInterface
+  private interface PageSource<T> {
+    Page<T> page(PageRequest request) throws IOException;
+  }
+
+  private RegistryResponse listing(
+      RegistryRequest request, String path, Listing page, Optional<String> next, Bytes body) {
+    Headers.Builder h = Registry.json();
+    if (next.isPresent()) {
+      h.set(
+          "Link",
+          "<"
+              + path
+              + "?n="
+              + page.n()
+              + "&last="
+              + URLEncoder.encode(next.get(), StandardCharsets.UTF_8)
+              + ">; rel=\"next\"");
+    }
+    if (request.method() == HttpMethod.HEAD) {
+      h.set("Content-Length", Long.toString(body.size()));
+      return RegistryResponse.of(200, h.build());
+    }
+    return RegistryResponse.of(200, h.build(), body);
+  }
+
+  /**
+   * end-12a/12b: the manifests whose subject is {@code digest}, as an image index; filtered by
+   * {@code artifactType} with {@code OCI-Filters-Applied}. An unknown subject gives an empty index.
+   */
+  RegistryResponse referrers(Route route, RegistryRequest request) throws IOException {
+    RepositoryName repo = route.name();
+    Digest subject = Digest.parse(route.target());
+    Optional<MediaType> artifactType =
+        request.queryParam("artifactType").filter(s -> !s.isEmpty()).map(MediaType::parse);
+    List<Descriptor> referrers = metadata.referrers(repo, subject, artifactType);
+    RawManifest index = settings.codec().encode(ImageIndex.of(referrers));
+    Headers.Builder h = Headers.builder().set("Content-Type", MediaType.OCI_IMAGE_INDEX.value());
+    if (artifactType.isPresent()) {
+      h.set("OCI-Filters-Applied", "artifactType");
+    }
+    return RegistryResponse.of(200, h.build(), index.bytes());
+  }
+
+  private static <T> String quoteAll(List<T> items, Function<T, String> text) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(quote(text.apply(items.get(i))));
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Names and tags are ASCII of a restricted set: no character needs escaping but the quotes. */
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}

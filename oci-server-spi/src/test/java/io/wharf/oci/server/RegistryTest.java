@@ -1,0 +1,407 @@
+package io.wharf.oci.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.DigestAlgorithm;
+import io.wharf.oci.model.ImageIndex;
+import io.wharf.oci.model.ImageManifest;
+import io.wharf.oci.model.ManifestCodec;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.Platform;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.error.ErrorResponse;
+import io.wharf.oci.storage.RegistryStorage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The engine, called directly: the distribution-spec workflows end to end, without a transport. */
+class RegistryTest {
+
+  private final Registry registry = Registry.builder(RegistryStorage.inMemory()).build();
+
+  record Reply(int status, Headers headers, Bytes body) {
+    String header(String name) {
+      return headers.first(name).orElse(null);
+    }
+
+    String code() {
+      return ErrorResponse.parse(body).orElseThrow().errors().get(0).code();
+    }
+  }
+
+  private Reply call(HttpMethod method, String target, Headers headers, Bytes body)
+      throws IOException {
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    String query = q < 0 ? "" : target.substring(q + 1);
+    RegistryResponse r =
+        registry.handle(new RegistryRequest(method, path, query, headers, body.openStream()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (r.body().isPresent()) {
+      r.body().get().writeTo(out);
+      assertThat(out.size()).isEqualTo(r.body().get().contentLength());
+    }
+    assertThat(r.headers().first("Docker-Distribution-API-Version")).contains("registry/2.0");
+    return new Reply(r.status(), r.headers(), Bytes.of(out.toByteArray()));
+  }
+
+  private Reply call(HttpMethod method, String target) throws IOException {
+    return call(method, target, Headers.empty(), Bytes.empty());
+  }
+
+  private Descriptor pushBlob(String repo, MediaType type, Bytes content) throws IOException {
+    Digest d = Digest.sha256(content);
+    Reply r =
+        call(
+            HttpMethod.POST,
+            "/v2/" + repo + "/blobs/uploads/?digest=" + d,
+            Headers.empty(),
+            content);
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(r.header("Docker-Content-Digest")).isEqualTo(d.toString());
+    return Descriptor.of(type, d, content.size());
+  }
+
+  private RawManifest image(String repo, String seed) throws IOException {
+    Descriptor config =
+        pushBlob(repo, MediaType.OCI_IMAGE_CONFIG, Bytes.utf8("{\"s\":\"" + seed + "\"}"));
+    Descriptor layer = pushBlob(repo, MediaType.OCI_LAYER_TAR, Bytes.utf8("layer " + seed));
+    return ManifestCodec.defaults().encode(ImageManifest.of(config, List.of(layer)));
+  }
+
+  private Reply putManifest(String repo, String reference, RawManifest m) throws IOException {
+    return call(
+        HttpMethod.PUT,
+        "/v2/" + repo + "/manifests/" + reference,
+        Headers.builder().set("Content-Type", m.mediaType().value()).build(),
+        m.bytes());
+  }
+
+  @Test
+  void end1_versionCheck() throws IOException {
+    Reply r = call(HttpMethod.GET, "/v2/");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().utf8()).isEqualTo("{}");
+  }
+
+  @Test
+  void end2_blobGetHeadAndRanges() throws IOException {
+    Bytes content = Bytes.utf8("0123456789");
+    Descriptor d = pushBlob("a/b", MediaType.OCTET_STREAM, content);
+    Reply get = call(HttpMethod.GET, "/v2/a/b/blobs/" + d.digest());
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(get.body()).isEqualTo(content);
+    Reply head = call(HttpMethod.HEAD, "/v2/a/b/blobs/" + d.digest());
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Content-Length")).isEqualTo("10");
+    assertThat(head.body().isEmpty()).isTrue();
+    Reply range =
+        call(
+            HttpMethod.GET,
+            "/v2/a/b/blobs/" + d.digest(),
+            Headers.builder().set("Range", "bytes=2-4").build(),
+            Bytes.empty());
+    assertThat(range.status()).isEqualTo(206);
+    assertThat(range.body().utf8()).isEqualTo("234");
+    assertThat(range.header("Content-Range")).isEqualTo("bytes 2-4/10");
+    Reply past =
+        call(
+            HttpMethod.GET,
+            "/v2/a/b/blobs/" + d.digest(),
+            Headers.builder().set("Range", "bytes=10-").build(),
+            Bytes.empty());
+    assertThat(past.status()).isEqualTo(416);
+    assertThat(past.code()).isEqualTo("RANGE_INVALID");
+  }
+
+  @Test
+  void blobsAreReadableOnlyWhereTheyAreLinked() throws IOException {
+    Descriptor d = pushBlob("team/one", MediaType.OCTET_STREAM, Bytes.utf8("secret"));
+    Reply other = call(HttpMethod.GET, "/v2/team/two/blobs/" + d.digest());
+    assertThat(other.status()).isEqualTo(404);
+    assertThat(other.code()).isEqualTo("BLOB_UNKNOWN");
+  }
+
+  @Test
+  void end4a_end5_end13_end6_chunkedUploadInOrder() throws IOException {
+    Reply start = call(HttpMethod.POST, "/v2/x/blobs/uploads/");
+    assertThat(start.status()).isEqualTo(202);
+    String location = start.header("Location");
+    assertThat(location).startsWith("/v2/x/blobs/uploads/");
+    assertThat(start.header("OCI-Chunk-Min-Length")).isNotNull();
+    Reply first =
+        call(
+            HttpMethod.PATCH,
+            location,
+            Headers.builder().set("Content-Range", "0-4").build(),
+            Bytes.utf8("hello"));
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(first.header("Range")).isEqualTo("0-4");
+    Reply wrong =
+        call(
+            HttpMethod.PATCH,
+            location,
+            Headers.builder().set("Content-Range", "3-5").build(),
+            Bytes.utf8("xyz"));
+    assertThat(wrong.status()).isEqualTo(416);
+    assertThat(wrong.code()).isEqualTo("BLOB_UPLOAD_INVALID");
+    Reply status = call(HttpMethod.GET, location);
+    assertThat(status.status()).isEqualTo(204);
+    assertThat(status.header("Range")).isEqualTo("0-4");
+    Digest digest = Digest.sha256(Bytes.utf8("hello world"));
+    Reply done =
+        call(HttpMethod.PUT, location + "?digest=" + digest, Headers.empty(), Bytes.utf8(" world"));
+    assertThat(done.status()).isEqualTo(201);
+    assertThat(done.header("Location")).isEqualTo("/v2/x/blobs/" + digest);
+    assertThat(call(HttpMethod.GET, "/v2/x/blobs/" + digest).body().utf8())
+        .isEqualTo("hello world");
+    assertThat(call(HttpMethod.GET, location).code()).isEqualTo("BLOB_UPLOAD_UNKNOWN");
+  }
+
+  @Test
+  void end6_wrongDigestIsRefusedAndNothingIsVisible() throws IOException {
+    String location = call(HttpMethod.POST, "/v2/x/blobs/uploads/").header("Location");
+    Digest wrong = Digest.sha256(Bytes.utf8("other"));
+    Reply done =
+        call(HttpMethod.PUT, location + "?digest=" + wrong, Headers.empty(), Bytes.utf8("data"));
+    assertThat(done.status()).isEqualTo(400);
+    assertThat(done.code()).isEqualTo("DIGEST_INVALID");
+    assertThat(call(HttpMethod.HEAD, "/v2/x/blobs/" + wrong).status()).isEqualTo(404);
+    assertThat(call(HttpMethod.HEAD, "/v2/x/blobs/" + Digest.sha256(Bytes.utf8("data"))).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void end4b_monolithicPostRejectsWrongDigest() throws IOException {
+    Digest wrong = Digest.sha256(Bytes.utf8("not this"));
+    Reply r =
+        call(
+            HttpMethod.POST,
+            "/v2/x/blobs/uploads/?digest=" + wrong,
+            Headers.empty(),
+            Bytes.utf8("this"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.code()).isEqualTo("DIGEST_INVALID");
+  }
+
+  @Test
+  void digestAlgorithmSha512() throws IOException {
+    Reply start = call(HttpMethod.POST, "/v2/x/blobs/uploads/?digest-algorithm=sha512");
+    Bytes content = Bytes.utf8("sha512 content");
+    Digest digest = Digest.of(DigestAlgorithm.SHA512, content);
+    Reply done =
+        call(
+            HttpMethod.PUT,
+            start.header("Location") + "?digest=" + digest,
+            Headers.empty(),
+            content);
+    assertThat(done.status()).isEqualTo(201);
+    assertThat(call(HttpMethod.GET, "/v2/x/blobs/" + digest).body()).isEqualTo(content);
+    assertThat(call(HttpMethod.POST, "/v2/x/blobs/uploads/?digest-algorithm=md5").status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void end14_cancelRemovesTheUpload() throws IOException {
+    String location = call(HttpMethod.POST, "/v2/x/blobs/uploads/").header("Location");
+    assertThat(call(HttpMethod.DELETE, location).status()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, location).status()).isEqualTo(404);
+    assertThat(
+            call(
+                    HttpMethod.GET,
+                    "/v2/y/blobs/uploads/" + location.substring(location.lastIndexOf('/') + 1))
+                .code())
+        .isEqualTo("BLOB_UPLOAD_UNKNOWN");
+  }
+
+  @Test
+  void end11_mountLinksOrFallsBackToAnUpload() throws IOException {
+    Descriptor d = pushBlob("src/repo", MediaType.OCTET_STREAM, Bytes.utf8("shared"));
+    Reply mounted =
+        call(HttpMethod.POST, "/v2/dst/repo/blobs/uploads/?mount=" + d.digest() + "&from=src/repo");
+    assertThat(mounted.status()).isEqualTo(201);
+    assertThat(call(HttpMethod.GET, "/v2/dst/repo/blobs/" + d.digest()).body().utf8())
+        .isEqualTo("shared");
+    Reply fallback =
+        call(
+            HttpMethod.POST,
+            "/v2/dst/other/blobs/uploads/?mount="
+                + Digest.sha256(Bytes.utf8("none"))
+                + "&from=src/repo");
+    assertThat(fallback.status()).isEqualTo(202);
+    assertThat(fallback.header("Location")).startsWith("/v2/dst/other/blobs/uploads/");
+  }
+
+  @Test
+  void end7_end3_manifestPushAndPullByTagAndDigest() throws IOException {
+    RawManifest m = image("app", "1");
+    Reply put = putManifest("app", "v1", m);
+    assertThat(put.status()).isEqualTo(201);
+    assertThat(put.header("Docker-Content-Digest")).isEqualTo(m.digest().toString());
+    for (String ref : List.of("v1", m.digest().toString())) {
+      Reply get = call(HttpMethod.GET, "/v2/app/manifests/" + ref);
+      assertThat(get.status()).isEqualTo(200);
+      assertThat(get.body()).isEqualTo(m.bytes());
+      assertThat(get.header("Content-Type")).isEqualTo(m.mediaType().value());
+      Reply head = call(HttpMethod.HEAD, "/v2/app/manifests/" + ref);
+      assertThat(head.header("Content-Length")).isEqualTo(Long.toString(m.size()));
+    }
+    assertThat(call(HttpMethod.GET, "/v2/app/manifests/v2").code()).isEqualTo("MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void end7_missingBlobsAndChildrenAreRefused() throws IOException {
+    RawManifest m = image("other", "x");
+    Reply put = putManifest("app", "v1", m);
+    assertThat(put.status()).isEqualTo(400);
+    assertThat(put.code()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
+    RawManifest index =
+        ManifestCodec.defaults()
+            .encode(
+                ImageIndex.of(List.of(m.descriptor().withPlatform(Platform.of("linux", "amd64")))));
+    assertThat(putManifest("app", "multi", index).code()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
+    assertThat(putManifest("other", "v1", m).status()).isEqualTo(201);
+    assertThat(putManifest("other", "multi", index).status()).isEqualTo(201);
+  }
+
+  @Test
+  void end7_schema1AndOversizedAndMismatchedManifestsAreRefused() throws IOException {
+    Reply schema1 =
+        call(
+            HttpMethod.PUT,
+            "/v2/app/manifests/old",
+            Headers.builder()
+                .set("Content-Type", MediaType.DOCKER_MANIFEST_V1_SIGNED.value())
+                .build(),
+            Bytes.utf8("{\"schemaVersion\":1}"));
+    assertThat(schema1.status()).isEqualTo(400);
+    assertThat(schema1.code()).isEqualTo("MANIFEST_INVALID");
+    Registry small = Registry.builder(RegistryStorage.inMemory()).maxManifestBytes(16).build();
+    RegistryResponse big =
+        small.handle(
+            new RegistryRequest(
+                HttpMethod.PUT,
+                "/v2/app/manifests/big",
+                "",
+                Headers.empty(),
+                new ByteArrayInputStream(new byte[1024])));
+    assertThat(big.status()).isEqualTo(413);
+    RawManifest m = image("app", "d");
+    Digest wrong = Digest.sha256(Bytes.utf8("x"));
+    assertThat(putManifest("app", wrong.toString(), m).code()).isEqualTo("DIGEST_INVALID");
+  }
+
+  @Test
+  void end7_putByDigestWithSeveralTags() throws IOException {
+    RawManifest m = image("app", "t");
+    Reply put =
+        call(
+            HttpMethod.PUT,
+            "/v2/app/manifests/" + m.digest() + "?tag=a&tag=b&tag=c",
+            Headers.builder().set("Content-Type", m.mediaType().value()).build(),
+            m.bytes());
+    assertThat(put.status()).isEqualTo(201);
+    assertThat(call(HttpMethod.GET, "/v2/app/tags/list").body().utf8())
+        .isEqualTo("{\"name\":\"app\",\"tags\":[\"a\",\"b\",\"c\"]}");
+  }
+
+  @Test
+  void end12_referrersWithSubjectAndFilter() throws IOException {
+    RawManifest subject = image("app", "s");
+    putManifest("app", "v1", subject);
+    Descriptor empty = pushBlob("app", MediaType.OCI_EMPTY_JSON, Bytes.utf8("{}"));
+    RawManifest sbom =
+        ManifestCodec.defaults()
+            .encode(
+                new ImageManifest(
+                        2,
+                        MediaType.OCI_IMAGE_MANIFEST,
+                        java.util.Optional.of(MediaType.parse("application/vnd.example.sbom")),
+                        empty,
+                        List.of(empty),
+                        java.util.Optional.empty(),
+                        Map.of())
+                    .withSubject(subject.descriptor()));
+    Reply put = putManifest("app", sbom.digest().toString(), sbom);
+    assertThat(put.status()).isEqualTo(201);
+    assertThat(put.header("OCI-Subject")).isEqualTo(subject.digest().toString());
+    Reply all = call(HttpMethod.GET, "/v2/app/referrers/" + subject.digest());
+    assertThat(all.status()).isEqualTo(200);
+    ImageIndex index = (ImageIndex) ManifestCodec.defaults().read(all.body()).parse();
+    assertThat(index.manifests()).extracting(Descriptor::digest).containsExactly(sbom.digest());
+    Reply filtered =
+        call(
+            HttpMethod.GET,
+            "/v2/app/referrers/" + subject.digest() + "?artifactType=application/x-other");
+    assertThat(filtered.header("OCI-Filters-Applied")).isEqualTo("artifactType");
+    assertThat(((ImageIndex) ManifestCodec.defaults().read(filtered.body()).parse()).manifests())
+        .isEmpty();
+    Reply unknown =
+        call(HttpMethod.GET, "/v2/app/referrers/" + Digest.sha256(Bytes.utf8("nothing")));
+    assertThat(unknown.status()).isEqualTo(200);
+  }
+
+  @Test
+  void end8_tagsAndCatalogArePagedWithLinks() throws IOException {
+    RawManifest m = image("pages", "p");
+    for (String tag : List.of("b", "a", "c", "D")) {
+      putManifest("pages", tag, m);
+    }
+    Reply first = call(HttpMethod.GET, "/v2/pages/tags/list?n=2");
+    assertThat(first.body().utf8()).isEqualTo("{\"name\":\"pages\",\"tags\":[\"D\",\"a\"]}");
+    assertThat(first.header("Link")).isEqualTo("</v2/pages/tags/list?n=2&last=a>; rel=\"next\"");
+    Reply second = call(HttpMethod.GET, "/v2/pages/tags/list?n=2&last=a");
+    assertThat(second.body().utf8()).isEqualTo("{\"name\":\"pages\",\"tags\":[\"b\",\"c\"]}");
+    assertThat(second.header("Link")).isNull();
+    assertThat(call(HttpMethod.GET, "/v2/pages/tags/list?n=0").body().utf8())
+        .isEqualTo("{\"name\":\"pages\",\"tags\":[]}");
+    assertThat(call(HttpMethod.GET, "/v2/nothing/tags/list").code()).isEqualTo("NAME_UNKNOWN");
+    assertThat(call(HttpMethod.GET, "/v2/_catalog").body().utf8())
+        .isEqualTo("{\"repositories\":[\"pages\"]}");
+  }
+
+  @Test
+  void end9_end10_deletes() throws IOException {
+    RawManifest m = image("del", "1");
+    putManifest("del", "v1", m);
+    putManifest("del", "v2", m);
+    assertThat(call(HttpMethod.DELETE, "/v2/del/manifests/v1").status()).isEqualTo(202);
+    assertThat(call(HttpMethod.GET, "/v2/del/manifests/v2").status()).isEqualTo(200);
+    assertThat(call(HttpMethod.DELETE, "/v2/del/manifests/" + m.digest()).status()).isEqualTo(202);
+    assertThat(call(HttpMethod.GET, "/v2/del/manifests/v2").status()).isEqualTo(404);
+    Digest layer = ((ImageManifest) m.parse()).layers().get(0).digest();
+    assertThat(call(HttpMethod.DELETE, "/v2/del/blobs/" + layer).status()).isEqualTo(202);
+    assertThat(call(HttpMethod.GET, "/v2/del/blobs/" + layer).status()).isEqualTo(404);
+    Registry readOnly = Registry.builder(RegistryStorage.inMemory()).deletesEnabled(false).build();
+    RegistryResponse r =
+        readOnly.handle(
+            new RegistryRequest(
+                HttpMethod.DELETE,
+                "/v2/x/manifests/v1",
+                "",
+                Headers.empty(),
+                InputStream.nullInputStream()));
+    assertThat(r.status()).isEqualTo(405);
+  }
+
+  @Test
+  void badNamesReferencesAndEndpoints() throws IOException {
+    assertThat(call(HttpMethod.GET, "/v2/UPPER/tags/list").code()).isEqualTo("NAME_INVALID");
+    assertThat(call(HttpMethod.GET, "/v2/a/../b/tags/list").code()).isEqualTo("NAME_INVALID");
+    assertThat(call(HttpMethod.GET, "/v2/a/manifests/bad!tag").code()).isEqualTo("TAG_INVALID");
+    assertThat(call(HttpMethod.GET, "/v2/a/blobs/sha256:abc").code()).isEqualTo("DIGEST_INVALID");
+    assertThat(call(HttpMethod.GET, "/v3/").status()).isEqualTo(404);
+    assertThat(call(HttpMethod.PATCH, "/v2/a/manifests/v1").status()).isEqualTo(405);
+    Reply head = call(HttpMethod.HEAD, "/v2/a/manifests/missing");
+    assertThat(head.status()).isEqualTo(404);
+    assertThat(head.body().isEmpty()).isTrue();
+  }
+}
