@@ -68,6 +68,13 @@ public final class Registry implements RegistryHandler {
     } catch (OciException e) {
       log.debug("{} {}: {} {}", request.method(), request.path(), e.code(), e.getMessage());
       return error(request, e);
+    } catch (RuntimeException e) {
+      // A bug, not the client's fault: logged once here, answered as the spec's UNKNOWN.
+      log.error("{} {} failed", request.method(), Route.abbreviate(request.path()), e);
+      return error(
+          request,
+          new io.wharf.oci.model.error.StorageException(
+              ErrorCode.UNKNOWN, "internal error while handling the request", e));
     }
   }
 
