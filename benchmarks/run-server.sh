@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Server benchmark: `wharf serve` and Debian's docker-registry (CNCF distribution) side by side on
+# loopback, in one run: raw 1 GiB blob upload (POST + monolithic PUT) and download with curl; push
+# and pull of a 1 GiB, 4-layer image with skopeo (fresh blob-info cache each run); manifest GET and
+# blob HEAD requests per second with wrk (32 connections); the server's CPU seconds and peak RSS.
+# Prints each figure and the ratio Wharf/distribution.
+#
+# Usage: benchmarks/run-server.sh [seconds-per-wrk-run]   (needs curl, skopeo, docker-registry, wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+WORK="$(mktemp -d /tmp/wharf-bench.XXXXXX)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+for tool in curl skopeo docker-registry wrk java sha256sum; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install curl skopeo docker-registry wrk)"; exit 2; }
+done
+[ -f examples/target/wharf.jar ] || mvn -B -q -pl examples -am package -DskipTests
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # utime + stime, in seconds (USER_HZ=100)
+peak_rss_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc -l; }
+wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1/v2/" >/dev/null && return 0; sleep 0.1; done; echo "server on $1 did not start"; exit 1; }
+
+# ---- inputs: one 1 GiB blob, and a 4-layer OCI layout of 4 x 256 MiB
+echo "preparing inputs in $WORK ..."
+head -c 1073741824 /dev/urandom > "$WORK/blob"
+BLOB_DIGEST="sha256:$(sha256sum "$WORK/blob" | cut -d' ' -f1)"
+L="$WORK/layout"; mkdir -p "$L/blobs/sha256"
+printf '{"imageLayoutVersion":"1.0.0"}' > "$L/oci-layout"
+layers=""
+for i in 1 2 3 4; do
+  head -c 268435456 /dev/urandom > "$WORK/layer"
+  d="$(sha256sum "$WORK/layer" | cut -d' ' -f1)"; mv "$WORK/layer" "$L/blobs/sha256/$d"
+  layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$d\",\"size\":268435456}"
+done
+printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$WORK/config"
+cd_="$(sha256sum "$WORK/config" | cut -d' ' -f1)"; cp "$WORK/config" "$L/blobs/sha256/$cd_"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[%s]}' \
+  "$cd_" "$(stat -c %s "$WORK/config")" "$layers" > "$WORK/manifest"
+md="$(sha256sum "$WORK/manifest" | cut -d' ' -f1)"; cp "$WORK/manifest" "$L/blobs/sha256/$md"
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
+  "$md" "$(stat -c %s "$WORK/manifest")" > "$L/index.json"
+printf 'wrk.method = "HEAD"\n' > "$WORK/head.lua"
+
+# ---- servers
+WPORT="$(free_port)"; DPORT="$(free_port)"
+java -jar examples/target/wharf.jar serve --listen "127.0.0.1:$WPORT" --data "$WORK/wharf-data" > "$WORK/wharf.log" 2>&1 &
+WPID=$!
+mkdir -p "$WORK/dist-data"
+cat > "$WORK/dist.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $WORK/dist-data}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$DPORT}
+YAML
+docker-registry serve "$WORK/dist.yml" > "$WORK/dist.log" 2>&1 &
+DPID=$!
+wait_up "$WPORT"; wait_up "$DPORT"
+
+declare -A R
+measure() {  # name port pid
+  local name=$1 port=$2 pid=$3 base="http://127.0.0.1:$2" t0 t1 c0 c1 loc
+  c0=$(cpu_seconds "$pid")
+  t0=$(now)
+  loc=$(curl -fsS -D - -o /dev/null -X POST "$base/v2/bench/raw/blobs/uploads/" | awk 'tolower($1)=="location:" {print $2}' | tr -d '\r')
+  case "$loc" in http*) ;; *) loc="$base$loc" ;; esac
+  sep='?'; case "$loc" in *\?*) sep='&' ;; esac
+  curl -fsS -X PUT -H 'Content-Type: application/octet-stream' -T "$WORK/blob" "$loc${sep}digest=$BLOB_DIGEST" -o /dev/null
+  t1=$(now); R[$name.upload]=$(elapsed "$t0" "$t1")
+  t0=$(now); curl -fsS -o /dev/null "$base/v2/bench/raw/blobs/$BLOB_DIGEST"; t1=$(now)
+  R[$name.download]=$(elapsed "$t0" "$t1")
+  c1=$(cpu_seconds "$pid"); R[$name.rawcpu]=$(elapsed "$c0" "$c1")
+  mkdir -p "$WORK/home-$name-push" "$WORK/home-$name-pull"
+  c0=$(cpu_seconds "$pid"); t0=$(now)
+  HOME="$WORK/home-$name-push" skopeo copy -q --dest-tls-verify=false "oci:$L:v1" "docker://127.0.0.1:$port/bench/img:v1"
+  t1=$(now); c1=$(cpu_seconds "$pid")
+  R[$name.push]=$(elapsed "$t0" "$t1"); R[$name.pushcpu]=$(elapsed "$c0" "$c1")
+  t0=$(now)
+  HOME="$WORK/home-$name-pull" skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/img:v1" "oci:$WORK/pulled-$name:v1"
+  t1=$(now); R[$name.pull]=$(elapsed "$t0" "$t1")
+  R[$name.get]=$(wrk -t2 -c32 -d"${DURATION}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "$base/v2/bench/img/manifests/v1" | awk '/Requests\/sec/ {print $2}')
+  R[$name.head]=$(wrk -t2 -c32 -d"${DURATION}s" -s "$WORK/head.lua" "$base/v2/bench/raw/blobs/$BLOB_DIGEST" \
+    | awk '/Requests\/sec/ {print $2}')
+  R[$name.cpu]=$(cpu_seconds "$pid"); R[$name.rss]=$(peak_rss_mib "$pid")
+}
+measure wharf "$WPORT" "$WPID"
+measure dist "$DPORT" "$DPID"
+
+# The CPU seconds of hashing 1 GiB once (sha256sum, user + sys), the yardstick for a push.
+TIMEFORMAT='%U %S'
+hash_cpu=$( { time sha256sum "$WORK/blob" >/dev/null; } 2>&1 | awk '{print $1 + $2}')
+row() { printf '%-34s %12s %12s %8s\n' "$1" "$2" "$3" "$(echo "scale=2; $2 / $3" | bc -l 2>/dev/null || echo n/a)"; }
+mbps() { echo "scale=0; 1073.741824 / $1" | bc -l; }
+printf '%-34s %12s %12s %8s\n' "figure" "wharf" "distribution" "ratio"
+row "raw upload 1 GiB, MB/s" "$(mbps "${R[wharf.upload]}")" "$(mbps "${R[dist.upload]}")"
+row "raw download 1 GiB, MB/s" "$(mbps "${R[wharf.download]}")" "$(mbps "${R[dist.download]}")"
+row "skopeo push 1 GiB 4 layers, MB/s" "$(mbps "${R[wharf.push]}")" "$(mbps "${R[dist.push]}")"
+row "skopeo pull 1 GiB 4 layers, MB/s" "$(mbps "${R[wharf.pull]}")" "$(mbps "${R[dist.pull]}")"
+row "manifest GET, requests/s" "${R[wharf.get]}" "${R[dist.get]}"
+row "blob HEAD, requests/s" "${R[wharf.head]}" "${R[dist.head]}"
+row "server CPU s, raw up+down" "${R[wharf.rawcpu]}" "${R[dist.rawcpu]}"
+row "server CPU s, skopeo push" "${R[wharf.pushcpu]}" "${R[dist.pushcpu]}"
+row "server CPU s, whole run" "${R[wharf.cpu]}" "${R[dist.cpu]}"
+row "server peak RSS, MiB" "${R[wharf.rss]}" "${R[dist.rss]}"
+echo "sha256sum of 1 GiB: ${hash_cpu} CPU s; wharf push CPU / hashing CPU:" \
+  "$(echo "scale=2; ${R[wharf.pushcpu]} / $hash_cpu" | bc -l)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
