@@ -44,7 +44,9 @@ public final class Headers {
   /** The first value of {@code name}. */
   public Optional<String> first(String name) {
     Map.Entry<String, List<String>> e = map.get(name.toLowerCase(Locale.ROOT));
-    return e == null || e.getValue().isEmpty() ? Optional.empty() : Optional.of(e.getValue().get(0));
+    return e == null || e.getValue().isEmpty()
+        ? Optional.empty()
+        : Optional.of(e.getValue().get(0));
   }
 
   /** Every value of {@code name}. */
@@ -99,8 +101,7 @@ public final class Headers {
 
     /** Adds a value. */
     public Builder add(String name, String value) {
-      map.computeIfAbsent(
-              name.toLowerCase(Locale.ROOT), k -> Map.entry(name, new ArrayList<>()))
+      map.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> Map.entry(name, new ArrayList<>()))
           .getValue()
           .add(value);
       return this;

@@ -4,9 +4,8 @@ import io.wharf.oci.model.Bytes;
 import java.util.Optional;
 
 /**
- * A response as the engine produces it: status, headers, and an optional body. A response to
- * {@code HEAD} carries the headers of the {@code GET} (with its {@code Content-Length}) and no
- * body.
+ * A response as the engine produces it: status, headers, and an optional body. A response to {@code
+ * HEAD} carries the headers of the {@code GET} (with its {@code Content-Length}) and no body.
  *
  * @param status the HTTP status
  * @param headers the headers, without {@code Content-Length}, which the transport derives
