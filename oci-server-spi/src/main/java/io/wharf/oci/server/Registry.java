@@ -44,6 +44,15 @@ public final class Registry implements RegistryHandler {
     return new Builder(storage);
   }
 
+  /**
+   * Serves this registry over HTTP on the JDK's server at {@code address} (port 0 picks a free
+   * one). Close the returned server to stop; the storage stays open.
+   */
+  public io.wharf.oci.server.jdk.RegistryServer listen(java.net.InetSocketAddress address)
+      throws IOException {
+    return io.wharf.oci.server.jdk.RegistryServer.start(this, address);
+  }
+
   /** The configuration a registry runs with. */
   record Settings(
       RegistryStorage storage,

@@ -1,8 +1,10 @@
 package io.wharf.oci.server.testing;
 
+import io.wharf.oci.server.Registry;
 import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.server.jdk.JdkHttpTransport;
 import io.wharf.oci.server.jdk.RegistryServer;
+import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -36,9 +38,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * is closed afterwards, and the handler too when it is {@link AutoCloseable}. JUnit Jupiter is an
  * optional dependency: the user's test classpath provides it.
  *
- * <p>An in-memory registry factory, {@code inMemory()} = {@code of(() ->
- * Registry.builder(RegistryStorage.inMemory()).build())}, belongs here once the engine's {@code
- * Registry} exists.
+ * <p>{@link #inMemory()} serves a fresh in-memory {@link Registry}: a real OCI registry in
+ * milliseconds for tests of code that talks to one.
  */
 public final class RegistryExtension
     implements BeforeAllCallback,
@@ -59,6 +60,11 @@ public final class RegistryExtension
   /** An extension serving a handler made by {@code handlers} for each server it starts. */
   public static RegistryExtension of(Supplier<? extends RegistryHandler> handlers) {
     return new RegistryExtension(handlers);
+  }
+
+  /** An extension serving a fresh {@link Registry} on in-memory storage for each server. */
+  public static RegistryExtension inMemory() {
+    return of(() -> Registry.builder(RegistryStorage.inMemory()).build());
   }
 
   /** The running server; fails outside a test. */

@@ -116,7 +116,12 @@ public final class TransportSupport {
         new ErrorResponse(List.of(new ErrorResponse.Entry(code.name(), message, Optional.empty())))
             .toJson();
     return RegistryResponse.of(
-        status, Headers.builder().set("Content-Type", "application/json").build(), body);
+        status,
+        Headers.builder()
+            .set("Content-Type", "application/json")
+            .set("Docker-Distribution-API-Version", "registry/2.0")
+            .build(),
+        body);
   }
 
   /**
