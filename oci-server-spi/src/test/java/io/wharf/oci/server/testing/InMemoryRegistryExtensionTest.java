@@ -15,6 +15,11 @@ class InMemoryRegistryExtensionTest {
   @RegisterExtension static RegistryExtension registry = RegistryExtension.inMemory();
 
   @Test
+  void usesVirtualThreadsWhereTheJvmHasThem(io.wharf.oci.server.jdk.RegistryServer server) {
+    assertThat(server.virtualThreads()).isEqualTo(Runtime.version().feature() >= 21);
+  }
+
+  @Test
   void servesTheDistributionApi(URI uri) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
