@@ -231,9 +231,18 @@ final class BlobEndpoints {
     synchronized (s) {
       Optional<String> contentRange = request.headers().first("Content-Range");
       if (contentRange.isPresent()) {
-        long start = rangeStart(contentRange.get());
-        if (start != s.upload.offset()) {
-          throw outOfOrder(repo, s.upload, start);
+        ChunkRange chunk = ChunkRange.parse(contentRange.get());
+        if (chunk.start() != s.upload.offset()) {
+          throw outOfOrder(repo, s.upload, chunk.start());
+        }
+        OptionalLong length = request.headers().firstLong("Content-Length");
+        if (length.isPresent() && length.getAsLong() != chunk.length()) {
+          throw new InvalidContentException(
+              ErrorCode.SIZE_INVALID,
+              "Content-Length "
+                  + length.getAsLong()
+                  + " does not match Content-Range "
+                  + contentRange.get());
         }
       }
       s.upload.write(request.body());
@@ -241,23 +250,31 @@ final class BlobEndpoints {
     }
   }
 
-  private static long rangeStart(String contentRange) {
-    Matcher m = CONTENT_RANGE.matcher(contentRange.strip());
-    if (!m.matches()) {
-      throw new InvalidContentException(
-          ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range must be <start>-<end>", null, 416, null);
-    }
-    try {
-      long start = Long.parseLong(m.group(1));
-      long end = Long.parseLong(m.group(2));
-      if (end < start) {
-        throw new InvalidContentException(
-            ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range ends before it starts", null, 416, null);
+  /** A chunk's {@code Content-Range}, {@code <start>-<end>} inclusive. */
+  private record ChunkRange(long start, long end) {
+    static ChunkRange parse(String contentRange) {
+      Matcher m = CONTENT_RANGE.matcher(contentRange.strip());
+      if (!m.matches()) {
+        throw invalidRange("Content-Range must be <start>-<end>");
       }
-      return start;
-    } catch (NumberFormatException e) {
-      throw new InvalidContentException(
-          ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range numbers are too large", null, 416, null);
+      try {
+        long start = Long.parseLong(m.group(1));
+        long end = Long.parseLong(m.group(2));
+        if (end < start) {
+          throw invalidRange("Content-Range ends before it starts");
+        }
+        return new ChunkRange(start, end);
+      } catch (NumberFormatException e) {
+        throw invalidRange("Content-Range numbers are too large");
+      }
+    }
+
+    long length() {
+      return end - start + 1;
+    }
+
+    private static InvalidContentException invalidRange(String message) {
+      return new InvalidContentException(ErrorCode.BLOB_UPLOAD_INVALID, message, null, 416, null);
     }
   }
 
@@ -294,9 +311,9 @@ final class BlobEndpoints {
     synchronized (s) {
       Optional<String> contentRange = request.headers().first("Content-Range");
       if (contentRange.isPresent()) {
-        long start = rangeStart(contentRange.get());
-        if (start != s.upload.offset()) {
-          throw outOfOrder(repo, s.upload, start);
+        ChunkRange chunk = ChunkRange.parse(contentRange.get());
+        if (chunk.start() != s.upload.offset()) {
+          throw outOfOrder(repo, s.upload, chunk.start());
         }
       }
       s.upload.write(request.body());

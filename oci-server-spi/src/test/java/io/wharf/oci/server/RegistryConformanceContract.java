@@ -169,6 +169,13 @@ public abstract class RegistryConformanceContract {
             Bytes.utf8("xyz"));
     assertThat(wrong.status()).isEqualTo(416);
     assertThat(wrong.code()).isEqualTo("BLOB_UPLOAD_INVALID");
+    Reply mismatched =
+        call(
+            HttpMethod.PATCH,
+            location,
+            Headers.builder().set("Content-Range", "5-9").set("Content-Length", "3").build(),
+            Bytes.utf8("abc"));
+    assertThat(mismatched.code()).isIn("SIZE_INVALID", "BLOB_UPLOAD_INVALID");
     Reply status = call(HttpMethod.GET, location);
     assertThat(status.status()).isEqualTo(204);
     assertThat(status.header("Range")).isEqualTo("0-4");
