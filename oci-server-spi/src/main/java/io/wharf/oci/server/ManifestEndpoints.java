@@ -43,10 +43,12 @@ final class ManifestEndpoints {
 
   private final Registry.Settings settings;
   private final MetadataStore metadata;
+  private final PullRecorder pulls;
 
   ManifestEndpoints(Registry.Settings settings) {
     this.settings = settings;
     this.metadata = settings.storage().metadata();
+    this.pulls = new PullRecorder(metadata, settings.clock());
   }
 
   private static boolean isDigest(String reference) {
@@ -88,7 +90,7 @@ final class ManifestEndpoints {
       h.set("Content-Length", Long.toString(manifest.size()));
       return RegistryResponse.of(200, h.build());
     }
-    metadata.recordPull(repo, digest, tag, settings.clock().instant());
+    pulls.pulled(repo, digest, tag);
     return RegistryResponse.of(200, h.build(), manifest.bytes());
   }
 
