@@ -17,10 +17,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fsck",
     sortOptions = false,
+    mixinStandardHelpOptions = true,
+    versionProvider = Wharf.Version.class,
     description = {
-      "Checks a data folder: re-hashes every blob, and checks that every blob link points at a",
-      "stored blob and that every manifest's blobs and child manifests are present.",
-      "Run it while no 'wharf serve' has the folder open.",
+      "Checks a data folder (stop 'wharf serve' first).",
+      "Re-hashes every blob, and checks that every blob link points at a stored blob and that",
+      "every manifest's blobs and child manifests are present.",
       "Exit status: 0 clean, 1 problems found (even when repaired), 2 could not check."
     })
 final class FsckCommand implements Callable<Integer> {

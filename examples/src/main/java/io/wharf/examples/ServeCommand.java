@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     sortOptions = false,
+    mixinStandardHelpOptions = true,
+    versionProvider = Wharf.Version.class,
     description = {
       "Runs an OCI registry on the single-node store (files and SQLite in one data folder).",
       "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish, then the store closes.",
