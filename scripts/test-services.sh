@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs (as root, with apt-get, when missing) and starts what the tests need on Debian 12, and
-# exports where to find it. Sourced by ./run-tests; idempotent.
+# exports where to find it: Java, Maven, PostgreSQL, and skopeo and docker-registry for the interop
+# tests (which start their own docker-registry; the package's daemon is never started). Sourced by
+# ./run-tests; idempotent.
 
 _wharf_services() {
   local need=()
@@ -8,13 +10,38 @@ _wharf_services() {
   command -v mvn >/dev/null 2>&1 || need+=(maven)
   command -v tar >/dev/null 2>&1 || need+=(tar)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+  # Real clients and a reference registry for the interop tests (examples *IT).
+  command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+  [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
   if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
       echo "missing: ${need[*]} (install them, or run as root)" >&2
       return 1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+    # The docker-registry package would start its own daemon on :5000 (the port `wharf serve`
+    # uses); the tests start their own instance on a free port, so no package may start a
+    # service here: a policy-rc.d that denies, only for the install, unless one exists already.
+    local own_policy="" rc=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod 755 /usr/sbin/policy-rc.d
+      own_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -q || rc=$?
+    if [ "$rc" -eq 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" || rc=$?
+    fi
+    if [ -n "$own_policy" ]; then
+      rm -f /usr/sbin/policy-rc.d
+    fi
+    if [ "$rc" -ne 0 ]; then
+      return "$rc"
+    fi
+    if [[ " ${need[*]} " == *" docker-registry "* ]]; then
+      # Nor at the next boot.
+      deb-systemd-helper disable docker-registry.service >/dev/null 2>&1 || true
+      update-rc.d docker-registry disable >/dev/null 2>&1 || true
+    fi
   fi
 
   # PostgreSQL for the shared-metadata integration tests (oci-storage/jdbc *IT).
