@@ -2,7 +2,6 @@ package io.wharf.examples;
 
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.server.RegistryHandler;
-import io.wharf.oci.server.jdk.RegistryServer;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.IOException;
@@ -16,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code wharf serve} runs: the single-node default store ({@link LocalStorage}) in the data
- * folder, the {@link Registry} engine over it, and the JDK HTTP transport ({@link RegistryServer}),
- * which logs one line per request at INFO. {@link #close()} stops the transport gracefully
- * (requests in flight finish) and then closes the store.
+ * folder, the {@link Registry} engine over it, and Jetty with the registry servlet ({@link
+ * JettyEndpoint}), which logs one line per request at INFO. {@link #close()} stops the transport
+ * gracefully (requests in flight finish) and then closes the store.
  */
 public final class WharfServer implements AutoCloseable {
 
@@ -27,12 +26,12 @@ public final class WharfServer implements AutoCloseable {
   private final ServerSettings settings;
   private final Path data;
   private final RegistryStorage storage;
-  private final RegistryServer server;
+  private final JettyEndpoint server;
   private final URI uri;
   private boolean closed;
 
   private WharfServer(
-      ServerSettings settings, Path data, RegistryStorage storage, RegistryServer server) {
+      ServerSettings settings, Path data, RegistryStorage storage, JettyEndpoint server) {
     this.settings = settings;
     this.data = data;
     this.storage = storage;
@@ -64,7 +63,7 @@ public final class WharfServer implements AutoCloseable {
     Objects.requireNonNull(decorate, "decorate");
     Path data = settings.data().toAbsolutePath().normalize();
     RegistryStorage storage = LocalStorage.open(data);
-    RegistryServer server;
+    JettyEndpoint server;
     try {
       Registry registry =
           Registry.builder(storage)
@@ -72,7 +71,7 @@ public final class WharfServer implements AutoCloseable {
               .uploadExpiry(settings.uploadExpiry())
               .maxManifestBytes(settings.maxManifestBytes())
               .build();
-      server = RegistryServer.start(decorate.apply(registry), settings.listen().toSocketAddress());
+      server = JettyEndpoint.start(decorate.apply(registry), settings.listen().toSocketAddress());
     } catch (IOException | RuntimeException e) {
       try {
         storage.close();

@@ -152,10 +152,10 @@ class WharfProgramIT {
 
     String output = Files.readString(log);
     assertThat(output)
-        .containsPattern("INFO JdkHttpTransport - GET /v2/ 200 2B \\d+ms")
-        .containsPattern("INFO JdkHttpTransport - POST /v2/it/app/blobs/uploads/ 201 0B \\d+ms")
+        .containsPattern("INFO RegistryServlet - GET /v2/ 200 2B \\d+ms")
+        .containsPattern("INFO RegistryServlet - POST /v2/it/app/blobs/uploads/ 201 0B \\d+ms")
         .containsPattern(
-            "INFO JdkHttpTransport - PATCH " + Pattern.quote(uploadPath) + " 202 0B \\d+ms")
+            "INFO RegistryServlet - PATCH " + Pattern.quote(uploadPath) + " 202 0B \\d+ms")
         .contains("Wharf stopping")
         .contains(
             "Wharf stopped; data folder " + dir.toRealPath().resolve("registry-data") + " closed");
