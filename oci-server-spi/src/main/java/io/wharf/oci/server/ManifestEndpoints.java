@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Manifest endpoints (end-3, end-7, end-9), tag listing (end-8), referrers (end-12) and {@code
@@ -236,12 +235,7 @@ final class ManifestEndpoints {
     List<String> names = new ArrayList<>();
     tags.items().forEach(t -> names.add(t.value()));
     Bytes body =
-        Bytes.utf8(
-            "{\"name\":"
-                + quote(repo.value())
-                + ",\"tags\":"
-                + quoteAll(names, Function.identity())
-                + "}");
+        Bytes.utf8("{\"name\":" + quote(repo.value()) + ",\"tags\":" + quoteAll(names) + "}");
     return listing(request, "/v2/" + repo + "/tags/list", page, tags.next(), body);
   }
 
@@ -251,7 +245,7 @@ final class ManifestEndpoints {
     Page<RepositoryName> repos = page.fetch(metadata::repositories);
     List<String> names = new ArrayList<>();
     repos.items().forEach(r -> names.add(r.value()));
-    Bytes body = Bytes.utf8("{\"repositories\":" + quoteAll(names, Function.identity()) + "}");
+    Bytes body = Bytes.utf8("{\"repositories\":" + quoteAll(names) + "}");
     return listing(request, "/v2/_catalog", page, repos.next(), body);
   }
 
@@ -329,13 +323,10 @@ final class ManifestEndpoints {
     return RegistryResponse.of(200, h.build(), index.bytes());
   }
 
-  private static <T> String quoteAll(List<T> items, Function<T, String> text) {
+  private static String quoteAll(List<String> items) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < items.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(quote(text.apply(items.get(i))));
+      sb.append(i > 0 ? "," : "").append(quote(items.get(i)));
     }
     return sb.append(']').toString();
   }

@@ -59,9 +59,7 @@ public final class Registry implements RegistryHandler {
       Clock clock,
       ManifestCodec codec,
       boolean deletesEnabled,
-      Duration uploadExpiry,
       long chunkMinLength,
-      int maxOpenUploads,
       UploadSessions uploads) {}
 
   @Override
@@ -216,9 +214,7 @@ public final class Registry implements RegistryHandler {
               clock,
               ManifestCodec.defaults().withMaxBytes(maxManifestBytes),
               deletesEnabled,
-              uploadExpiry,
               chunkMinLength,
-              maxOpenUploads,
               new UploadSessions(storage.blobs(), clock, uploadExpiry, maxOpenUploads)));
     }
   }

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -119,13 +118,5 @@ final class UploadSessions {
     } catch (IOException | RuntimeException e) {
       log.warn("could not purge expired uploads: {}", e.toString());
     }
-  }
-
-  Optional<Session> peek(UploadId id) {
-    return Optional.ofNullable(sessions.get(id));
-  }
-
-  int open() {
-    return sessions.size();
   }
 }

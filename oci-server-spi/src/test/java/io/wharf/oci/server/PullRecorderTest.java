@@ -10,12 +10,11 @@ import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.model.testing.MutableClock;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.memory.InMemoryMetadataStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,34 +32,18 @@ class PullRecorderTest {
             .encode(ImageManifest.of(Descriptor.EMPTY_JSON.withoutData(), List.of(blob)));
     Instant t0 = Instant.parse("2026-11-26T00:00:00Z");
     metadata.putManifest(repo, ManifestPut.of(m, Set.of(Tag.LATEST), t0));
-    Instant[] now = {t0.plusSeconds(10)};
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-        };
+    MutableClock clock = new MutableClock(t0.plusSeconds(10));
     PullRecorder pulls = new PullRecorder(metadata, clock);
     pulls.pulled(repo, m.digest(), Optional.of(Tag.LATEST));
-    assertThat(metadata.statManifest(repo, m.digest()).orElseThrow().pulledAt()).contains(now[0]);
-    Instant first = now[0];
-    now[0] = first.plusSeconds(30);
+    Instant first = clock.instant();
+    assertThat(metadata.statManifest(repo, m.digest()).orElseThrow().pulledAt()).contains(first);
+    clock.set(first.plusSeconds(30));
     pulls.pulled(repo, m.digest(), Optional.of(Tag.LATEST));
     assertThat(metadata.statManifest(repo, m.digest()).orElseThrow().pulledAt()).contains(first);
-    now[0] = first.plus(Duration.ofMinutes(2));
+    clock.set(first.plus(Duration.ofMinutes(2)));
     pulls.pulled(repo, m.digest(), Optional.of(Tag.LATEST));
-    assertThat(metadata.statManifest(repo, m.digest()).orElseThrow().pulledAt()).contains(now[0]);
-    assertThat(metadata.tagRecords(repo).get(0).pulledAt()).contains(now[0]);
+    assertThat(metadata.statManifest(repo, m.digest()).orElseThrow().pulledAt())
+        .contains(clock.instant());
+    assertThat(metadata.tagRecords(repo).get(0).pulledAt()).contains(clock.instant());
   }
 }

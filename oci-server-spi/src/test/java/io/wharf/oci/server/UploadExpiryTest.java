@@ -4,37 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.testing.MutableClock;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.UploadId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class UploadExpiryTest {
-
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    Instant now = Instant.parse("2026-11-26T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private static RegistryResponse call(
       Registry r, HttpMethod m, String path, String query, Bytes body) throws IOException {
@@ -43,7 +22,7 @@ class UploadExpiryTest {
 
   @Test
   void idleUploadsExpireAndTheirDataIsRemoved() throws IOException {
-    MovableClock clock = new MovableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-26T00:00:00Z"));
     RegistryStorage storage = RegistryStorage.inMemory();
     Registry registry =
         Registry.builder(storage).clock(clock).uploadExpiry(Duration.ofHours(1)).build();
@@ -58,9 +37,9 @@ class UploadExpiryTest {
             .first("Location")
             .orElseThrow();
     call(registry, HttpMethod.PATCH, idle, "", Bytes.utf8("abc"));
-    clock.now = clock.now.plus(Duration.ofMinutes(50));
+    clock.advance(Duration.ofMinutes(50));
     call(registry, HttpMethod.PATCH, busy, "", Bytes.utf8("def"));
-    clock.now = clock.now.plus(Duration.ofMinutes(20));
+    clock.advance(Duration.ofMinutes(20));
     // Starting another upload sweeps: the idle one (70 min) goes, the busy one (20 min) stays.
     call(registry, HttpMethod.POST, "/v2/x/blobs/uploads/", "", Bytes.empty());
     assertThat(call(registry, HttpMethod.GET, idle, "", Bytes.empty()).status()).isEqualTo(404);
