@@ -1,5 +1,6 @@
 package io.wharf.oci.storage.local;
 
+import io.wharf.oci.storage.CachingMetadataStore;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.filesystem.FileSystemBlobStore;
 import io.wharf.oci.storage.jdbc.JdbcMetadataStore;
@@ -27,7 +28,8 @@ import java.util.Objects;
  * attempt fails with an {@link IOException} before it touches the database. Opening also removes
  * what a crash left behind (see {@link FileSystemBlobStore}) and brings the database schema up to
  * date. The result is wrapped with {@link RegistryStorage#checked()}; closing it closes both stores
- * and releases the lock.
+ * and releases the lock. Because the lock makes this store the database's only writer, the metadata
+ * store answers the pull path's reads from memory ({@link CachingMetadataStore}).
  *
  * <h2>Crash safety</h2>
  *
@@ -120,7 +122,9 @@ public final class LocalStorage {
         }
         throw e;
       }
-      return new RegistryStorage(blobs, metadata).checked();
+      // This process holds the folder locked: every write passes through here, so the hot reads
+      // may be answered from memory.
+      return new RegistryStorage(blobs, CachingMetadataStore.wrap(metadata)).checked();
     }
   }
 }

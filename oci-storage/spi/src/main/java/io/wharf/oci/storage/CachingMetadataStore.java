@@ -1,0 +1,264 @@
+package io.wharf.oci.storage;
+
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Keeps the answers of the registry's hot reads in memory: manifests by digest, tags resolved to
+ * digests, and which blobs a repository links. A pull asks these for every request; served from
+ * memory, a manifest GET or blob HEAD needs no database round trip.
+ *
+ * <p><b>Only for a store that this wrapper alone writes</b>, such as the single-node store whose
+ * data folder one process holds locked. Every write through the wrapper forgets what it knew of the
+ * written repository after the backend has committed, so a read never sees a fact older than the
+ * last write it could have observed. A store that other processes write as well (a shared
+ * PostgreSQL) must not be wrapped: their writes would not reach this memory.
+ *
+ * <p>What is kept is bounded: at most {@link #MAX_REPOSITORIES} repositories, {@link #MAX_ENTRIES}
+ * entries of each kind per repository, and manifest bytes up to the budget given to {@link
+ * #wrap(MetadataStore, long)}; past a bound the memory concerned is dropped and filled again by
+ * later reads. Only positive facts are kept (a tag that resolves, a blob that is linked), so a miss
+ * always asks the backend.
+ */
+public final class CachingMetadataStore implements MetadataStore {
+
+  /** Repositories remembered at most. */
+  public static final int MAX_REPOSITORIES = 4096;
+
+  /** Tags, manifests or blob links remembered at most for one repository, each. */
+  public static final int MAX_ENTRIES = 16_384;
+
+  /** The manifest bytes kept by {@link #wrap(MetadataStore)}: 64 MiB. */
+  public static final long DEFAULT_MANIFEST_BYTES = 64L << 20;
+
+  /** What is known of one repository; replaced as a whole when the repository is written. */
+  private static final class Known {
+    final Map<Tag, Digest> tags = new ConcurrentHashMap<>();
+    final Map<Digest, RawManifest> manifests = new ConcurrentHashMap<>();
+    final Map<Digest, Boolean> links = new ConcurrentHashMap<>();
+  }
+
+  private final MetadataStore delegate;
+  private final long maxManifestBytes;
+  private final Map<RepositoryName, Known> known = new ConcurrentHashMap<>();
+  private final AtomicLong manifestBytes = new AtomicLong();
+
+  private CachingMetadataStore(MetadataStore delegate, long maxManifestBytes) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.maxManifestBytes = maxManifestBytes;
+  }
+
+  /** {@code store} with a cache of {@link #DEFAULT_MANIFEST_BYTES} manifest bytes. */
+  public static MetadataStore wrap(MetadataStore store) {
+    return wrap(store, DEFAULT_MANIFEST_BYTES);
+  }
+
+  /**
+   * {@code store} with a cache that keeps up to {@code maxManifestBytes} of manifests; see the
+   * class comment for when this is correct.
+   *
+   * @throws IllegalArgumentException when {@code maxManifestBytes} is negative
+   */
+  public static MetadataStore wrap(MetadataStore store, long maxManifestBytes) {
+    if (maxManifestBytes < 0) {
+      throw new IllegalArgumentException("maxManifestBytes must not be negative");
+    }
+    return store instanceof CachingMetadataStore
+        ? store
+        : new CachingMetadataStore(store, maxManifestBytes);
+  }
+
+  /**
+   * The memory for {@code repository}, taken <em>before</em> the backend is read: a write that
+   * commits after that read replaces the object, so what the read puts into it is never seen.
+   */
+  private Known known(RepositoryName repository) {
+    Known k = known.get(repository);
+    if (k != null) {
+      return k;
+    }
+    if (known.size() >= MAX_REPOSITORIES) {
+      known.clear();
+    }
+    return known.computeIfAbsent(repository, r -> new Known());
+  }
+
+  /** Forgets {@code repository}; called after every write to it has committed (or failed). */
+  private void forget(RepositoryName repository) {
+    known.remove(repository);
+  }
+
+  private static <K, V> void remember(Map<K, V> map, K key, V value) {
+    if (map.size() >= MAX_ENTRIES) {
+      map.clear();
+    }
+    map.put(key, value);
+  }
+
+  @Override
+  public Optional<RawManifest> getManifest(RepositoryName repository, Digest digest)
+      throws IOException {
+    Known k = known(repository);
+    RawManifest cached = k.manifests.get(digest);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<RawManifest> found = delegate.getManifest(repository, digest);
+    if (found.isPresent() && found.get().size() <= maxManifestBytes) {
+      if (manifestBytes.addAndGet(found.get().size()) > maxManifestBytes) {
+        known.clear();
+        manifestBytes.set(found.get().size());
+        k = known(repository);
+      }
+      remember(k.manifests, digest, found.get());
+    }
+    return found;
+  }
+
+  @Override
+  public Optional<Digest> resolveTag(RepositoryName repository, Tag tag) throws IOException {
+    Known k = known(repository);
+    Digest cached = k.tags.get(tag);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Digest> found = delegate.resolveTag(repository, tag);
+    found.ifPresent(d -> remember(k.tags, tag, d));
+    return found;
+  }
+
+  @Override
+  public boolean isBlobLinked(RepositoryName repository, Digest blob) throws IOException {
+    Known k = known(repository);
+    if (k.links.containsKey(blob)) {
+      return true;
+    }
+    boolean linked = delegate.isBlobLinked(repository, blob);
+    if (linked) {
+      remember(k.links, blob, Boolean.TRUE);
+    }
+    return linked;
+  }
+
+  // Writes: the backend first, then the repository is forgotten, whatever the outcome.
+
+  private <T> T written(RepositoryName repository, CheckedBlobStore.Call<T> write)
+      throws IOException {
+    try {
+      return write.run();
+    } finally {
+      forget(repository);
+    }
+  }
+
+  @Override
+  public Map<Tag, Digest> putManifest(RepositoryName repository, ManifestPut put)
+      throws IOException {
+    return written(repository, () -> delegate.putManifest(repository, put));
+  }
+
+  @Override
+  public boolean deleteManifest(RepositoryName repository, Digest digest) throws IOException {
+    return written(repository, () -> delegate.deleteManifest(repository, digest));
+  }
+
+  @Override
+  public boolean deleteTag(RepositoryName repository, Tag tag) throws IOException {
+    return written(repository, () -> delegate.deleteTag(repository, tag));
+  }
+
+  @Override
+  public boolean linkBlob(RepositoryName repository, BlobInfo blob) throws IOException {
+    return written(repository, () -> delegate.linkBlob(repository, blob));
+  }
+
+  @Override
+  public boolean unlinkBlob(RepositoryName repository, Digest blob) throws IOException {
+    return written(repository, () -> delegate.unlinkBlob(repository, blob));
+  }
+
+  // Everything else goes to the backend: it changes with every pull or is read rarely.
+
+  @Override
+  public Optional<ManifestRecord> statManifest(RepositoryName repository, Digest digest)
+      throws IOException {
+    return delegate.statManifest(repository, digest);
+  }
+
+  @Override
+  public Page<Tag> tags(RepositoryName repository, PageRequest page) throws IOException {
+    return delegate.tags(repository, page);
+  }
+
+  @Override
+  public List<TagRecord> tagRecords(RepositoryName repository) throws IOException {
+    return delegate.tagRecords(repository);
+  }
+
+  @Override
+  public List<ManifestRecord> manifestRecords(RepositoryName repository) throws IOException {
+    return delegate.manifestRecords(repository);
+  }
+
+  @Override
+  public List<Descriptor> referrers(
+      RepositoryName repository, Digest subject, Optional<MediaType> artifactType)
+      throws IOException {
+    return delegate.referrers(repository, subject, artifactType);
+  }
+
+  @Override
+  public Page<RepositoryName> repositories(PageRequest page) throws IOException {
+    return delegate.repositories(page);
+  }
+
+  @Override
+  public boolean repositoryExists(RepositoryName repository) throws IOException {
+    return delegate.repositoryExists(repository);
+  }
+
+  @Override
+  public Page<Digest> blobLinks(RepositoryName repository, PageRequest page) throws IOException {
+    return delegate.blobLinks(repository, page);
+  }
+
+  @Override
+  public Stream<Digest> linkedBlobs() throws IOException {
+    return delegate.linkedBlobs();
+  }
+
+  @Override
+  public void recordPull(RepositoryName repository, Digest digest, Optional<Tag> tag, Instant at)
+      throws IOException {
+    delegate.recordPull(repository, digest, tag, at);
+  }
+
+  @Override
+  public long usage(RepositoryName repository) throws IOException {
+    return delegate.usage(repository);
+  }
+
+  @Override
+  public long projectUsage(String project) throws IOException {
+    return delegate.projectUsage(project);
+  }
+
+  @Override
+  public void close() throws IOException {
+    known.clear();
+    delegate.close();
+  }
+}

@@ -1,0 +1,208 @@
+package io.wharf.oci.storage.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.CachingMetadataStore;
+import io.wharf.oci.storage.ManifestPut;
+import io.wharf.oci.storage.MetadataStore;
+import io.wharf.oci.storage.tck.MetadataStoreContract;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The TCK over {@link CachingMetadataStore}, and what the cache adds: hot reads answered from
+ * memory, every write seen by the reads after it, and bounded memory.
+ */
+class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
+
+  private static final RepositoryName REPO = new RepositoryName("cache/test");
+  private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Override
+  protected MetadataStore newStore() {
+    return CachingMetadataStore.wrap(new InMemoryMetadataStore());
+  }
+
+  /** A backend that counts the calls of each method. */
+  private static final class Counting {
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final MetadataStore store;
+
+    Counting() {
+      MetadataStore backend = new InMemoryMetadataStore();
+      InvocationHandler handler =
+          (proxy, method, args) -> {
+            calls.computeIfAbsent(method.getName(), n -> new AtomicInteger()).incrementAndGet();
+            try {
+              return method.invoke(backend, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          };
+      store =
+          (MetadataStore)
+              Proxy.newProxyInstance(
+                  MetadataStore.class.getClassLoader(),
+                  new Class<?>[] {MetadataStore.class},
+                  handler);
+    }
+
+    int calls(String method) {
+      AtomicInteger n = calls.get(method);
+      return n == null ? 0 : n.get();
+    }
+  }
+
+  @Test
+  void hotReadsReachTheBackendOnce() throws Exception {
+    Counting backend = new Counting();
+    MetadataStore store = CachingMetadataStore.wrap(backend.store);
+    RawManifest m = image("hot");
+    store.putManifest(REPO, ManifestPut.of(m, Set.of(new Tag("v1")), AT));
+    Digest layer = m.descriptor().digest();
+    store.linkBlob(REPO, new BlobInfo(layer, 3));
+    for (int i = 0; i < 5; i++) {
+      assertThat(store.resolveTag(REPO, new Tag("v1"))).contains(m.digest());
+      assertThat(store.getManifest(REPO, m.digest())).contains(m);
+      assertThat(store.isBlobLinked(REPO, layer)).isTrue();
+    }
+    assertThat(backend.calls("resolveTag")).isEqualTo(1);
+    assertThat(backend.calls("getManifest")).isEqualTo(1);
+    assertThat(backend.calls("isBlobLinked")).isEqualTo(1);
+  }
+
+  @Test
+  void negativeAnswersAreNotKept() throws Exception {
+    Counting backend = new Counting();
+    MetadataStore store = CachingMetadataStore.wrap(backend.store);
+    assertThat(store.resolveTag(REPO, new Tag("v1"))).isEmpty();
+    assertThat(store.resolveTag(REPO, new Tag("v1"))).isEmpty();
+    assertThat(backend.calls("resolveTag")).isEqualTo(2);
+  }
+
+  @Test
+  void everyWriteIsSeenByTheNextRead() throws Exception {
+    MetadataStore store = newStore();
+    RawManifest a = image("a");
+    RawManifest b = image("b");
+    Tag tag = new Tag("moving");
+    store.putManifest(REPO, ManifestPut.of(a, Set.of(tag), AT));
+    assertThat(store.resolveTag(REPO, tag)).contains(a.digest());
+    store.putManifest(REPO, ManifestPut.of(b, Set.of(tag), AT));
+    assertThat(store.resolveTag(REPO, tag)).contains(b.digest());
+    store.deleteTag(REPO, tag);
+    assertThat(store.resolveTag(REPO, tag)).isEmpty();
+
+    assertThat(store.getManifest(REPO, a.digest())).contains(a);
+    store.deleteManifest(REPO, a.digest());
+    assertThat(store.getManifest(REPO, a.digest())).isEmpty();
+
+    Digest blob = Digest.sha256(io.wharf.oci.model.Bytes.of(new byte[] {1, 2, 3}));
+    store.linkBlob(REPO, new BlobInfo(blob, 3));
+    assertThat(store.isBlobLinked(REPO, blob)).isTrue();
+    store.unlinkBlob(REPO, blob);
+    assertThat(store.isBlobLinked(REPO, blob)).isFalse();
+  }
+
+  @Test
+  void noManifestBudgetMeansNoManifestsKept() throws Exception {
+    Counting backend = new Counting();
+    MetadataStore store = CachingMetadataStore.wrap(backend.store, 0);
+    RawManifest m = image("budget");
+    store.putManifest(REPO, ManifestPut.of(m, Set.of(), AT));
+    store.getManifest(REPO, m.digest());
+    store.getManifest(REPO, m.digest());
+    assertThat(backend.calls("getManifest")).isEqualTo(2);
+  }
+
+  @Test
+  void aBudgetSmallerThanTwoManifestsKeepsOne() throws Exception {
+    Counting backend = new Counting();
+    RawManifest a = image("one");
+    RawManifest b = image("two");
+    MetadataStore store =
+        CachingMetadataStore.wrap(backend.store, Math.max(a.size(), b.size()) + 1);
+    store.putManifest(REPO, ManifestPut.of(a, Set.of(), AT));
+    store.putManifest(REPO, ManifestPut.of(b, Set.of(), AT));
+    store.getManifest(REPO, a.digest());
+    store.getManifest(REPO, b.digest()); // over budget: everything is dropped, b kept
+    store.getManifest(REPO, b.digest());
+    store.getManifest(REPO, a.digest());
+    assertThat(backend.calls("getManifest")).isEqualTo(3);
+  }
+
+  /**
+   * Writers move their own tag while readers fill the cache from the same repository: a writer's
+   * read after its write always sees that write, however reads and writes interleave.
+   */
+  @Test
+  void concurrentReadsNeverKeepWhatAWriteReplaced() throws Exception {
+    MetadataStore store = newStore();
+    List<RawManifest> manifests = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      manifests.add(image("race-" + i));
+    }
+    int writers = 4;
+    AtomicBoolean done = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 4);
+    try {
+      List<Future<?>> readers = new ArrayList<>();
+      for (int r = 0; r < 4; r++) {
+        readers.add(
+            pool.submit(
+                () -> {
+                  while (!done.get()) {
+                    for (int w = 0; w < writers; w++) {
+                      store.resolveTag(REPO, new Tag("w" + w));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      List<Future<?>> written = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        Tag tag = new Tag("w" + w);
+        written.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2_000; i++) {
+                    RawManifest m =
+                        manifests.get(ThreadLocalRandom.current().nextInt(manifests.size()));
+                    store.putManifest(REPO, ManifestPut.of(m, Set.of(tag), AT));
+                    assertThat(store.resolveTag(REPO, tag)).contains(m.digest());
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : written) {
+        f.get();
+      }
+      done.set(true);
+      for (Future<?> f : readers) {
+        f.get();
+      }
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+    }
+  }
+}
