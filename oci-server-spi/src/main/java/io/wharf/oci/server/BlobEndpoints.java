@@ -168,13 +168,16 @@ final class BlobEndpoints {
       UploadSessions.Session s = settings.uploads().start(repo, algorithm);
       BlobInfo info;
       try {
-        synchronized (s) {
+        s.lock.lock();
+        try {
           s.upload.write(request.body());
           OptionalLong length = request.headers().firstLong("Content-Length");
           info =
               length.isPresent()
                   ? s.upload.commit(digest, length.getAsLong())
                   : s.upload.commit(digest);
+        } finally {
+          s.lock.unlock();
         }
       } catch (IOException | RuntimeException e) {
         s.upload.cancel();
@@ -235,7 +238,8 @@ final class BlobEndpoints {
   RegistryResponse patch(Route route, RegistryRequest request) throws IOException {
     RepositoryName repo = route.name();
     UploadSessions.Session s = settings.uploads().find(repo, route.target());
-    synchronized (s) {
+    s.lock.lock();
+    try {
       Optional<String> contentRange = request.headers().first("Content-Range");
       if (contentRange.isPresent()) {
         ChunkRange chunk = ChunkRange.parse(contentRange.get());
@@ -254,6 +258,8 @@ final class BlobEndpoints {
       }
       s.upload.write(request.body());
       return RegistryResponse.of(202, uploadHeaders(repo, s.upload).build());
+    } finally {
+      s.lock.unlock();
     }
   }
 
@@ -315,7 +321,8 @@ final class BlobEndpoints {
                         ErrorCode.DIGEST_INVALID, "the digest query parameter is required"));
     Digest digest = Digest.parse(digestText);
     BlobInfo info;
-    synchronized (s) {
+    s.lock.lock();
+    try {
       Optional<String> contentRange = request.headers().first("Content-Range");
       if (contentRange.isPresent()) {
         ChunkRange chunk = ChunkRange.parse(contentRange.get());
@@ -325,6 +332,8 @@ final class BlobEndpoints {
       }
       s.upload.write(request.body());
       info = s.upload.commit(digest);
+    } finally {
+      s.lock.unlock();
     }
     end(s);
     metadata.linkBlob(repo, info);
@@ -340,8 +349,11 @@ final class BlobEndpoints {
   RegistryResponse status(Route route) {
     RepositoryName repo = route.name();
     UploadSessions.Session s = settings.uploads().find(repo, route.target());
-    synchronized (s) {
+    s.lock.lock();
+    try {
       return RegistryResponse.of(204, uploadHeaders(repo, s.upload).build());
+    } finally {
+      s.lock.unlock();
     }
   }
 
@@ -349,9 +361,12 @@ final class BlobEndpoints {
   RegistryResponse cancel(Route route) throws IOException {
     RepositoryName repo = route.name();
     UploadSessions.Session s = settings.uploads().find(repo, route.target());
-    synchronized (s) {
+    s.lock.lock();
+    try {
       settings.uploads().end(s);
       s.upload.cancel();
+    } finally {
+      s.lock.unlock();
     }
     return RegistryResponse.of(204, Headers.builder().set("Content-Length", "0").build());
   }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,13 @@ final class UploadSessions {
     final RepositoryName repository;
     final BlobUpload upload;
     volatile Instant lastUsed;
+
+    /**
+     * Held while a request works on the upload. A lock rather than a monitor: a request holds it
+     * while it reads its body from the network, and a virtual thread blocked inside {@code
+     * synchronized} pins its carrier on Java 21 to 23.
+     */
+    final ReentrantLock lock = new ReentrantLock();
 
     Session(RepositoryName repository, BlobUpload upload, Instant now) {
       this.repository = repository;
@@ -95,8 +103,11 @@ final class UploadSessions {
     for (Session s : sessions.values()) {
       if (s.lastUsed.isBefore(cutoff) && sessions.remove(s.upload.id(), s)) {
         try {
-          synchronized (s) {
+          s.lock.lock();
+          try {
             s.upload.cancel();
+          } finally {
+            s.lock.unlock();
           }
         } catch (IOException | RuntimeException e) {
           log.warn("could not remove expired upload {}: {}", s.upload.id(), e.toString());

@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -45,9 +46,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -114,6 +118,10 @@ public final class FileSystemBlobStore implements BlobStore {
   private static final String INFO = "info";
   private static final String TEMP_SUFFIX = ".tmp";
   private static final int BUFFER_SIZE = 64 * 1024;
+
+  /** Bytes an upload collects from its stream per file write. */
+  private static final int WRITE_BUFFER_SIZE = 256 * 1024;
+
   private static final int MAX_INFO_SIZE = 4096;
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
@@ -301,10 +309,16 @@ public final class FileSystemBlobStore implements BlobStore {
     checkOpen();
     try (FileChannel channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ)) {
       range.checkWithin(digest, channel.size());
-      // FileChannel.transferTo uses sendfile(2) when the target is a socket: no copy through the
-      // heap. It may move fewer bytes than asked, so loop.
       long position = range.offset();
       long end = range.offset() + range.length();
+      if (!(target instanceof FileChannel || target instanceof SelectableChannel)) {
+        // FileChannel.transferTo copies 8 KiB at a time through the heap into other channels (a
+        // servlet container's, say); a direct buffer is one copy in and one out, in big steps.
+        copyDirect(digest, channel, position, end, target);
+        return range.length();
+      }
+      // FileChannel.transferTo uses sendfile(2) when the target is a socket: no copy through the
+      // heap. It may move fewer bytes than asked, so loop.
       while (position < end) {
         long n = channel.transferTo(position, end - position, target);
         if (n <= 0 && channel.size() < end) {
@@ -315,6 +329,41 @@ public final class FileSystemBlobStore implements BlobStore {
       return range.length();
     } catch (NoSuchFileException e) {
       throw unknownBlob(digest);
+    }
+  }
+
+  /**
+   * Direct buffers that {@link #copyDirect} returns for the next transfer: the JVM frees a direct
+   * buffer only when a garbage collection finds it, so one per download would pile up between
+   * collections. At most {@link #POOLED_BUFFERS} are kept; more transfers at once allocate more.
+   */
+  private static final Queue<ByteBuffer> DIRECT_BUFFERS = new ConcurrentLinkedQueue<>();
+
+  private static final int POOLED_BUFFERS = 32;
+
+  private static void copyDirect(
+      Digest digest, FileChannel source, long position, long end, WritableByteChannel target)
+      throws IOException {
+    ByteBuffer buffer = DIRECT_BUFFERS.poll();
+    if (buffer == null) {
+      buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
+    }
+    while (position < end) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+      int n = source.read(buffer, position);
+      if (n < 0) {
+        throw new IOException("blob " + digest + " shrank while it was read");
+      }
+      position += n;
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        target.write(buffer);
+      }
+    }
+    // Pooled only after a transfer that ended well: a failed write may leave the buffer in the
+    // hands of the channel's owner.
+    if (DIRECT_BUFFERS.size() < POOLED_BUFFERS) {
+      DIRECT_BUFFERS.offer(buffer);
     }
   }
 
@@ -438,7 +487,8 @@ public final class FileSystemBlobStore implements BlobStore {
       if (live.putIfAbsent(id, session) != null) {
         continue;
       }
-      synchronized (session) {
+      session.lock.lock();
+      try {
         try {
           if (session.create()) {
             return session;
@@ -454,6 +504,8 @@ public final class FileSystemBlobStore implements BlobStore {
           }
           throw e;
         }
+      } finally {
+        session.lock.unlock();
       }
     }
   }
@@ -478,7 +530,8 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       session = live.computeIfAbsent(id, k -> new Session(k, dir));
     }
-    synchronized (session) {
+    session.lock.lock();
+    try {
       if (session.ended) {
         return Optional.empty();
       }
@@ -496,6 +549,8 @@ public final class FileSystemBlobStore implements BlobStore {
         }
       }
       return Optional.of(session);
+    } finally {
+      session.lock.unlock();
     }
   }
 
@@ -706,6 +761,13 @@ public final class FileSystemBlobStore implements BlobStore {
    * {@link #offset()} reads without locking.
    */
   private final class Session implements BlobUpload {
+    /**
+     * Held while the upload changes or is read. A lock rather than a monitor: {@link
+     * #write(InputStream)} holds it while it reads from the network, and a virtual thread blocked
+     * inside {@code synchronized} pins its carrier on Java 21 to 23.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+
     private final UploadId id;
     private final Path dir;
     private volatile @Nullable DigestAlgorithm algorithm;
@@ -806,14 +868,19 @@ public final class FileSystemBlobStore implements BlobStore {
      *
      * @return whether it was there
      */
-    synchronized boolean purge() throws IOException {
-      if (ended) {
-        return false;
+    boolean purge() throws IOException {
+      lock.lock();
+      try {
+        if (ended) {
+          return false;
+        }
+        boolean existed = Files.deleteIfExists(dir.resolve(INFO));
+        end();
+        deleteRest();
+        return existed;
+      } finally {
+        lock.unlock();
       }
-      boolean existed = Files.deleteIfExists(dir.resolve(INFO));
-      end();
-      deleteRest();
-      return existed;
     }
 
     /** Best effort: what stays is a folder without {@code info}, removed when a store opens. */
@@ -846,8 +913,13 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public synchronized Digest currentDigest() {
-      return digester().copy().digest();
+    public Digest currentDigest() {
+      lock.lock();
+      try {
+        return digester().copy().digest();
+      } finally {
+        lock.unlock();
+      }
     }
 
     private Digester digester() {
@@ -861,46 +933,77 @@ public final class FileSystemBlobStore implements BlobStore {
      *     committed, cancelled or purged
      */
     @Override
-    public synchronized long write(InputStream chunk) throws IOException {
-      checkLive();
-      Digester digesting = digester();
-      Path data = dir.resolve(DATA);
-      FileChannel channel;
+    public long write(InputStream chunk) throws IOException {
+      lock.lock();
       try {
-        channel = FileChannel.open(data, StandardOpenOption.WRITE);
-      } catch (NoSuchFileException e) {
-        end();
-        throw unknownUpload();
-      }
-      try (channel) {
-        long start = digesting.size();
-        long onDisk = channel.size();
-        if (onDisk < start) {
-          throw new IOException(
-              "upload " + id + " holds " + onDisk + " bytes on disk but received " + start);
+        checkLive();
+        Digester digesting = digester();
+        Path data = dir.resolve(DATA);
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(data, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+          end();
+          throw unknownUpload();
         }
-        if (onDisk > start) {
-          channel.truncate(start); // a write that failed half way, not truncated then
-        }
-        channel.position(start);
-        byte[] bytes = new byte[BUFFER_SIZE];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        long total = 0;
-        for (int n; (n = chunk.read(bytes)) != -1; ) {
-          buffer.clear().limit(n);
-          try {
-            while (buffer.hasRemaining()) {
-              channel.write(buffer);
-            }
-          } catch (IOException | RuntimeException e) {
-            truncate(data, digesting.size(), e);
-            throw e;
+        try (channel) {
+          long start = digesting.size();
+          long onDisk = channel.size();
+          if (onDisk < start) {
+            throw new IOException(
+                "upload " + id + " holds " + onDisk + " bytes on disk but received " + start);
           }
-          digesting.update(bytes, 0, n);
-          size = digesting.size();
-          total += n;
+          if (onDisk > start) {
+            channel.truncate(start); // a write that failed half way, not truncated then
+          }
+          channel.position(start);
+          byte[] bytes = new byte[WRITE_BUFFER_SIZE];
+          ByteBuffer buffer = ByteBuffer.wrap(bytes);
+          long total = 0;
+          // The buffer is filled before each write: a network stream hands over a few KiB per
+          // read, and a file write (and a hash update) per few KiB cost more than the copying.
+          // When the stream fails, what it delivered before is still kept.
+          boolean end = false;
+          while (!end) {
+            int n = 0;
+            Exception failure = null;
+            try {
+              while (n < bytes.length) {
+                int r = chunk.read(bytes, n, bytes.length - n);
+                if (r < 0) {
+                  end = true;
+                  break;
+                }
+                n += r;
+              }
+            } catch (IOException | RuntimeException e) {
+              failure = e;
+            }
+            buffer.clear().limit(n);
+            try {
+              while (buffer.hasRemaining()) {
+                channel.write(buffer);
+              }
+            } catch (IOException | RuntimeException e) {
+              if (failure != null) {
+                e.addSuppressed(failure);
+              }
+              truncate(data, digesting.size(), e);
+              throw e;
+            }
+            digesting.update(bytes, 0, n);
+            size = digesting.size();
+            total += n;
+            if (failure instanceof IOException io) {
+              throw io;
+            } else if (failure != null) {
+              throw (RuntimeException) failure;
+            }
+          }
+          return total;
         }
-        return total;
+      } finally {
+        lock.unlock();
       }
     }
 
@@ -931,35 +1034,40 @@ public final class FileSystemBlobStore implements BlobStore {
      * directory after it.
      */
     @Override
-    public synchronized BlobInfo commit(Digest expected) throws IOException {
-      checkLive();
-      if (!expected.algorithm().equals(algorithm().id())) {
-        throw new InvalidContentException(
-            ErrorCode.DIGEST_INVALID,
-            "upload " + id + " is digested with " + algorithm() + ", cannot verify " + expected);
-      }
-      Digest actual = currentDigest();
-      if (!actual.equals(expected)) {
-        throw BlobUpload.digestMismatch(expected, actual);
-      }
-      long length = size;
-      Path data = dir.resolve(DATA);
-      Path target = blobPath(expected);
-      if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-        publish(data, target);
-      } else {
-        // Another commit may have renamed it without forcing its directory yet.
-        fsyncDirectory(target.getParent());
-      }
-      // The blob is published: from here on, failing to tidy up must not fail the commit.
+    public BlobInfo commit(Digest expected) throws IOException {
+      lock.lock();
       try {
-        Files.deleteIfExists(dir.resolve(INFO)); // first, so that nobody resumes the upload
-      } catch (IOException e) {
-        // A folder with info but without data is removed when a store opens.
+        checkLive();
+        if (!expected.algorithm().equals(algorithm().id())) {
+          throw new InvalidContentException(
+              ErrorCode.DIGEST_INVALID,
+              "upload " + id + " is digested with " + algorithm() + ", cannot verify " + expected);
+        }
+        Digest actual = currentDigest();
+        if (!actual.equals(expected)) {
+          throw BlobUpload.digestMismatch(expected, actual);
+        }
+        long length = size;
+        Path data = dir.resolve(DATA);
+        Path target = blobPath(expected);
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+          publish(data, target);
+        } else {
+          // Another commit may have renamed it without forcing its directory yet.
+          fsyncDirectory(target.getParent());
+        }
+        // The blob is published: from here on, failing to tidy up must not fail the commit.
+        try {
+          Files.deleteIfExists(dir.resolve(INFO)); // first, so that nobody resumes the upload
+        } catch (IOException e) {
+          // A folder with info but without data is removed when a store opens.
+        }
+        end();
+        deleteRest();
+        return new BlobInfo(expected, length);
+      } finally {
+        lock.unlock();
       }
-      end();
-      deleteRest();
-      return new BlobInfo(expected, length);
     }
 
     private void publish(Path data, Path target) throws IOException {
@@ -986,13 +1094,18 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public synchronized void cancel() throws IOException {
-      if (ended) {
-        return;
+    public void cancel() throws IOException {
+      lock.lock();
+      try {
+        if (ended) {
+          return;
+        }
+        Files.deleteIfExists(dir.resolve(INFO));
+        end();
+        deleteRest();
+      } finally {
+        lock.unlock();
       }
-      Files.deleteIfExists(dir.resolve(INFO));
-      end();
-      deleteRest();
     }
 
     /** Releases nothing: the upload stays resumable until committed, cancelled or purged. */
