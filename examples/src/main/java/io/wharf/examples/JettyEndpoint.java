@@ -42,7 +42,10 @@ final class JettyEndpoint implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setRequestHeaderSize(16 * 1024);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    HttpConnectionFactory factory = new HttpConnectionFactory(http);
+    // Reads of 64 KiB rather than 8: an upload costs a quarter of the system calls and wake-ups.
+    factory.setInputBufferSize(64 * 1024);
+    ServerConnector connector = new ServerConnector(server, factory);
     connector.setHost(address.getHostString());
     connector.setPort(address.getPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());

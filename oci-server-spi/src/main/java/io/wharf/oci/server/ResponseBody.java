@@ -3,6 +3,7 @@ package io.wharf.oci.server;
 import io.wharf.oci.model.Bytes;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 
@@ -34,6 +35,14 @@ public interface ResponseBody {
       @Override
       public void writeTo(OutputStream out) throws IOException {
         bytes.writeTo(out);
+      }
+
+      @Override
+      public void transferTo(WritableByteChannel channel) throws IOException {
+        ByteBuffer buffer = bytes.asReadOnlyBuffer();
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
       }
     };
   }
