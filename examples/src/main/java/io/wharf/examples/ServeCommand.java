@@ -119,10 +119,20 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // The JVM would exit with 143 (128 + SIGTERM) whatever happened; the status
+                  // says instead whether the requests in flight finished and the store closed.
+                  int status = 1;
                   try {
                     server.close();
+                    status = 0;
+                  } catch (RuntimeException e) {
+                    err.println("wharf serve: stopping failed: " + e);
                   } finally {
                     stopped.countDown();
+                    err.flush();
+                    System.out.flush();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(status);
                   }
                 },
                 "wharf-shutdown"));
