@@ -5,6 +5,14 @@
 # blob HEAD requests per second with wrk (32 connections); the server's CPU seconds and peak RSS.
 # Prints each figure and the ratio Wharf/distribution.
 #
+# Both servers get the same treatment, and it is steady state that is measured: before the timed
+# runs each server takes one untimed raw upload and download and an untimed half-length request
+# run (a JVM compiles its hot paths in the first seconds; distribution is compiled ahead). The
+# image's layers are already gzip streams, so skopeo sends them as they are (an uncompressed layer
+# it would gzip on the way, timing its compressor rather than the registry), and skopeo's blob-info
+# cache is emptied before each copy (else it mounts instead of uploading). Run it on an idle
+# machine.
+#
 # Usage: benchmarks/run-server.sh [seconds-per-wrk-run]   (needs curl, skopeo, docker-registry, wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,10 +39,16 @@ BLOB_DIGEST="sha256:$(sha256sum "$WORK/blob" | cut -d' ' -f1)"
 L="$WORK/layout"; mkdir -p "$L/blobs/sha256"
 printf '{"imageLayoutVersion":"1.0.0"}' > "$L/oci-layout"
 layers=""
+# Layers are gzip streams (stored blocks around 256 MiB of random bytes each): skopeo compresses
+# a layer it finds uncompressed, on push and on pull into a layout, and would then time its gzip.
 for i in 1 2 3 4; do
-  head -c 268435456 /dev/urandom > "$WORK/layer"
-  d="$(sha256sum "$WORK/layer" | cut -d' ' -f1)"; mv "$WORK/layer" "$L/blobs/sha256/$d"
-  layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$d\",\"size\":268435456}"
+  head -c 268435456 /dev/urandom | python3 -c '
+import gzip, shutil, sys
+with gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", compresslevel=0, mtime=0) as g:
+    shutil.copyfileobj(sys.stdin.buffer, g, 1 << 20)' > "$WORK/layer"
+  d="$(sha256sum "$WORK/layer" | cut -d' ' -f1)"; size="$(stat -c %s "$WORK/layer")"
+  mv "$WORK/layer" "$L/blobs/sha256/$d"
+  layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$size}"
 done
 printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$WORK/config"
 cd_="$(sha256sum "$WORK/config" | cut -d' ' -f1)"; cp "$WORK/config" "$L/blobs/sha256/$cd_"
@@ -46,7 +60,7 @@ printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.
 
 # ---- servers
 WPORT="$(free_port)"; DPORT="$(free_port)"
-java -jar examples/target/wharf.jar serve --listen "127.0.0.1:$WPORT" --data "$WORK/wharf-data" > "$WORK/wharf.log" 2>&1 &
+./wharf serve --listen "127.0.0.1:$WPORT" --data "$WORK/wharf-data" > "$WORK/wharf.log" 2>&1 &
 WPID=$!
 mkdir -p "$WORK/dist-data"
 cat > "$WORK/dist.yml" <<YAML
@@ -59,36 +73,75 @@ docker-registry serve "$WORK/dist.yml" > "$WORK/dist.log" 2>&1 &
 DPID=$!
 wait_up "$WPORT"; wait_up "$DPORT"
 
-declare -A R
-measure() {  # name port pid
-  local name=$1 port=$2 pid=$3 base="http://127.0.0.1:$2" t0 t1 c0 c1 loc
-  c0=$(cpu_seconds "$pid")
+# skopeo keeps a blob-info cache (in $HOME, or for root in /var/lib/containers/cache) that lets it
+# mount a blob it uploaded before instead of uploading it again; each copy starts without one.
+fresh_skopeo_home() {
+  rm -rf "$1"; mkdir -p "$1"
+  if [ "$(id -u)" = 0 ]; then rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb; fi
+}
+
+raw_upload() {  # base-url repo -> seconds
+  local base=$1 repo=$2 t0 t1 loc sep
   t0=$(now)
-  loc=$(curl -fsS -D - -o /dev/null -X POST "$base/v2/bench/raw/blobs/uploads/" | awk 'tolower($1)=="location:" {print $2}' | tr -d '\r')
+  loc=$(curl -fsS -D - -o /dev/null -X POST "$base/v2/$repo/blobs/uploads/" | awk 'tolower($1)=="location:" {print $2}' | tr -d '\r')
   case "$loc" in http*) ;; *) loc="$base$loc" ;; esac
   sep='?'; case "$loc" in *\?*) sep='&' ;; esac
   curl -fsS -X PUT -H 'Content-Type: application/octet-stream' -T "$WORK/blob" "$loc${sep}digest=$BLOB_DIGEST" -o /dev/null
-  t1=$(now); R[$name.upload]=$(elapsed "$t0" "$t1")
-  t0=$(now); curl -fsS -o /dev/null "$base/v2/bench/raw/blobs/$BLOB_DIGEST"; t1=$(now)
-  R[$name.download]=$(elapsed "$t0" "$t1")
+  t1=$(now); elapsed "$t0" "$t1"
+}
+
+raw_download() {  # base-url repo -> seconds
+  local t0 t1
+  t0=$(now); curl -fsS -o /dev/null "$1/v2/$2/blobs/$BLOB_DIGEST"; t1=$(now)
+  elapsed "$t0" "$t1"
+}
+
+requests() {  # base-url seconds -> manifest GETs per second
+  wrk -t2 -c32 -d"$2s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "$1/v2/bench/img/manifests/v1" | awk '/Requests\/sec/ {print $2}'
+}
+
+heads() {  # base-url seconds -> blob HEADs per second
+  # wrk cannot time HEAD (it waits for the body Content-Length announces); ab -i can.
+  ab -q -k -i -c 32 -t "$2" -n 10000000 "$1/v2/bench/raw/blobs/$BLOB_DIGEST" \
+    | awk '/Requests per second/ {print $4}'
+}
+
+declare -A R
+measure() {  # name port pid
+  local name=$1 port=$2 pid=$3 base="http://127.0.0.1:$2" t0 t1 c0 c1 half
+  half=$(( (DURATION + 1) / 2 ))
+  # warm-up, untimed
+  raw_upload "$base" bench/warm >/dev/null; raw_download "$base" bench/warm >/dev/null
+  c0=$(cpu_seconds "$pid")
+  R[$name.upload]=$(raw_upload "$base" bench/raw)
+  R[$name.download]=$(raw_download "$base" bench/raw)
   c1=$(cpu_seconds "$pid"); R[$name.rawcpu]=$(elapsed "$c0" "$c1")
-  mkdir -p "$WORK/home-$name-push" "$WORK/home-$name-pull"
+  fresh_skopeo_home "$WORK/home-$name-push"
   c0=$(cpu_seconds "$pid"); t0=$(now)
-  HOME="$WORK/home-$name-push" skopeo copy -q --dest-tls-verify=false "oci:$L:v1" "docker://127.0.0.1:$port/bench/img:v1"
+  HOME="$WORK/home-$name-push" skopeo copy -q --preserve-digests --dest-tls-verify=false "oci:$L:v1" "docker://127.0.0.1:$port/bench/img:v1"
   t1=$(now); c1=$(cpu_seconds "$pid")
   R[$name.push]=$(elapsed "$t0" "$t1"); R[$name.pushcpu]=$(elapsed "$c0" "$c1")
+  fresh_skopeo_home "$WORK/home-$name-pull"
   t0=$(now)
   HOME="$WORK/home-$name-pull" skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/img:v1" "oci:$WORK/pulled-$name:v1"
   t1=$(now); R[$name.pull]=$(elapsed "$t0" "$t1")
-  R[$name.get]=$(wrk -t2 -c32 -d"${DURATION}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "$base/v2/bench/img/manifests/v1" | awk '/Requests\/sec/ {print $2}')
-  # wrk cannot time HEAD (it waits for the body Content-Length announces); ab -i can.
-  R[$name.head]=$(ab -q -k -i -c 32 -t "$DURATION" -n 10000000 "$base/v2/bench/raw/blobs/$BLOB_DIGEST" \
-    | awk '/Requests per second/ {print $4}')
+  requests "$base" "$half" >/dev/null
+  R[$name.get]=$(requests "$base" "$DURATION")
+  heads "$base" "$half" >/dev/null
+  R[$name.head]=$(heads "$base" "$DURATION")
   R[$name.cpu]=$(cpu_seconds "$pid"); R[$name.rss]=$(peak_rss_mib "$pid")
 }
 measure wharf "$WPORT" "$WPID"
 measure dist "$DPORT" "$DPID"
+
+# Both pulls must have brought back exactly the bytes pushed.
+for f in "$L"/blobs/sha256/*; do
+  for name in wharf dist; do
+    cmp -s "$f" "$WORK/pulled-$name/blobs/sha256/$(basename "$f")" \
+      || { echo "$name: pulled blob $(basename "$f") differs from the one pushed"; exit 1; }
+  done
+done
 
 # The CPU seconds of hashing 1 GiB once, the yardstick for a push: openssl, which uses the CPU's
 # SHA extensions as the JVM does (coreutils' sha256sum does not, and is several times slower).
