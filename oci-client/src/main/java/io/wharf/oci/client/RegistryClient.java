@@ -523,13 +523,15 @@ public final class RegistryClient implements AutoCloseable {
       throws IOException {
     List<String> all = new ArrayList<>();
     URI next = first;
-    Repository any = new Repository(registry, RepositoryName.of("_"));
     for (int page = 0; ; page++) {
       if (page >= settings.maxPages) {
         throw new IOException("listing " + field + " of " + registry + " has more than "
             + settings.maxPages + " pages");
       }
-      HttpResponse r = exchange(any, HttpRequest.of("GET", next), scopes, Retrier.Mode.IDEMPOTENT);
+      HttpResponse r =
+          exchanger.execute(
+              new Exchanger.Call(
+                  registry, HttpRequest.of("GET", next), scopes, Retrier.Mode.IDEMPOTENT, false));
       if (r.status() != 200) {
         throw RemoteErrors.toException(r, "GET", "list " + field + " of " + registry, clock());
       }
