@@ -107,8 +107,12 @@ final class BlobPull {
         throw cause;
       }
       resumes++;
-      log.debug("blob download broke at byte {} ({}), resuming ({} of {})", position, cause.toString(),
-          resumes, maxResumes);
+      log.debug(
+          "blob download broke at byte {} ({}), resuming ({} of {})",
+          position,
+          cause.toString(),
+          resumes,
+          maxResumes);
       try {
         current.close();
       } catch (IOException e) {

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code OCI-Chunk-Min-Length}) closed by a PUT with the digest (end-6).
  *
  * <p>A PATCH is never resent as it was: after a failure, the client asks where the upload stands
- * (end-13, {@code GET} the session: {@code Range: 0-N}) and continues from byte N+1, re-reading
- * the source from there. An unknown digest is computed while the bytes are sent, once; after a
- * resume from an earlier offset it is recomputed up to that offset from the source.
+ * (end-13, {@code GET} the session: {@code Range: 0-N}) and continues from byte N+1, re-reading the
+ * source from there. An unknown digest is computed while the bytes are sent, once; after a resume
+ * from an earlier offset it is recomputed up to that offset from the source.
  */
 final class BlobPush {
 
@@ -57,7 +57,8 @@ final class BlobPush {
     this.source = source;
     this.transfer = new Transfer(Transfer.Direction.PUSH, repo, expected, source.size());
     this.scopes = Set.of(Scope.repository(repo.name().value(), "pull", "push"));
-    this.digester = Digester.of(expected.map(Digest::requireAlgorithm).orElse(DigestAlgorithm.SHA256));
+    this.digester =
+        Digester.of(expected.map(Digest::requireAlgorithm).orElse(DigestAlgorithm.SHA256));
   }
 
   /** An upload session: where to send bytes, and the registry's smallest chunk. */
@@ -66,7 +67,8 @@ final class BlobPush {
   /** Starts a session (end-4a). */
   Session start() throws IOException {
     URI uri = client.url(repo, "blobs/uploads/");
-    HttpResponse r = client.exchange(repo, HttpRequest.of("POST", uri), scopes, Retrier.Mode.NOT_SENT);
+    HttpResponse r =
+        client.exchange(repo, HttpRequest.of("POST", uri), scopes, Retrier.Mode.NOT_SENT);
     if (r.status() != 202) {
       throw RemoteErrors.toException(r, "POST", "start blob upload to " + repo, client.clock());
     }
@@ -146,7 +148,8 @@ final class BlobPush {
           return digest;
         }
         if (!isTransient(r.status())) {
-          throw RemoteErrors.toException(r, "PUT", "upload blob " + digest + " to " + repo, client.clock());
+          throw RemoteErrors.toException(
+              r, "PUT", "upload blob " + digest + " to " + repo, client.clock());
         }
         r.discard();
         log.debug("PUT of blob {} answered {}", digest, r.status());
@@ -192,14 +195,20 @@ final class BlobPush {
           long end = r.header("Range").flatMap(BlobPush::rangeEnd).orElse(offset + length - 1);
           r.discard();
           if (end >= offset + length || end < offset - 1) {
-            throw new IOException("registry reports upload end " + end + " after sending bytes "
-                + offset + "-" + (offset + length - 1));
+            throw new IOException(
+                "registry reports upload end "
+                    + end
+                    + " after sending bytes "
+                    + offset
+                    + "-"
+                    + (offset + length - 1));
           }
           offset = end + 1;
           continue;
         }
         if (r.status() != 416 && !isTransient(r.status())) {
-          throw RemoteErrors.toException(r, "PATCH", "upload blob chunk to " + repo, client.clock());
+          throw RemoteErrors.toException(
+              r, "PATCH", "upload blob chunk to " + repo, client.clock());
         }
         log.debug("PATCH at {} answered {}; asking where the upload stands", offset, r.status());
         r.discard();
@@ -213,7 +222,8 @@ final class BlobPush {
       }
       if (failed) {
         if (++failures >= client.retryPolicy().maxAttempts()) {
-          throw new IOException("upload to " + repo + " failed " + failures + " times at byte " + offset);
+          throw new IOException(
+              "upload to " + repo + " failed " + failures + " times at byte " + offset);
         }
         backoff(failures);
         Standing standing = status(location);
@@ -260,7 +270,8 @@ final class BlobPush {
       throw e;
     }
     if (r.status() != 201) {
-      throw RemoteErrors.toException(r, "PUT", "complete upload of " + digest + " to " + repo, client.clock());
+      throw RemoteErrors.toException(
+          r, "PUT", "complete upload of " + digest + " to " + repo, client.clock());
     }
     r.discard();
     return digest;

@@ -50,7 +50,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,8 +76,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * HTTPS everywhere, except for loopback registries (as docker does) and hosts named with {@link
- * Builder#plainHttp(RegistryHost)}. Thread-safe: one client serves many threads over one
- * connection pool. Close it to release the pool.
+ * Builder#plainHttp(RegistryHost)}. Thread-safe: one client serves many threads over one connection
+ * pool. Close it to release the pool.
  *
  * <p>Failures: {@link IOException} when bytes could not move (after the retries), {@link
  * RegistryClientException} when a registry or token server answered no, {@link
@@ -224,11 +223,16 @@ public final class RegistryClient implements AutoCloseable {
     }
     r.discard();
     Optional<Digest> digest =
-        reference.digest().or(() -> r.header("Docker-Content-Digest").flatMap(RegistryClient::parseDigest));
+        reference
+            .digest()
+            .or(() -> r.header("Docker-Content-Digest").flatMap(RegistryClient::parseDigest));
     OptionalLong size = r.contentLength();
     Optional<MediaType> type = r.header("Content-Type").flatMap(RegistryClient::parseMediaType);
     if (digest.isEmpty() || size.isEmpty() || type.isEmpty()) {
-      log.warn("{} answered HEAD {} without digest, length or type; fetching it", repo.registry(), reference);
+      log.warn(
+          "{} answered HEAD {} without digest, length or type; fetching it",
+          repo.registry(),
+          reference);
       return Optional.of(getManifest(reference).descriptor());
     }
     return Optional.of(Descriptor.of(type.get(), digest.get(), size.getAsLong()));
@@ -248,7 +252,10 @@ public final class RegistryClient implements AutoCloseable {
       Digest d = reference.digest().get();
       if (!Digest.of(d.requireAlgorithm(), manifest.bytes()).equals(d)) {
         throw new IllegalArgumentException(
-            "reference " + reference + " names another digest than the manifest's " + manifest.digest());
+            "reference "
+                + reference
+                + " names another digest than the manifest's "
+                + manifest.digest());
       }
     } else if (reference.tag().isEmpty()) {
       throw new IllegalArgumentException("reference " + reference + " has neither tag nor digest");
@@ -270,7 +277,12 @@ public final class RegistryClient implements AutoCloseable {
         && !told.get().equals(manifest.digest())) {
       throw new InvalidContentException(
           ErrorCode.DIGEST_INVALID,
-          "registry stored manifest " + reference + " as " + told.get() + ", not " + manifest.digest());
+          "registry stored manifest "
+              + reference
+              + " as "
+              + told.get()
+              + ", not "
+              + manifest.digest());
     }
     return manifest.digest();
   }
@@ -285,7 +297,10 @@ public final class RegistryClient implements AutoCloseable {
   public void deleteManifest(Reference reference) throws IOException {
     Repository repo = Repository.of(reference);
     HttpResponse r =
-        exchange(repo, HttpRequest.of("DELETE", manifestUrl(reference)), delete(repo),
+        exchange(
+            repo,
+            HttpRequest.of("DELETE", manifestUrl(reference)),
+            delete(repo),
             Retrier.Mode.IDEMPOTENT);
     if (r.status() != 202 && r.status() != 200 && r.status() != 204) {
       throw RemoteErrors.toException(r, "DELETE", "delete manifest " + reference, clock());
@@ -301,8 +316,12 @@ public final class RegistryClient implements AutoCloseable {
    */
   public OptionalLong statBlob(Repository repo, Digest digest) throws IOException {
     HttpResponse r =
-        exchange(repo, HttpRequest.of("HEAD", blobUrl(repo, digest)), pull(repo),
-            Retrier.Mode.IDEMPOTENT, true);
+        exchange(
+            repo,
+            HttpRequest.of("HEAD", blobUrl(repo, digest)),
+            pull(repo),
+            Retrier.Mode.IDEMPOTENT,
+            true);
     if (r.status() == 404) {
       r.discard();
       return OptionalLong.empty();
@@ -322,10 +341,10 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * end-2: the blob's bytes, streamed and verified: the stream fails ({@link
    * InvalidContentException} SIZE_INVALID or DIGEST_INVALID) when the bytes are not {@code size}
-   * bytes with {@code digest}, at the latest at their end, so read to the end before trusting
-   * them. Redirects to other hosts are followed without the registry's credentials; a broken
-   * connection is resumed with a {@code Range} request from the last byte received. The caller
-   * closes the stream.
+   * bytes with {@code digest}, at the latest at their end, so read to the end before trusting them.
+   * Redirects to other hosts are followed without the registry's credentials; a broken connection
+   * is resumed with a {@code Range} request from the last byte received. The caller closes the
+   * stream.
    *
    * @param size the blob's size, or -1 when unknown (then only the digest is checked)
    * @throws RegistryClientException when the registry answers otherwise (404 BLOB_UNKNOWN)
@@ -443,8 +462,8 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
-   * end-11 without a fallback: true when mounted; false when the registry could not mount, in
-   * which case the session it opened is cancelled (end-14).
+   * end-11 without a fallback: true when mounted; false when the registry could not mount, in which
+   * case the session it opened is cancelled (end-14).
    */
   public boolean mountBlob(Repository target, Repository from, Digest digest) throws IOException {
     Optional<BlobPush.Session> session = mount(target, from, digest);
@@ -453,7 +472,10 @@ public final class RegistryClient implements AutoCloseable {
     }
     try {
       HttpResponse r =
-          exchange(target, HttpRequest.of("DELETE", session.get().location()), push(target),
+          exchange(
+              target,
+              HttpRequest.of("DELETE", session.get().location()),
+              push(target),
               Retrier.Mode.IDEMPOTENT);
       r.discard();
     } catch (IOException | RegistryClientException e) {
@@ -484,13 +506,17 @@ public final class RegistryClient implements AutoCloseable {
       r.discard();
       return Optional.of(s);
     }
-    throw RemoteErrors.toException(r, "POST", "mount " + digest + " from " + from + " into " + target, clock());
+    throw RemoteErrors.toException(
+        r, "POST", "mount " + digest + " from " + from + " into " + target, clock());
   }
 
   /** end-10: {@code DELETE /v2/<name>/blobs/<digest>}. */
   public void deleteBlob(Repository repo, Digest digest) throws IOException {
     HttpResponse r =
-        exchange(repo, HttpRequest.of("DELETE", blobUrl(repo, digest)), delete(repo),
+        exchange(
+            repo,
+            HttpRequest.of("DELETE", blobUrl(repo, digest)),
+            delete(repo),
             Retrier.Mode.IDEMPOTENT);
     if (r.status() != 202 && r.status() != 200 && r.status() != 204) {
       throw RemoteErrors.toException(r, "DELETE", "delete blob " + digest + " in " + repo, clock());
@@ -503,7 +529,8 @@ public final class RegistryClient implements AutoCloseable {
   /** end-8a/8b: every tag of the repository, following {@code Link} pages. */
   public List<Tag> listTags(Repository repo) throws IOException {
     List<Tag> tags = new ArrayList<>();
-    for (String t : pages(repo.registry(), url(repo, "tags/list?n=" + settings.pageSize), pull(repo), "tags")) {
+    for (String t :
+        pages(repo.registry(), url(repo, "tags/list?n=" + settings.pageSize), pull(repo), "tags")) {
       tags.add(Tag.of(t));
     }
     return tags;
@@ -525,8 +552,14 @@ public final class RegistryClient implements AutoCloseable {
     URI next = first;
     for (int page = 0; ; page++) {
       if (page >= settings.maxPages) {
-        throw new IOException("listing " + field + " of " + registry + " has more than "
-            + settings.maxPages + " pages");
+        throw new IOException(
+            "listing "
+                + field
+                + " of "
+                + registry
+                + " has more than "
+                + settings.maxPages
+                + " pages");
       }
       HttpResponse r =
           exchanger.execute(
@@ -545,8 +578,14 @@ public final class RegistryClient implements AutoCloseable {
         all.addAll(Json.asStringList(values, field));
       }
       if (all.size() > settings.maxListEntries) {
-        throw new IOException("listing " + field + " of " + registry + " has more than "
-            + settings.maxListEntries + " entries");
+        throw new IOException(
+            "listing "
+                + field
+                + " of "
+                + registry
+                + " has more than "
+                + settings.maxListEntries
+                + " entries");
       }
       if (link.isEmpty()) {
         return all;
@@ -583,17 +622,21 @@ public final class RegistryClient implements AutoCloseable {
     boolean filtered = true;
     for (int page = 0; ; page++) {
       if (page >= settings.maxPages) {
-        throw new IOException("referrers of " + subject + " have more than " + settings.maxPages + " pages");
+        throw new IOException(
+            "referrers of " + subject + " have more than " + settings.maxPages + " pages");
       }
-      HttpResponse r = exchange(repo, HttpRequest.of("GET", next), pull(repo), Retrier.Mode.IDEMPOTENT);
+      HttpResponse r =
+          exchange(repo, HttpRequest.of("GET", next), pull(repo), Retrier.Mode.IDEMPOTENT);
       if (r.status() == 404 && page == 0) {
         r.discard();
         return referrersByTag(repo, subject, type);
       }
       if (r.status() != 200) {
-        throw RemoteErrors.toException(r, "GET", "referrers of " + subject + " in " + repo, clock());
+        throw RemoteErrors.toException(
+            r, "GET", "referrers of " + subject + " in " + repo, clock());
       }
-      filtered &= r.headers("OCI-Filters-Applied").stream().anyMatch(h -> h.contains("artifactType"));
+      filtered &=
+          r.headers("OCI-Filters-Applied").stream().anyMatch(h -> h.contains("artifactType"));
       Optional<String> link = LinkHeader.next(r.headers("Link"));
       Bytes body;
       try (r) {
@@ -611,8 +654,8 @@ public final class RegistryClient implements AutoCloseable {
     return filtered ? all : filter(all, type);
   }
 
-  private List<Descriptor> referrersByTag(
-      Repository repo, Digest subject, Optional<MediaType> type) throws IOException {
+  private List<Descriptor> referrersByTag(Repository repo, Digest subject, Optional<MediaType> type)
+      throws IOException {
     Tag tag = Tag.of(subject.algorithm() + "-" + subject.encoded());
     Reference ref = Reference.of(repo.registry(), repo.name(), tag);
     RawManifest raw;
@@ -644,7 +687,8 @@ public final class RegistryClient implements AutoCloseable {
   private ImageIndex index(Bytes body) {
     Manifest m = codec.read(body, MediaType.OCI_IMAGE_INDEX).parse();
     if (!(m instanceof ImageIndex index)) {
-      throw new InvalidContentException(ErrorCode.MANIFEST_INVALID, "referrers answer is not an index");
+      throw new InvalidContentException(
+          ErrorCode.MANIFEST_INVALID, "referrers answer is not an index");
     }
     return index;
   }
@@ -903,7 +947,10 @@ public final class RegistryClient implements AutoCloseable {
       return this;
     }
 
-    /** Whether loopback registries ({@code localhost}, {@code 127.*}, {@code [::1]}) get plain HTTP; true by default, as in docker. */
+    /**
+     * Whether loopback registries ({@code localhost}, {@code 127.*}, {@code [::1]}) get plain HTTP;
+     * true by default, as in docker.
+     */
     public Builder plainHttpForLoopback(boolean enabled) {
       this.plainHttpForLoopback = enabled;
       return this;
@@ -919,7 +966,9 @@ public final class RegistryClient implements AutoCloseable {
     public Builder trustCertificates(Path pemFile) throws IOException {
       byte[] pem = Files.readAllBytes(pemFile);
       try {
-        var certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
+        var certs =
+            CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(pem));
         if (certs.isEmpty()) {
           throw new IOException(pemFile + " holds no certificate");
         }
@@ -992,7 +1041,9 @@ public final class RegistryClient implements AutoCloseable {
       return this;
     }
 
-    /** The PATCH size of chunked uploads (raised to the registry's OCI-Chunk-Min-Length); 32 MiB. */
+    /**
+     * The PATCH size of chunked uploads (raised to the registry's OCI-Chunk-Min-Length); 32 MiB.
+     */
     public Builder chunkBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("chunkBytes must be positive");

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A registry, or its token server, answered a request with a status the operation does not accept.
  * It carries the HTTP status, the OCI errors of the body ({@code {"errors":[…]}}, unknown codes
- * kept as strings), the method and the URL (without user info and without the query, which may
- * hold secrets).
+ * kept as strings), the method and the URL (without user info and without the query, which may hold
+ * secrets).
  *
  * <p>The client's one exception for "the remote side said no". {@link #toOciException()} maps it to
  * the model's {@link OciException} family (for a server that relays a remote answer, e.g. a proxy
@@ -92,8 +92,8 @@ public final class RegistryClientException extends RuntimeException {
   }
 
   /**
-   * The first OCI error code the client knows, else the code that stands for the status (404
-   * {@code NOT_FOUND}-like statuses have no single code, so none is made up for them).
+   * The first OCI error code the client knows, else the code that stands for the status (404 {@code
+   * NOT_FOUND}-like statuses have no single code, so none is made up for them).
    */
   public Optional<ErrorCode> code() {
     for (ErrorResponse.Entry e : errors) {
@@ -126,9 +126,8 @@ public final class RegistryClientException extends RuntimeException {
   /**
    * The model's exception for this answer, with the same status, this exception as its cause and
    * the first error's detail: {@code *_UNKNOWN} and 404 are {@link NotFoundException}, 401/403
-   * {@link AccessException}, 429 {@link RateLimitedException}, 405 {@link
-   * UnsupportedOciException}, other 4xx {@link InvalidContentException}, anything else {@link
-   * StorageException}.
+   * {@link AccessException}, 429 {@link RateLimitedException}, 405 {@link UnsupportedOciException},
+   * other 4xx {@link InvalidContentException}, anything else {@link StorageException}.
    */
   public OciException toOciException() {
     ErrorCode code = code().orElse(status == 404 ? ErrorCode.NAME_UNKNOWN : ErrorCode.UNKNOWN);
@@ -137,7 +136,10 @@ public final class RegistryClientException extends RuntimeException {
     if (status == 404 || code.name().endsWith("_UNKNOWN") && code != ErrorCode.UNKNOWN) {
       return new NotFoundException(code, message, detail, status, this);
     }
-    if (status == 401 || status == 403 || code == ErrorCode.UNAUTHORIZED || code == ErrorCode.DENIED) {
+    if (status == 401
+        || status == 403
+        || code == ErrorCode.UNAUTHORIZED
+        || code == ErrorCode.DENIED) {
       return new AccessException(code, message, detail, status, this);
     }
     if (status == 429) {

@@ -40,7 +40,10 @@ public record RetryPolicy(
     }
   }
 
-  /** The wait before attempt {@code attempt + 1} (attempts count from 1), jittered with {@code random} in [0, 1). */
+  /**
+   * The wait before attempt {@code attempt + 1} (attempts count from 1), jittered with {@code
+   * random} in [0, 1).
+   */
   public Duration backoff(int attempt, double random) {
     long base = initialDelay.toNanos();
     long cap = maxDelay.toNanos();

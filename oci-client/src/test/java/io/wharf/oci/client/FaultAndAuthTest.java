@@ -72,7 +72,8 @@ class FaultAndAuthTest {
         RegistryClient.builder()
             .credentials(credentials)
             .retryPolicy(
-                new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(20)))
+                new RetryPolicy(
+                    4, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(20)))
             .chunkBytes(10_000)
             .monolithicMaxBytes(0)
             .build();
@@ -85,7 +86,10 @@ class FaultAndAuthTest {
     for (int i = 0; i < headers.length; i += 2) {
       h.add(headers[i], headers[i + 1]);
     }
-    return RegistryResponse.of(status, h.build(), Bytes.utf8("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected\"}]}"));
+    return RegistryResponse.of(
+        status,
+        h.build(),
+        Bytes.utf8("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected\"}]}"));
   }
 
   @Test
@@ -108,9 +112,11 @@ class FaultAndAuthTest {
         };
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.listTags(repo))
-        .isInstanceOfSatisfying(RegistryClientException.class, e -> assertThat(e.status()).isEqualTo(404));
+        .isInstanceOfSatisfying(
+            RegistryClientException.class, e -> assertThat(e.status()).isEqualTo(404));
     assertThat(failures.get()).isEqualTo(4);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
   }
 
   @Test
@@ -210,7 +216,8 @@ class FaultAndAuthTest {
     List<String> tokenQueries = new CopyOnWriteArrayList<>();
     AtomicInteger issued = new AtomicInteger();
     String basic =
-        "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+        "Basic "
+            + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
     front.interceptor =
         (request, registry) -> {
           if (request.path().equals("/token")) {
@@ -221,7 +228,10 @@ class FaultAndAuthTest {
             return RegistryResponse.of(
                 200,
                 Headers.builder().add("Content-Type", "application/json").build(),
-                Bytes.utf8("{\"access_token\":\"tok-" + issued.incrementAndGet() + "\",\"expires_in\":300}"));
+                Bytes.utf8(
+                    "{\"access_token\":\"tok-"
+                        + issued.incrementAndGet()
+                        + "\",\"expires_in\":300}"));
           }
           if (!request.headers().first("Authorization").orElse("").startsWith("Bearer tok-")) {
             return RegistryResponse.of(
@@ -231,7 +241,8 @@ class FaultAndAuthTest {
                         "WWW-Authenticate",
                         "Bearer realm=\"" + base + "/token\",service=\"wharf-test\"")
                     .build(),
-                Bytes.utf8("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token needed\"}]}"));
+                Bytes.utf8(
+                    "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token needed\"}]}"));
           }
           return registry.handle(request);
         };
@@ -259,8 +270,10 @@ class FaultAndAuthTest {
   @Test
   void aRefusedPasswordIsARegistryClientExceptionWithoutTheSecret() throws Exception {
     // The registry knows no password: every request is refused with a Basic challenge.
-    front.interceptor = (request, registry) -> status(401, "WWW-Authenticate", "Basic realm=\"wharf\"");
-    RegistryClient client = client(CredentialProvider.of(Credential.basic("bob", "wrong-password")));
+    front.interceptor =
+        (request, registry) -> status(401, "WWW-Authenticate", "Basic realm=\"wharf\"");
+    RegistryClient client =
+        client(CredentialProvider.of(Credential.basic("bob", "wrong-password")));
     assertThatThrownBy(() -> client.listTags(repo))
         .isInstanceOfSatisfying(
             RegistryClientException.class,
@@ -280,7 +293,8 @@ class FaultAndAuthTest {
     cdn.createContext(
         "/",
         exchange -> {
-          cdnAuthorization.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          cdnAuthorization.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
           exchange.sendResponseHeaders(200, blob.size());
           try (OutputStream out = exchange.getResponseBody()) {
             blob.writeTo(out);
@@ -288,7 +302,8 @@ class FaultAndAuthTest {
         });
     cdn.start();
     try {
-      String cdnUrl = "http://localhost:" + cdn.getAddress().getPort() + "/bucket/blob?X-Signature=secret";
+      String cdnUrl =
+          "http://localhost:" + cdn.getAddress().getPort() + "/bucket/blob?X-Signature=secret";
       front.interceptor =
           (request, registry) -> {
             if (request.headers().first("Authorization").isEmpty()) {

@@ -184,8 +184,7 @@ class RegistryClientTest {
 
     Bytes fresh = TestContent.random(3000, 8);
     Repository third = new Repository(host, RepositoryName.of("team/third"));
-    assertThat(client.mountBlob(third, repo, Digest.sha256(fresh), BlobSource.of(fresh)))
-        .isFalse();
+    assertThat(client.mountBlob(third, repo, Digest.sha256(fresh), BlobSource.of(fresh))).isFalse();
     assertThat(client.statBlob(third, Digest.sha256(fresh))).hasValue(fresh.size());
     assertThat(client.mountBlob(third, repo, Digest.sha256(Bytes.utf8("nowhere")))).isFalse();
   }
@@ -214,7 +213,8 @@ class RegistryClientTest {
   @Test
   void end12_referrersThroughTheApiFilteredByArtifactType() throws Exception {
     RawManifest subject = pushImage("v1", TestContent.random(10, 10));
-    client.pushBlob(repo, Digest.sha256(TestContent.EMPTY_JSON), BlobSource.of(TestContent.EMPTY_JSON));
+    client.pushBlob(
+        repo, Digest.sha256(TestContent.EMPTY_JSON), BlobSource.of(TestContent.EMPTY_JSON));
     RawManifest sbom = TestContent.referrer(subject, "application/vnd.example.sbom", "s");
     RawManifest sig = TestContent.referrer(subject, "application/vnd.example.sig", "g");
     client.putManifest(ref("v1").atDigest(sbom.digest()).withTag(Tag.of("x")), sbom);
@@ -223,7 +223,9 @@ class RegistryClientTest {
     assertThat(client.referrers(repo, subject.digest()))
         .extracting(Descriptor::digest)
         .containsExactlyInAnyOrder(sbom.digest(), sig.digest());
-    assertThat(client.referrers(repo, subject.digest(), MediaType.parse("application/vnd.example.sig")))
+    assertThat(
+            client.referrers(
+                repo, subject.digest(), MediaType.parse("application/vnd.example.sig")))
         .extracting(Descriptor::digest)
         .containsExactly(sig.digest());
   }

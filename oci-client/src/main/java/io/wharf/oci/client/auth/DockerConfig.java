@@ -346,8 +346,10 @@ public final class DockerConfig implements CredentialProvider {
   /** Parses a helper's answer, {@code {"ServerURL","Username","Secret"}}. */
   static Credential helperCredential(byte[] json, String program) throws IOException {
     Map<String, Object> answer = Json.readObject(json, program + " output");
-    String username = answer.get("Username") == null ? "" : Json.asString(answer.get("Username"), "Username");
-    String secret = answer.get("Secret") == null ? "" : Json.asString(answer.get("Secret"), "Secret");
+    String username =
+        answer.get("Username") == null ? "" : Json.asString(answer.get("Username"), "Username");
+    String secret =
+        answer.get("Secret") == null ? "" : Json.asString(answer.get("Secret"), "Secret");
     if (secret.isEmpty()) {
       return Credential.anonymous();
     }

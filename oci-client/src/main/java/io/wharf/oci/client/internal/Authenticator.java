@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth state of every registry the client talks to: what each one asked for (nothing, Basic,
- * or a Bearer token from a realm), the credential for it, and the tokens fetched, cached per
- * registry and set of scopes until shortly before they expire. Thread-safe.
+ * The auth state of every registry the client talks to: what each one asked for (nothing, Basic, or
+ * a Bearer token from a realm), the credential for it, and the tokens fetched, cached per registry
+ * and set of scopes until shortly before they expire. Thread-safe.
  */
 public final class Authenticator {
 
@@ -106,8 +106,8 @@ public final class Authenticator {
   }
 
   /**
-   * The {@code Authorization} value for a request to {@code host} needing {@code scopes}; empty when
-   * the registry asked for nothing or there is no usable credential. May fetch a token.
+   * The {@code Authorization} value for a request to {@code host} needing {@code scopes}; empty
+   * when the registry asked for nothing or there is no usable credential. May fetch a token.
    */
   public Optional<String> authorization(RegistryHost host, Set<Scope> scopes) throws IOException {
     HostAuth auth = hosts.get(host);

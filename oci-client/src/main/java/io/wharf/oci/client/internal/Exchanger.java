@@ -81,7 +81,9 @@ public final class Exchanger {
   public int ping(RegistryHost host) throws IOException {
     URI base = base(host);
     HttpResponse r =
-        retrier.execute("GET " + Urls.redact(base), Retrier.Mode.IDEMPOTENT,
+        retrier.execute(
+            "GET " + Urls.redact(base),
+            Retrier.Mode.IDEMPOTENT,
             () -> transport.send(HttpRequest.of("GET", base)));
     int status = r.status();
     if (status == 200) {
@@ -125,7 +127,8 @@ public final class Exchanger {
       return r;
     }
     Optional<String> again = authorization(call.registry(), retryScopes.get());
-    if (again.isEmpty() || again.equals(authorization) && !authorization.orElse("").startsWith("Bearer ")) {
+    if (again.isEmpty()
+        || again.equals(authorization) && !authorization.orElse("").startsWith("Bearer ")) {
       return r;
     }
     r.discard();

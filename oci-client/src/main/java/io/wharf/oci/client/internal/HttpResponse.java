@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A response whose body is a stream: whoever holds it closes it. Closing before the end of the
- * body drops the connection; {@link #discard()} reads a short rest so the connection is reused.
+ * A response whose body is a stream: whoever holds it closes it. Closing before the end of the body
+ * drops the connection; {@link #discard()} reads a short rest so the connection is reused.
  */
 public interface HttpResponse extends Closeable {
 

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The client's only Jackson code: reads small JSON documents from the network or from config files
- * into plain maps and lists, strictly (duplicate keys and trailing tokens refused, nesting bounded).
- * Every failure is an {@link IOException} naming what was read; Jackson exceptions never escape.
+ * into plain maps and lists, strictly (duplicate keys and trailing tokens refused, nesting
+ * bounded). Every failure is an {@link IOException} naming what was read; Jackson exceptions never
+ * escape.
  */
 public final class Json {
 

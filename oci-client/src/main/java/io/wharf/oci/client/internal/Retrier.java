@@ -91,8 +91,13 @@ public final class Retrier {
         if (wait.isEmpty()) {
           throw e;
         }
-        log.debug("{} failed ({}), attempt {} of {}, retrying in {} ms", what, e.toString(), n,
-            policy.maxAttempts(), wait.get().toMillis());
+        log.debug(
+            "{} failed ({}), attempt {} of {}, retrying in {} ms",
+            what,
+            e.toString(),
+            n,
+            policy.maxAttempts(),
+            wait.get().toMillis());
         sleep(wait.get());
         continue;
       }
@@ -102,8 +107,13 @@ public final class Retrier {
             response.header("Retry-After").flatMap(v -> RetryAfter.parse(v, clock));
         Optional<Duration> wait = nextWait(n, start, retryAfter);
         if (wait.isPresent()) {
-          log.debug("{} answered {}, attempt {} of {}, retrying in {} ms", what, status, n,
-              policy.maxAttempts(), wait.get().toMillis());
+          log.debug(
+              "{} answered {}, attempt {} of {}, retrying in {} ms",
+              what,
+              status,
+              n,
+              policy.maxAttempts(),
+              wait.get().toMillis());
           response.discard();
           sleep(wait.get());
           continue;
@@ -130,8 +140,8 @@ public final class Retrier {
 
   private static boolean mayRetry(Mode mode, int status) {
     return switch (mode) {
-      case IDEMPOTENT -> status == 429 || status == 500 || status == 502 || status == 503
-          || status == 504;
+      case IDEMPOTENT ->
+          status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
       case NOT_SENT -> status == 429 || status == 503;
       case NEVER -> false;
     };
@@ -142,7 +152,8 @@ public final class Retrier {
     if (n >= policy.maxAttempts()) {
       return Optional.empty();
     }
-    Duration wait = retryAfter.orElseGet(() -> policy.backoff(n, ThreadLocalRandom.current().nextDouble()));
+    Duration wait =
+        retryAfter.orElseGet(() -> policy.backoff(n, ThreadLocalRandom.current().nextDouble()));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
     if (elapsed.plus(wait).compareTo(policy.maxElapsed()) > 0) {
       return Optional.empty();

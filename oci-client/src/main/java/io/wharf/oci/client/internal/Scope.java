@@ -58,7 +58,8 @@ public record Scope(String type, String name, Set<String> actions) implements Co
         }
       }
       return Optional.of(
-          new Scope(text.substring(0, first), text.substring(first + 1, last), Set.copyOf(actions)));
+          new Scope(
+              text.substring(0, first), text.substring(first + 1, last), Set.copyOf(actions)));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

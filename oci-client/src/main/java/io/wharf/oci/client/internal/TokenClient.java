@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       is a user and password (token.md).
  * </ul>
  *
- * Several scopes go as several {@code scope} parameters (GET) or space-separated (POST). Credentials
- * never go to a realm over plain HTTP unless its host may be spoken to in plain HTTP.
+ * Several scopes go as several {@code scope} parameters (GET) or space-separated (POST).
+ * Credentials never go to a realm over plain HTTP unless its host may be spoken to in plain HTTP.
  */
 public final class TokenClient {
 
@@ -99,7 +99,9 @@ public final class TokenClient {
                     }
                   });
       HttpResponse r =
-          retrier.execute("POST token " + Urls.redact(realm), Retrier.Mode.IDEMPOTENT,
+          retrier.execute(
+              "POST token " + Urls.redact(realm),
+              Retrier.Mode.IDEMPOTENT,
               () -> transport.send(post));
       if (r.status() == 200) {
         return read(r);
@@ -107,7 +109,8 @@ public final class TokenClient {
       if (r.status() != 404 && r.status() != 405) {
         throw RemoteErrors.toException(r, "POST", "token request for " + scopes, clock);
       }
-      log.debug("token server {} does not do OAuth2 ({}), using GET", Urls.redact(realm), r.status());
+      log.debug(
+          "token server {} does not do OAuth2 ({}), using GET", Urls.redact(realm), r.status());
       r.discard();
     }
     List<String> params = new ArrayList<>();
@@ -125,7 +128,9 @@ public final class TokenClient {
     }
     HttpRequest request = get;
     HttpResponse r =
-        retrier.execute("GET token " + Urls.redact(realm), Retrier.Mode.IDEMPOTENT,
+        retrier.execute(
+            "GET token " + Urls.redact(realm),
+            Retrier.Mode.IDEMPOTENT,
             () -> transport.send(request));
     if (r.status() != 200) {
       throw RemoteErrors.toException(r, "GET", "token request for " + scopes, clock);
@@ -143,8 +148,8 @@ public final class TokenClient {
     try (r) {
       return TokenResponse.parse(r.readBody(TokenResponse.MAX_BYTES));
     } catch (IOException e) {
-      throw new Retrier.FinalIOException("token server " + Urls.redact(r.uri()) + ": "
-          + e.getMessage(), e);
+      throw new Retrier.FinalIOException(
+          "token server " + Urls.redact(r.uri()) + ": " + e.getMessage(), e);
     }
   }
 

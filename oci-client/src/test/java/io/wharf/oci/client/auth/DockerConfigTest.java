@@ -88,7 +88,8 @@ class DockerConfigTest {
       throws IOException {
     Path script = dir.resolve("docker-credential-none");
     Files.writeString(
-        script, "#!/bin/sh\ncat >/dev/null\necho 'credentials not found in native keychain'\nexit 1\n");
+        script,
+        "#!/bin/sh\ncat >/dev/null\necho 'credentials not found in native keychain'\nexit 1\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     DockerConfig none =
         DockerConfig.parse("{\"credsStore\":\"none\"}".getBytes(StandardCharsets.UTF_8))
@@ -100,7 +101,8 @@ class DockerConfigTest {
             .withHelperDirectory(dir);
     assertThatThrownBy(() -> at(missing, "x.example")).isInstanceOf(IOException.class);
     assertThatThrownBy(
-            () -> DockerConfig.parse("{\"credsStore\":\"../evil\"}".getBytes(StandardCharsets.UTF_8)))
+            () ->
+                DockerConfig.parse("{\"credsStore\":\"../evil\"}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IOException.class);
   }
 
@@ -113,7 +115,8 @@ class DockerConfigTest {
     assertThatThrownBy(
             () ->
                 DockerConfig.parse(
-                    "{\"auths\":{\"a.example\":{\"auth\":\"%%%\"}}}".getBytes(StandardCharsets.UTF_8)))
+                    "{\"auths\":{\"a.example\":{\"auth\":\"%%%\"}}}"
+                        .getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IOException.class)
         .hasMessageNotContaining("%%%");
   }
@@ -124,7 +127,8 @@ class DockerConfigTest {
       @ForAll @StringLength(max = 40) String password)
       throws IOException {
     String auth =
-        Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     String json = "{\"auths\":{\"https://r.example/v1/\":{\"auth\":\"" + auth + "\"}}}";
     DockerConfig c = DockerConfig.parse(json.getBytes(StandardCharsets.UTF_8));
     Credential expected =

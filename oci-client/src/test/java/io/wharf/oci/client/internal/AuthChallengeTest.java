@@ -63,7 +63,8 @@ class AuthChallengeTest {
     List<AuthChallenge> c = AuthChallenge.parse(List.of(huge.toString()));
     assertThat(c.get(0).params()).hasSize(AuthChallenge.MAX_PARAMS);
     assertThat(c).hasSizeLessThanOrEqualTo(AuthChallenge.MAX_CHALLENGES);
-    assertThat(AuthChallenge.parse(List.of("x, ".repeat(100_000)))).hasSize(AuthChallenge.MAX_CHALLENGES);
+    assertThat(AuthChallenge.parse(List.of("x, ".repeat(100_000))))
+        .hasSize(AuthChallenge.MAX_CHALLENGES);
   }
 
   @Property
@@ -88,16 +89,18 @@ class AuthChallengeTest {
 
   @Property
   void anyInputParsesWithoutThrowing(@ForAll String header) {
-    assertThat(AuthChallenge.parse(List.of(header))).hasSizeLessThanOrEqualTo(AuthChallenge.MAX_CHALLENGES);
+    assertThat(AuthChallenge.parse(List.of(header)))
+        .hasSizeLessThanOrEqualTo(AuthChallenge.MAX_CHALLENGES);
   }
 
   @Provide
   Arbitrary<List<Map<String, String>>> challenges() {
-    Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8);
-    Arbitrary<String> values =
-        Arbitraries.strings().withChars("ab ,=\"\\:/;.-").ofMaxLength(20);
+    Arbitrary<String> names =
+        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8);
+    Arbitrary<String> values = Arbitraries.strings().withChars("ab ,=\"\\:/;.-").ofMaxLength(20);
     Arbitrary<Map<String, String>> params =
-        Combinators.combine(names.list().uniqueElements().ofMinSize(1).ofMaxSize(5), values.list().ofSize(5))
+        Combinators.combine(
+                names.list().uniqueElements().ofMinSize(1).ofMaxSize(5), values.list().ofSize(5))
             .as(
                 (keys, vals) -> {
                   Map<String, String> m = new LinkedHashMap<>();

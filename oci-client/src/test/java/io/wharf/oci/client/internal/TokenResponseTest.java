@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class TokenResponseTest {
 
   private static Bytes fixture(String name) throws IOException {
-    return Bytes.of(Files.readAllBytes(Path.of("src/test/resources/fixtures/auth/token-spec", name)));
+    return Bytes.of(
+        Files.readAllBytes(Path.of("src/test/resources/fixtures/auth/token-spec", name)));
   }
 
   @Test
