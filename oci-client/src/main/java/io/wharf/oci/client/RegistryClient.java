@@ -312,7 +312,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /**
    * end-2: {@code HEAD /v2/<name>/blobs/<digest>} (following redirects): the blob's size, or empty
-   * when the registry answers 404.
+   * when the registry answers 404; -1 when it answered 200 without a Content-Length.
    */
   public OptionalLong statBlob(Repository repo, Digest digest) throws IOException {
     HttpResponse r =

@@ -7,20 +7,20 @@ import io.wharf.oci.model.RawManifest;
 import java.util.Random;
 
 /** Blobs and manifests for the client's tests, written by hand so the bytes are plain to see. */
-final class TestContent {
+public final class TestContent {
 
-  static final Bytes CONFIG = Bytes.utf8("{}");
-  static final Bytes EMPTY_JSON = Bytes.utf8("{}");
+  public static final Bytes CONFIG = Bytes.utf8("{}");
+  public static final Bytes EMPTY_JSON = Bytes.utf8("{}");
 
   private TestContent() {}
 
-  static Bytes random(int size, long seed) {
+  public static Bytes random(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return Bytes.of(b);
   }
 
-  static RawManifest image(Bytes config, Bytes layer) {
+  public static RawManifest image(Bytes config, Bytes layer) {
     String json =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
             + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
@@ -36,7 +36,7 @@ final class TestContent {
   }
 
   /** An artifact manifest (empty config and layer) about {@code subject}. */
-  static RawManifest referrer(RawManifest subject, String artifactType, String note) {
+  public static RawManifest referrer(RawManifest subject, String artifactType, String note) {
     String empty =
         "{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
             + Digest.sha256(EMPTY_JSON)

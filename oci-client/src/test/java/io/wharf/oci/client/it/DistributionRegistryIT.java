@@ -7,6 +7,7 @@ import io.wharf.oci.client.BlobSource;
 import io.wharf.oci.client.RegistryClient;
 import io.wharf.oci.client.RegistryClientException;
 import io.wharf.oci.client.Repository;
+import io.wharf.oci.client.TestContent;
 import io.wharf.oci.client.auth.Credential;
 import io.wharf.oci.client.auth.CredentialProvider;
 import io.wharf.oci.model.Bytes;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,34 +69,13 @@ class DistributionRegistryIT {
     }
   }
 
-  private static Bytes random(int size, long seed) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return Bytes.of(b);
-  }
-
-  private static RawManifest image(Bytes config, Bytes layer) {
-    String json =
-        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
-            + Digest.sha256(config)
-            + "\",\"size\":"
-            + config.size()
-            + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
-            + Digest.sha256(layer)
-            + "\",\"size\":"
-            + layer.size()
-            + "}]}";
-    return RawManifest.of(MediaType.OCI_IMAGE_MANIFEST, Bytes.utf8(json));
-  }
-
   private static RawManifest push(RegistryClient client, Repository repo, String tag, long seed)
       throws Exception {
     Bytes config = Bytes.utf8("{\"seed\":" + seed + "}");
-    Bytes layer = random(3 * 1024 * 1024 + 17, seed);
+    Bytes layer = TestContent.random(3 * 1024 * 1024 + 17, seed);
     client.pushBlob(repo, Digest.sha256(config), BlobSource.of(config));
     client.pushBlob(repo, Digest.sha256(layer), BlobSource.of(layer));
-    RawManifest manifest = image(config, layer);
+    RawManifest manifest = TestContent.image(config, layer);
     client.putManifest(Reference.of(repo.registry(), repo.name(), Tag.of(tag)), manifest);
     return manifest;
   }
@@ -124,7 +103,7 @@ class DistributionRegistryIT {
       try (InputStream in = client.openBlob(repo, layer.digest(), 100, 50)) {
         assertThat(in.readAllBytes()).hasSize(50);
       }
-      Digest unknown = client.pushBlob(repo, BlobSource.of(random(2_500_000, 9)));
+      Digest unknown = client.pushBlob(repo, BlobSource.of(TestContent.random(2_500_000, 9)));
       assertThat(client.statBlob(repo, unknown)).hasValue(2_500_000);
 
       for (String t : List.of("v2", "v3", "v4")) {
