@@ -212,6 +212,27 @@ class FaultAndAuthTest {
   }
 
   @Test
+  void anUnknownDigestIsStillRightAfterResumingFromAnEarlierOffset() throws Exception {
+    RegistryClient client = client(CredentialProvider.anonymous());
+    Bytes blob = TestContent.random(35_000, 17);
+    AtomicInteger patches = new AtomicInteger();
+    front.interceptor =
+        (request, registry) -> {
+          if (request.method() == HttpMethod.PATCH && patches.incrementAndGet() == 2) {
+            request.body().readAllBytes(); // the bytes are lost: the registry never sees them
+            return status(502);
+          }
+          return registry.handle(request);
+        };
+    // The digest was computed over bytes 0-19999 when the registry turns out to stand at 10000.
+    Digest digest = client.pushBlob(repo, BlobSource.of(blob));
+
+    assertThat(digest).isEqualTo(Digest.sha256(blob));
+    assertThat(patches.get()).isEqualTo(5);
+    assertThat(client.statBlob(repo, digest)).hasValue(blob.size());
+  }
+
+  @Test
   void tokenFlowScopesCachingAndAWidenedScopeForAMount() throws Exception {
     List<String> tokenQueries = new CopyOnWriteArrayList<>();
     AtomicInteger issued = new AtomicInteger();
