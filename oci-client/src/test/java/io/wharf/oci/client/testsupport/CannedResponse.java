@@ -22,7 +22,11 @@ public final class CannedResponse {
   private final boolean close;
 
   private CannedResponse(
-      int status, String reason, List<Map.Entry<String, String>> headers, byte[] body, boolean close) {
+      int status,
+      String reason,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      boolean close) {
     if (status < 100 || status > 999) {
       throw new IllegalArgumentException("status " + status);
     }
@@ -56,7 +60,8 @@ public final class CannedResponse {
   public static CannedResponse serviceUnavailable() {
     return of(503)
         .withHeader("Content-Type", "text/plain; charset=utf-8")
-        .withBody("service unavailable (injected by FaultProxy)\n".getBytes(StandardCharsets.UTF_8));
+        .withBody(
+            "service unavailable (injected by FaultProxy)\n".getBytes(StandardCharsets.UTF_8));
   }
 
   /** A {@code 307 Temporary Redirect} to {@code location}. */

@@ -91,8 +91,7 @@ class DockerRegistryHtpasswdIT {
   @Test
   void aBadConfigFailsWithTheLog() {
     assertThatThrownBy(
-            () ->
-                DockerRegistryProcess.builder().extraYaml("this is: [not valid yaml").start())
+            () -> DockerRegistryProcess.builder().extraYaml("this is: [not valid yaml").start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("docker-registry exited");
   }
@@ -100,7 +99,8 @@ class DockerRegistryHtpasswdIT {
   @Test
   void aMissingProgramIsAClearError() {
     assertThatThrownBy(
-            () -> DockerRegistryProcess.builder().executable(temp.resolve("no-such-program")).start())
+            () ->
+                DockerRegistryProcess.builder().executable(temp.resolve("no-such-program")).start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not an executable program");
   }

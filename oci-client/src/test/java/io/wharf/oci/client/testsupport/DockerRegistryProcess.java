@@ -67,7 +67,9 @@ public final class DockerRegistryProcess implements AutoCloseable {
     /** No auth. */
     record None() implements Auth {}
 
-    /** Basic auth: distribution reads {@code file} (bcrypt entries only) and names {@code realm}. */
+    /**
+     * Basic auth: distribution reads {@code file} (bcrypt entries only) and names {@code realm}.
+     */
     record Htpasswd(Path file, String realm) implements Auth {
       public Htpasswd {
         Objects.requireNonNull(file);
@@ -104,8 +106,8 @@ public final class DockerRegistryProcess implements AutoCloseable {
   }
 
   /**
-   * Returns normally if the program is installed; otherwise aborts the test (JUnit assumption),
-   * or fails it when the environment has {@code CI=true}: a CI run must never pass by skipping.
+   * Returns normally if the program is installed; otherwise aborts the test (JUnit assumption), or
+   * fails it when the environment has {@code CI=true}: a CI run must never pass by skipping.
    */
   public static void requireAvailable() {
     if (isAvailable()) {
@@ -151,7 +153,9 @@ public final class DockerRegistryProcess implements AutoCloseable {
       return this;
     }
 
-    /** Adds a value of a response header the registry sets on every response ({@code http.headers}). */
+    /**
+     * Adds a value of a response header the registry sets on every response ({@code http.headers}).
+     */
     public Builder httpHeader(String name, String value) {
       headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
       return this;

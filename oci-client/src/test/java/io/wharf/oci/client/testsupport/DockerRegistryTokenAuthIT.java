@@ -45,7 +45,8 @@ class DockerRegistryTokenAuthIT {
         .anonymous(Grant.repository("public/*", "pull"));
   }
 
-  private static String fetchToken(TokenServer server, Map<String, String> challenge, String scope, Optional<String> credentials)
+  private static String fetchToken(
+      TokenServer server, Map<String, String> challenge, String scope, Optional<String> credentials)
       throws Exception {
     String url =
         challenge.get("realm")
@@ -74,7 +75,12 @@ class DockerRegistryTokenAuthIT {
           .containsEntry("realm", server.realm().toString())
           .containsEntry("service", server.service());
 
-      String token = fetchToken(server, c, "repository:team/app:pull", Optional.of(RegistryHttp.basic("alice", "alice-pw")));
+      String token =
+          fetchToken(
+              server,
+              c,
+              "repository:team/app:pull",
+              Optional.of(RegistryHttp.basic("alice", "alice-pw")));
       assertThat(TokenServer.header(token)).containsEntry("alg", alg.name());
       HttpResponse<String> ok = get(registry.baseUri().resolve("/v2/"), Optional.of(bearer(token)));
       assertThat(ok.statusCode()).as(registry.log()).isEqualTo(200);
@@ -98,15 +104,25 @@ class DockerRegistryTokenAuthIT {
 
       // a pull-only token cannot push
       String readerToken =
-          fetchToken(server, c, "repository:team/app:pull,push", Optional.of(RegistryHttp.basic("reader", "reader-pw")));
+          fetchToken(
+              server,
+              c,
+              "repository:team/app:pull,push",
+              Optional.of(RegistryHttp.basic("reader", "reader-pw")));
       assertThat(TokenServer.claims(readerToken).get("access"))
-          .isEqualTo(List.of(Map.of("type", "repository", "name", "team/app", "actions", List.of("pull"))));
+          .isEqualTo(
+              List.of(
+                  Map.of("type", "repository", "name", "team/app", "actions", List.of("pull"))));
       assertThat(RegistryHttp.pushBlob(base, "team/app", blob, Optional.of(bearer(readerToken))))
           .isEqualTo(401);
 
       // a push token can
       String pushToken =
-          fetchToken(server, c, "repository:team/app:pull,push", Optional.of(RegistryHttp.basic("alice", "alice-pw")));
+          fetchToken(
+              server,
+              c,
+              "repository:team/app:pull,push",
+              Optional.of(RegistryHttp.basic("alice", "alice-pw")));
       assertThat(RegistryHttp.pushBlob(base, "team/app", blob, Optional.of(bearer(pushToken))))
           .isEqualTo(201);
 
@@ -118,7 +134,11 @@ class DockerRegistryTokenAuthIT {
 
       // a token for another repository does not open this one
       String otherRepo =
-          fetchToken(server, c, "repository:team/other:pull", Optional.of(RegistryHttp.basic("alice", "alice-pw")));
+          fetchToken(
+              server,
+              c,
+              "repository:team/other:pull",
+              Optional.of(RegistryHttp.basic("alice", "alice-pw")));
       HttpResponse<String> wrongScope =
           get(base.resolve("/v2/team/app/blobs/" + digest), Optional.of(bearer(otherRepo)));
       assertThat(wrongScope.statusCode()).isEqualTo(401);
@@ -141,7 +161,8 @@ class DockerRegistryTokenAuthIT {
 
       // distribution allows 60 s of clock skew, so expire it well before that
       String expired =
-          server.mintToken("alice", access, now.minus(Duration.ofMinutes(10)), Duration.ofMinutes(5));
+          server.mintToken(
+              "alice", access, now.minus(Duration.ofMinutes(10)), Duration.ofMinutes(5));
       HttpResponse<String> r = get(v2, Optional.of(bearer(expired)));
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(challenge(r)).containsEntry("error", "invalid_token");
@@ -168,9 +189,18 @@ class DockerRegistryTokenAuthIT {
       assertThat(r.body()).contains("NAME_UNKNOWN");
       assertThat(server.requests().get(0).grantType()).isEqualTo("anonymous");
 
-      String none = fetchToken(server, challenge(get(registry.baseUri().resolve("/v2/team/app/tags/list"), Optional.empty())), "repository:team/app:pull", Optional.empty());
+      String none =
+          fetchToken(
+              server,
+              challenge(
+                  get(registry.baseUri().resolve("/v2/team/app/tags/list"), Optional.empty())),
+              "repository:team/app:pull",
+              Optional.empty());
       assertThat(TokenServer.claims(none).get("access")).isEqualTo(List.of());
-      assertThat(get(registry.baseUri().resolve("/v2/team/app/tags/list"), Optional.of(bearer(none))).statusCode()).isEqualTo(401);
+      assertThat(
+              get(registry.baseUri().resolve("/v2/team/app/tags/list"), Optional.of(bearer(none)))
+                  .statusCode())
+          .isEqualTo(401);
     }
   }
 }

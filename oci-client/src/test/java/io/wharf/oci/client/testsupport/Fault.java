@@ -3,8 +3,8 @@ package io.wharf.oci.client.testsupport;
 import java.util.Objects;
 
 /**
- * What {@link FaultProxy} does to one request it was armed for (see {@link
- * FaultProxy#inject(Fault, int)}). Immutable.
+ * What {@link FaultProxy} does to one request it was armed for (see {@link FaultProxy#inject(Fault,
+ * int)}). Immutable.
  */
 public final class Fault {
 
@@ -44,8 +44,8 @@ public final class Fault {
   }
 
   /**
-   * Forwards only the first {@code bytes} bytes of the request (request line and headers
-   * included), then closes the connection: an upload cut mid-way.
+   * Forwards only the first {@code bytes} bytes of the request (request line and headers included),
+   * then closes the connection: an upload cut mid-way.
    */
   public static Fault cutRequestAfter(long bytes) {
     if (bytes < 0) {
@@ -94,10 +94,11 @@ public final class Fault {
   @Override
   public String toString() {
     return switch (kind) {
-      case CUT_RESPONSE -> "cut the response after " + bytes + " bytes";
-      case CUT_REQUEST -> "cut the request after " + bytes + " bytes";
-      case RESPOND -> "respond " + response;
-      case DISCONNECT -> "disconnect";
-    } + (reset ? " (reset)" : "");
+          case CUT_RESPONSE -> "cut the response after " + bytes + " bytes";
+          case CUT_REQUEST -> "cut the request after " + bytes + " bytes";
+          case RESPOND -> "respond " + response;
+          case DISCONNECT -> "disconnect";
+        }
+        + (reset ? " (reset)" : "");
   }
 }

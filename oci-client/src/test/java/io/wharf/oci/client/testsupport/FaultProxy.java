@@ -31,17 +31,17 @@ import java.util.function.Predicate;
  * A TCP proxy on loopback in front of one HTTP/1.1 server (a registry), which injects network
  * faults into the requests a test chooses.
  *
- * <p>Every connection accepted is paired with a new connection to the target. Bytes from the
- * target are copied to the client as they come; bytes from the client are read one request at a
- * time: the request line and headers (at most 64 KiB), then the body as {@code Content-Length} or
- * {@code Transfer-Encoding: chunked} frames it (a request with neither has none). So a fault can
- * hit one request of a keep-alive connection, which a client's connection pool would otherwise
- * hide. Pipelined requests (a second one sent before the first one's response arrived) are not
- * supported: no HTTP client here pipelines. HTTP/2 and {@code Upgrade} are not supported.
+ * <p>Every connection accepted is paired with a new connection to the target. Bytes from the target
+ * are copied to the client as they come; bytes from the client are read one request at a time: the
+ * request line and headers (at most 64 KiB), then the body as {@code Content-Length} or {@code
+ * Transfer-Encoding: chunked} frames it (a request with neither has none). So a fault can hit one
+ * request of a keep-alive connection, which a client's connection pool would otherwise hide.
+ * Pipelined requests (a second one sent before the first one's response arrived) are not supported:
+ * no HTTP client here pipelines. HTTP/2 and {@code Upgrade} are not supported.
  *
- * <p>Faults are armed with {@link #inject(Fault, int, Predicate)}: each request that arrives
- * claims the first armed fault whose predicate matches and that has uses left; a request no fault
- * claims is offered to the {@linkplain #intercept interceptors}, then forwarded. {@link
+ * <p>Faults are armed with {@link #inject(Fault, int, Predicate)}: each request that arrives claims
+ * the first armed fault whose predicate matches and that has uses left; a request no fault claims
+ * is offered to the {@linkplain #intercept interceptors}, then forwarded. {@link
  * #trickleResponses(long)} and {@link #trickleRequests(long)} slow every connection down. Counters
  * ({@link #connections()}, {@link #requestCount()}, {@link #bytesToClient()}, ...) and the request
  * heads seen ({@link #requests()}) let a test check what its client did.
@@ -185,7 +185,8 @@ public final class FaultProxy implements AutoCloseable {
     if (times < 0) {
       throw new IllegalArgumentException("times " + times);
     }
-    Injection i = new Injection(Objects.requireNonNull(fault), times, Objects.requireNonNull(which));
+    Injection i =
+        new Injection(Objects.requireNonNull(fault), times, Objects.requireNonNull(which));
     injections.add(i);
     return i;
   }
@@ -361,6 +362,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Socket client;
     private final Socket upstream;
     private final Object clientWrite = new Object();
+
     /** Bytes of response still allowed before a cut, or -1. */
     private final AtomicLong responseBudget = new AtomicLong(-1);
 
@@ -526,7 +528,6 @@ public final class FaultProxy implements AutoCloseable {
         sleepFor(n, rate);
       }
     }
-
   }
 
   /** Where a request body goes. */
@@ -632,9 +633,7 @@ public final class FaultProxy implements AutoCloseable {
     return null;
   }
 
-  /**
-   * Reads a request head into {@code raw}; null on a clean end of stream before its first byte.
-   */
+  /** Reads a request head into {@code raw}; null on a clean end of stream before its first byte. */
   static RequestHead readHead(InputStream in, ByteArrayOutputStream raw) throws IOException {
     byte[] line;
     // RFC 9112 section 2.2: ignore at least one empty line before a request line.
@@ -670,7 +669,8 @@ public final class FaultProxy implements AutoCloseable {
         throw new IOException("malformed header field: " + field);
       }
       headers
-          .computeIfAbsent(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .computeIfAbsent(
+              field.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(field.substring(colon + 1).trim());
     }
     return new RequestHead(parts[0], parts[1], parts[2], headers);

@@ -175,7 +175,8 @@ class FaultProxyIT {
           Fault.respond(CannedResponse.serviceUnavailable()),
           1,
           h -> h.method().equals("PUT") && h.isBlobUpload());
-      byte[] small = "a body the proxy swallows\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] small =
+          "a body the proxy swallows\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
       assertThat(RegistryHttp.pushBlob(proxy.baseUri(), "fault/canned", small, Optional.empty()))
           .isEqualTo(503);
       assertThat(RegistryHttp.pushBlob(proxy.baseUri(), "fault/canned", small, Optional.empty()))
@@ -199,8 +200,7 @@ class FaultProxyIT {
       assertThat(took).isGreaterThan(Duration.ofMillis(600)); // 50 KB at 64 KiB/s: about 0.76 s
 
       proxy.trickleResponses(100); // the status line and headers alone take seconds
-      HttpClient fresh =
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       assertThatThrownBy(
               () ->
                   fresh.send(

@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A second HTTP server that plays an object store or CDN a registry redirects blob downloads to:
- * it serves stored bytes by path (GET and HEAD, with single {@code Range: bytes=a-b} requests) and
+ * A second HTTP server that plays an object store or CDN a registry redirects blob downloads to: it
+ * serves stored bytes by path (GET and HEAD, with single {@code Range: bytes=a-b} requests) and
  * records every request's headers, so a test can assert that the registry's {@code Authorization}
  * never reached it.
  *
@@ -160,8 +160,7 @@ public final class RedirectingServer implements AutoCloseable {
     FaultProxy front = FaultProxy.start(registryHost);
     URI registry = URI.create("http://" + registryHost);
     front.intercept(
-        head -> head.method().equals("GET") && head.isBlobRead(),
-        head -> redirect(registry, head));
+        head -> head.method().equals("GET") && head.isBlobRead(), head -> redirect(registry, head));
     fronts.add(front);
     return front;
   }

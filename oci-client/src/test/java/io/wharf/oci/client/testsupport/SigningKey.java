@@ -26,8 +26,8 @@ import java.util.Base64;
  * <p>The certificate is written by hand as DER (RFC 5280: v3, a random positive serial, the same
  * subject and issuer {@code CN=<commonName>}, valid from one hour before the clock's now for one
  * year, critical basicConstraints {@code CA:TRUE} and keyUsage digitalSignature + keyCertSign) and
- * signed with the key itself, so distribution can take it both as its {@code rootcertbundle} and
- * as the single element of a token's {@code x5c} chain.
+ * signed with the key itself, so distribution can take it both as its {@code rootcertbundle} and as
+ * the single element of a token's {@code x5c} chain.
  */
 public final class SigningKey {
 
@@ -84,7 +84,8 @@ public final class SigningKey {
       }
       KeyPair pair = generator.generateKeyPair();
       ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-      byte[] name = Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8String(commonName))));
+      byte[] name =
+          Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8String(commonName))));
       byte[] tbs =
           Der.sequence(
               Der.explicit(0, Der.integer(BigInteger.valueOf(2))), // v3
@@ -138,7 +139,9 @@ public final class SigningKey {
     return certificate;
   }
 
-  /** The certificate's DER, base64 (standard alphabet, padded): one element of a JWS {@code x5c}. */
+  /**
+   * The certificate's DER, base64 (standard alphabet, padded): one element of a JWS {@code x5c}.
+   */
   public String certificateBase64() {
     try {
       return Base64.getEncoder().encodeToString(certificate.getEncoded());
@@ -159,9 +162,9 @@ public final class SigningKey {
   }
 
   /**
-   * The libtrust key ID of the public key, which distribution 2.8 also accepts as a JWS {@code
-   * kid} naming a key of its {@code rootcertbundle}: SHA-256 of the DER SubjectPublicKeyInfo,
-   * truncated to 240 bits, base32 (RFC 4648), in 12 groups of 4 characters joined by {@code :}.
+   * The libtrust key ID of the public key, which distribution 2.8 also accepts as a JWS {@code kid}
+   * naming a key of its {@code rootcertbundle}: SHA-256 of the DER SubjectPublicKeyInfo, truncated
+   * to 240 bits, base32 (RFC 4648), in 12 groups of 4 characters joined by {@code :}.
    */
   public String libtrustKeyId() {
     try {

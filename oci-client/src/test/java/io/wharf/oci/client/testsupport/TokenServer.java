@@ -112,8 +112,8 @@ public final class TokenServer implements AutoCloseable {
     }
 
     /**
-     * Parses a scope {@code type[(class)]:name:action[,action]}; the name may contain {@code :}
-     * (a registry host with a port), so the actions follow the last one.
+     * Parses a scope {@code type[(class)]:name:action[,action]}; the name may contain {@code :} (a
+     * registry host with a port), so the actions follow the last one.
      */
     public static Access parseScope(String scope) {
       int first = scope.indexOf(':');
@@ -346,7 +346,8 @@ public final class TokenServer implements AutoCloseable {
    * Signs a token as this server would, with any times and access: for expired or not-yet-valid
    * tokens, or access the grants would never give.
    */
-  public String mintToken(String subject, List<Access> access, Instant issuedAt, Duration lifetime) {
+  public String mintToken(
+      String subject, List<Access> access, Instant issuedAt, Duration lifetime) {
     return mintToken(key, keyReference, subject, access, issuedAt, lifetime);
   }
 
@@ -459,7 +460,8 @@ public final class TokenServer implements AutoCloseable {
           } catch (IllegalArgumentException e) {
             continue; // Docker Hub ignores scopes it cannot read
           }
-          List<Grant> grants = outcome.user == null ? anonymousGrants : users.get(outcome.user).grants;
+          List<Grant> grants =
+              outcome.user == null ? anonymousGrants : users.get(outcome.user).grants;
           Set<String> allowed = new LinkedHashSet<>();
           for (Grant g : grants) {
             if (g.matches(requested.type(), requested.name())) {
@@ -476,8 +478,7 @@ public final class TokenServer implements AutoCloseable {
         }
         Instant now = clock.instant();
         Duration lifetime = tokenLifetime;
-        String token =
-            mintToken(outcome.user == null ? "" : outcome.user, granted, now, lifetime);
+        String token = mintToken(outcome.user == null ? "" : outcome.user, granted, now, lifetime);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
         body.put("access_token", token);
@@ -597,8 +598,10 @@ public final class TokenServer implements AutoCloseable {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
     }
     return params;
