@@ -202,28 +202,42 @@ public final class DockerRegistryProcess implements AutoCloseable {
       if (!Files.isExecutable(exe)) {
         throw new IllegalStateException("not an executable program: " + exe);
       }
-      Path dir = Files.createTempDirectory("docker-registry-");
-      try {
-        int port = freePort();
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, config(dir, port), StandardCharsets.UTF_8);
-        Path log = dir.resolve("docker-registry.log");
-        ProcessBuilder pb = new ProcessBuilder(exe.toString(), "serve", config.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        DockerRegistryProcess registry = new DockerRegistryProcess(pb.start(), dir, log, port);
+      // The free port is found before the registry binds it, so another process may take it in
+      // between: then the registry exits with "address already in use" and we try another.
+      for (int attempt = 1; ; attempt++) {
+        Path dir = Files.createTempDirectory("docker-registry-");
         try {
-          registry.awaitReady(startTimeout);
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-          registry.close();
+          return startIn(exe, dir);
+        } catch (IllegalStateException e) {
+          deleteTree(dir);
+          if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+            throw e;
+          }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+          deleteTree(dir);
           throw e;
         }
-        return registry;
-      } catch (IOException | RuntimeException e) {
-        deleteTree(dir);
+      }
+    }
+
+    private DockerRegistryProcess startIn(Path exe, Path dir)
+        throws IOException, InterruptedException {
+      int port = freePort();
+      Path config = dir.resolve("config.yml");
+      Files.writeString(config, config(dir, port), StandardCharsets.UTF_8);
+      Path log = dir.resolve("docker-registry.log");
+      ProcessBuilder pb = new ProcessBuilder(exe.toString(), "serve", config.toString());
+      pb.redirectErrorStream(true);
+      pb.redirectOutput(log.toFile());
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      DockerRegistryProcess registry = new DockerRegistryProcess(pb.start(), dir, log, port);
+      try {
+        registry.awaitReady(startTimeout);
+      } catch (IOException | InterruptedException | RuntimeException | Error e) {
+        registry.stop();
         throw e;
       }
+      return registry;
     }
 
     private String config(Path dir, int port) throws IOException {
@@ -342,6 +356,11 @@ public final class DockerRegistryProcess implements AutoCloseable {
   /** Stops the process (SIGTERM, SIGKILL after 10 s), waits for it, and deletes the folder. */
   @Override
   public void close() throws IOException {
+    stop();
+    deleteTree(dir);
+  }
+
+  private void stop() {
     process.destroy();
     boolean interrupted = false;
     try {
@@ -352,7 +371,6 @@ public final class DockerRegistryProcess implements AutoCloseable {
       interrupted = true;
       process.destroyForcibly();
     }
-    deleteTree(dir);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -273,6 +273,19 @@ class FaultProxyTest {
   }
 
   @Test
+  void trickleSlowsTheRequest() throws Exception {
+    try (FaultProxy proxy = proxy();
+        Socket s = connect(proxy)) {
+      proxy.trickleRequests(1000); // a 60-byte head and a 300-byte body: about a third of a second
+      long start = System.nanoTime();
+      send(s, "PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: 300\r\n\r\n" + "b".repeat(300));
+      assertThat(read(s, false).body()).startsWith("PUT /up 300 bbb");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(250));
+      assertThat(proxy.bytesToTarget()).isGreaterThan(300);
+    }
+  }
+
+  @Test
   void anOversizedHeadClosesTheConnection() throws Exception {
     try (FaultProxy proxy = proxy();
         Socket s = connect(proxy)) {
