@@ -100,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    DeferredStderr.install();
     WharfServer server;
     try {
       server = WharfServer.start(settings);
@@ -131,7 +132,7 @@ final class ServeCommand implements Callable<Integer> {
                     stopped.countDown();
                     err.flush();
                     System.out.flush();
-                    System.err.flush();
+                    DeferredStderr.flushIfDeferred();
                     Runtime.getRuntime().halt(status);
                   }
                 },

@@ -24,7 +24,9 @@ public final class Wharf implements Runnable {
 
   /** Runs the command line {@code args} and exits with its status. */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int status = commandLine().execute(args);
+    DeferredStderr.flushIfDeferred();
+    System.exit(status);
   }
 
   /** The program's command line, ready to {@link CommandLine#execute execute}. */
