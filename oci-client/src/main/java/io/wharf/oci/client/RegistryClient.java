@@ -119,7 +119,8 @@ public final class RegistryClient implements AutoCloseable {
                 b.proxy,
                 List.copyOf(b.trusted)));
     this.retrier = new Retrier(b.retryPolicy, b.sleeper, b.clock);
-    TokenClient tokens = new TokenClient(transport, retrier, this::plainHttpAllowed, b.clock);
+    TokenClient tokens =
+        new TokenClient(transport, retrier, this::plainHttpAllowed, b.clock, b.oauth2PasswordGrant);
     Authenticator auth = new Authenticator(b.credentials, tokens, b.clock);
     this.exchanger =
         new Exchanger(transport, auth, retrier, this::plainHttpAllowed, this::base, b.clock);
@@ -903,6 +904,7 @@ public final class RegistryClient implements AutoCloseable {
     private int pageSize = 1000;
     private int maxPages = 10_000;
     private int maxListEntries = 1_000_000;
+    private boolean oauth2PasswordGrant;
 
     private Builder() {}
 
@@ -928,6 +930,7 @@ public final class RegistryClient implements AutoCloseable {
       b.pageSize = pageSize;
       b.maxPages = maxPages;
       b.maxListEntries = maxListEntries;
+      b.oauth2PasswordGrant = oauth2PasswordGrant;
       return b;
     }
 
@@ -938,6 +941,18 @@ public final class RegistryClient implements AutoCloseable {
     /** Where credentials come from; anonymous by default. See {@code DockerConfig}. */
     public Builder credentials(CredentialProvider credentials) {
       this.credentials = Objects.requireNonNull(credentials);
+      return this;
+    }
+
+    /**
+     * Whether a user name and password are exchanged at a token server with an OAuth2 password
+     * grant ({@code POST grant_type=password&access_type=offline}, as {@code docker login} does)
+     * instead of Basic credentials on a {@code GET}; off by default. The refresh token the server
+     * hands out then serves every later scope, so the password goes over the wire once per token
+     * server. A realm that answers the POST with 404 or 405 is asked with GET instead.
+     */
+    public Builder oauth2PasswordGrant(boolean enabled) {
+      this.oauth2PasswordGrant = enabled;
       return this;
     }
 
