@@ -78,6 +78,9 @@ class FaultInjectionIT {
   @BeforeAll
   static void start() throws Exception {
     DockerRegistryProcess.requireAvailable();
+    assertThat(Runtime.getRuntime().maxMemory())
+        .as("the pom's argLine gives the tests a small heap")
+        .isLessThan(160L * 1024 * 1024);
     registry = DockerRegistryProcess.start();
     bigFile = temp.resolve("big.bin");
     bigDigest = writeRandom(bigFile, BIG, 42);

@@ -2,6 +2,7 @@ package io.wharf.oci.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.wharf.oci.client.BlobSource;
 import io.wharf.oci.client.RegistryClient;
@@ -309,6 +310,14 @@ class TokenAuthIT {
               assertThat(r.user()).contains("alice");
               assertThat(r.status()).isEqualTo(200);
             });
+
+    // a refresh token the server no longer takes: forgotten, and the password asked for once more
+    tokens.clearRequests();
+    tokens.failNext(1, 401);
+    assertThat(alice.statBlob(repo("team/oauth-later"), m.digest())).isEmpty(); // a new scope
+    assertThat(tokens.requests())
+        .extracting(TokenRequest::grantType, TokenRequest::status)
+        .containsExactly(tuple("refresh_token", 401), tuple("password", 200));
 
     // an identity token (docker's "identitytoken") is a refresh token
     String refresh = refreshToken("alice", ALICE_PASSWORD);
