@@ -29,7 +29,6 @@ import io.wharf.oci.model.ref.Tag;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -266,7 +265,7 @@ public final class RegistryClient implements AutoCloseable {
     HttpRequest put =
         HttpRequest.of("PUT", manifestUrl(reference))
             .withHeader("Content-Type", manifest.mediaType().value())
-            .withBody(bytesBody(bytes));
+            .withBody(HttpRequest.Body.of(bytes));
     HttpResponse r = exchange(repo, put, push(repo), Retrier.Mode.IDEMPOTENT);
     if (r.status() != 201 && r.status() != 200 && r.status() != 202) {
       throw RemoteErrors.toException(r, "PUT", "put manifest " + reference, clock());
@@ -820,20 +819,6 @@ public final class RegistryClient implements AutoCloseable {
     } catch (InvalidContentException e) {
       return Optional.empty();
     }
-  }
-
-  private static HttpRequest.Body bytesBody(Bytes bytes) {
-    return new HttpRequest.Body() {
-      @Override
-      public long length() {
-        return bytes.size();
-      }
-
-      @Override
-      public void writeTo(OutputStream out) throws IOException {
-        bytes.writeTo(out);
-      }
-    };
   }
 
   /** At most {@code limit} bytes of a stream. */

@@ -3,7 +3,6 @@ package io.wharf.oci.client.internal;
 import io.wharf.oci.client.auth.Credential;
 import io.wharf.oci.model.Bytes;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -149,18 +148,7 @@ public final class TokenClient {
     HttpRequest post =
         HttpRequest.of("POST", realm)
             .withHeader("Content-Type", "application/x-www-form-urlencoded")
-            .withBody(
-                new HttpRequest.Body() {
-                  @Override
-                  public long length() {
-                    return body.size();
-                  }
-
-                  @Override
-                  public void writeTo(OutputStream out) throws IOException {
-                    body.writeTo(out);
-                  }
-                });
+            .withBody(HttpRequest.Body.of(body));
     HttpResponse r =
         retrier.execute(
             "POST token " + Urls.redact(realm),

@@ -227,22 +227,9 @@ class FaultInjectionIT {
    */
   @Test
   void aChunkedUploadCutBetweenChunksResumesFromTheRegistrysOffset() throws Exception {
-    FaultProxy proxy = proxy();
-    AtomicInteger patches = new AtomicInteger();
-    FaultProxy.Injection cut =
-        proxy.inject(
-            Fault.cutRequestAfter(100),
-            1,
-            h -> h.method().equals("PATCH") && patches.incrementAndGet() == 2);
     Recorder progress = new Recorder();
-    RegistryClient client = client(b -> b.transferListener(progress).chunkBytes(32L * 1024 * 1024));
-    Repository target = repo(proxy, RepositoryName.of("faults/resumed"));
+    List<RequestHead> uploads = pushBigCuttingThe2ndPatchAfter(100, "faults/resumed", progress);
 
-    client.pushBlob(target, bigDigest, BlobSource.of(bigFile));
-
-    assertThat(cut.triggered()).isEqualTo(1);
-    List<RequestHead> uploads =
-        proxy.requests().stream().filter(RequestHead::isBlobUpload).toList();
     assertThat(uploads.stream().filter(r -> r.method().equals("POST"))).hasSize(1);
     int cutAt = indexOfNth(uploads, "PATCH", 2);
     assertThat(uploads.get(cutAt + 1).method()).as("upload status").isEqualTo("GET");
@@ -252,8 +239,30 @@ class FaultInjectionIT {
     assertThat(progress.resumed).containsExactly(32L * 1024 * 1024);
     assertThat(uploads).last().satisfies(r -> assertThat(r.method()).isEqualTo("PUT"));
     progress.assertMonotonicTo(BIG);
-    // distribution checked the digest when the upload was closed; the blob is there, all of it
+  }
+
+  /**
+   * Pushes the 100 MiB blob in 32 MiB chunks through a proxy that cuts the second PATCH after
+   * {@code cutAfter} bytes; checks the blob is there, all of it (distribution checked its digest
+   * when the upload was closed), and returns the upload requests the proxy saw.
+   */
+  private List<RequestHead> pushBigCuttingThe2ndPatchAfter(
+      long cutAfter, String repository, Recorder progress) throws Exception {
+    FaultProxy proxy = proxy();
+    AtomicInteger patches = new AtomicInteger();
+    FaultProxy.Injection cut =
+        proxy.inject(
+            Fault.cutRequestAfter(cutAfter),
+            1,
+            h -> h.method().equals("PATCH") && patches.incrementAndGet() == 2);
+    RegistryClient client = client(b -> b.transferListener(progress).chunkBytes(32L * 1024 * 1024));
+    Repository target = repo(proxy, RepositoryName.of(repository));
+
+    client.pushBlob(target, bigDigest, BlobSource.of(bigFile));
+
+    assertThat(cut.triggered()).isEqualTo(1);
     assertThat(client.statBlob(target, bigDigest)).hasValue(BIG);
+    return proxy.requests().stream().filter(RequestHead::isBlobUpload).toList();
   }
 
   /**
@@ -265,22 +274,10 @@ class FaultInjectionIT {
   @Test
   void aChunkedUploadCutInTheMiddleOfAChunkStartsOverWhereDistributionDropsTheSession()
       throws Exception {
-    FaultProxy proxy = proxy();
-    AtomicInteger patches = new AtomicInteger();
-    FaultProxy.Injection cut =
-        proxy.inject(
-            Fault.cutRequestAfter(8L * 1024 * 1024),
-            1,
-            h -> h.method().equals("PATCH") && patches.incrementAndGet() == 2);
     Recorder progress = new Recorder();
-    RegistryClient client = client(b -> b.transferListener(progress).chunkBytes(32L * 1024 * 1024));
-    Repository target = repo(proxy, RepositoryName.of("faults/restarted"));
-
-    client.pushBlob(target, bigDigest, BlobSource.of(bigFile));
-
-    assertThat(cut.triggered()).isEqualTo(1);
     List<RequestHead> uploads =
-        proxy.requests().stream().filter(RequestHead::isBlobUpload).toList();
+        pushBigCuttingThe2ndPatchAfter(8L * 1024 * 1024, "faults/restarted", progress);
+
     int cutAt = indexOfNth(uploads, "PATCH", 2);
     assertThat(uploads.get(cutAt + 1).method()).as("upload status").isEqualTo("GET");
     assertThat(uploads.get(cutAt + 2).method()).as("a new session").isEqualTo("POST");
@@ -288,7 +285,6 @@ class FaultInjectionIT {
     assertThat(uploads.stream().filter(r -> r.method().equals("POST"))).hasSize(2);
     assertThat(progress.resumed).containsExactly(0L);
     progress.assertMonotonicTo(BIG);
-    assertThat(client.statBlob(target, bigDigest)).hasValue(BIG);
   }
 
   private static int indexOfNth(List<RequestHead> requests, String method, int n) {

@@ -26,6 +26,7 @@ import io.wharf.oci.model.ref.Reference;
 import io.wharf.oci.model.ref.RegistryHost;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.model.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -36,16 +37,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +118,13 @@ class TokenAuthIT {
     RegistryClient c = b.build();
     clients.add(c);
     return c;
+  }
+
+  private RegistryClient alice(UnaryOperator<RegistryClient.Builder> settings) {
+    return client(
+        settings.apply(
+            RegistryClient.builder()
+                .credentials(CredentialProvider.of(Credential.basic("alice", ALICE_PASSWORD)))));
   }
 
   private RegistryClient client(Credential credential) {
@@ -244,12 +250,8 @@ class TokenAuthIT {
   @Test
   void anExpiringTokenIsRenewed() throws Exception {
     tokens.tokenLifetime(Duration.ofMinutes(2));
-    MutableClock clock = new MutableClock();
-    RegistryClient alice =
-        client(
-            RegistryClient.builder()
-                .clock(clock)
-                .credentials(CredentialProvider.of(Credential.basic("alice", ALICE_PASSWORD))));
+    MutableClock clock = new MutableClock(Instant.now());
+    RegistryClient alice = alice(b -> b.clock(clock));
     Repository app = repo("team/expiring");
     pushImage(alice, app, 5);
     Reference v1 = Reference.of(host, app.name(), Tag.of("v1"));
@@ -289,11 +291,7 @@ class TokenAuthIT {
 
   @Test
   void oauth2PasswordGrantThenRefreshTokensAndIdentityTokens() throws Exception {
-    RegistryClient alice =
-        client(
-            RegistryClient.builder()
-                .oauth2PasswordGrant(true)
-                .credentials(CredentialProvider.of(Credential.basic("alice", ALICE_PASSWORD))));
+    RegistryClient alice = alice(b -> b.oauth2PasswordGrant(true));
     Repository app = repo("team/oauth");
     RawManifest m = pushImage(alice, app, 7);
     pullLayer(alice, app, m);
@@ -353,11 +351,7 @@ class TokenAuthIT {
               100,
               h -> h.method().equals("POST"));
       RegistryHost proxied = new RegistryHost(viaProxy.host());
-      RegistryClient alice =
-          client(
-              RegistryClient.builder()
-                  .oauth2PasswordGrant(true)
-                  .credentials(CredentialProvider.of(Credential.basic("alice", ALICE_PASSWORD))));
+      RegistryClient alice = alice(b -> b.oauth2PasswordGrant(true));
       Repository app = new Repository(proxied, RepositoryName.of("team/fallback"));
       Bytes blob = TestContent.random(50_000, 8);
       alice.pushBlob(app, Digest.sha256(blob), BlobSource.of(blob));
@@ -385,11 +379,7 @@ class TokenAuthIT {
     try {
       Repository app = repo("team/secret");
       for (boolean oauth : List.of(false, true)) {
-        RegistryClient alice =
-            client(
-                RegistryClient.builder()
-                    .oauth2PasswordGrant(oauth)
-                    .credentials(CredentialProvider.of(Credential.basic("alice", ALICE_PASSWORD))));
+        RegistryClient alice = alice(b -> b.oauth2PasswordGrant(oauth));
         pushImage(alice, app, 9);
         RegistryClient wrong =
             client(
@@ -481,29 +471,5 @@ class TokenAuthIT {
     Matcher m = Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
     assertThat(m.find()).as(r.body()).isTrue();
     return m.group(1);
-  }
-
-  /** A clock a test moves forward. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
