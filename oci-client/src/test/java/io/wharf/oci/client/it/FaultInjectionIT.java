@@ -37,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -308,7 +307,7 @@ class FaultInjectionIT {
     for (String method : List.of("PATCH", "PUT")) {
       FaultProxy proxy = proxy();
       AtomicInteger seen = new AtomicInteger();
-      List<Integer> cancelled = new ArrayList<>();
+      List<Integer> cancelled = new CopyOnWriteArrayList<>();
       proxy.intercept(
           h -> h.method().equals(method) && h.isBlobUpload() && seen.incrementAndGet() == 2,
           h -> {
