@@ -45,7 +45,7 @@ final class BlobPull {
     listeners.started(transfer);
     Resuming resuming;
     try {
-      resuming = new Resuming(opener, size, maxResumes, opener.open(0));
+      resuming = new Resuming(opener, size, maxResumes, opener.open(0), transfer, listeners);
     } catch (IOException | RuntimeException e) {
       listeners.failed(transfer, e);
       throw e;
@@ -58,15 +58,25 @@ final class BlobPull {
     private final Opener opener;
     private final long size;
     private final int maxResumes;
+    private final Transfer transfer;
+    private final Listeners listeners;
     private InputStream current;
     private long position;
     private int resumes;
 
-    Resuming(Opener opener, long size, int maxResumes, InputStream first) {
+    Resuming(
+        Opener opener,
+        long size,
+        int maxResumes,
+        InputStream first,
+        Transfer transfer,
+        Listeners listeners) {
       this.opener = opener;
       this.size = size;
       this.maxResumes = maxResumes;
       this.current = first;
+      this.transfer = transfer;
+      this.listeners = listeners;
     }
 
     @Override
@@ -124,6 +134,7 @@ final class BlobPull {
         e.addSuppressed(cause);
         throw e;
       }
+      listeners.resumed(transfer, position);
     }
 
     @Override

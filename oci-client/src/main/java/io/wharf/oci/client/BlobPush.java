@@ -11,6 +11,7 @@ import io.wharf.oci.client.internal.Urls;
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.DigestAlgorithm;
 import io.wharf.oci.model.Digester;
+import io.wharf.oci.model.error.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>A PATCH is never resent as it was: after a failure, the client asks where the upload stands
  * (end-13, {@code GET} the session: {@code Range: 0-N}) and continues from byte N+1, re-reading the
  * source from there. An unknown digest is computed while the bytes are sent, once; after a resume
- * from an earlier offset it is recomputed up to that offset from the source.
+ * from an earlier offset it is recomputed up to that offset from the source. When the registry no
+ * longer knows the session (404 {@code BLOB_UPLOAD_UNKNOWN}: it expired or was cancelled), the
+ * upload starts over in a new session, a bounded number of times. Progress never goes back.
  */
 final class BlobPush {
 
@@ -50,6 +53,9 @@ final class BlobPush {
   private final Transfer transfer;
   private final Set<Scope> scopes;
   private Digester digester;
+
+  /** The highest byte count reported to listeners: progress never goes back. */
+  private long reported;
 
   BlobPush(RegistryClient client, Repository repo, Optional<Digest> expected, BlobSource source) {
     this.client = client;
@@ -147,12 +153,21 @@ final class BlobPush {
           r.discard();
           return digest;
         }
-        if (!isTransient(r.status())) {
+        if (r.status() == 404) {
+          RegistryClientException e =
+              RemoteErrors.toException(
+                  r, "PUT", "upload blob " + digest + " to " + repo, client.clock());
+          if (!isUploadUnknown(e) || attempt >= client.retryPolicy().maxAttempts()) {
+            throw e;
+          }
+          log.debug("upload session of blob {} is gone ({}); starting a new one", digest, e.code());
+        } else if (!isTransient(r.status())) {
           throw RemoteErrors.toException(
               r, "PUT", "upload blob " + digest + " to " + repo, client.clock());
+        } else {
+          r.discard();
+          log.debug("PUT of blob {} answered {}", digest, r.status());
         }
-        r.discard();
-        log.debug("PUT of blob {} answered {}", digest, r.status());
       } catch (IOException e) {
         if (e instanceof Retrier.FinalIOException || isInterrupt(e)) {
           throw e;
@@ -171,10 +186,67 @@ final class BlobPush {
       }
       backoff(attempt++);
       session = start();
+      client.listeners().resumed(transfer, 0);
     }
   }
 
-  private Digest chunked(Session session) throws IOException {
+  /**
+   * Chunked upload into {@code first}; when the registry no longer knows the session (404 {@code
+   * BLOB_UPLOAD_UNKNOWN} to a PATCH, a status request or the closing PUT: it expired, or the
+   * registry cancelled it), the upload starts over in a new session, at most {@code maxAttempts}
+   * sessions in all.
+   */
+  private Digest chunked(Session first) throws IOException {
+    Session session = first;
+    for (int sessions = 1; ; sessions++) {
+      try {
+        return chunkedIn(session);
+      } catch (SessionLost lost) {
+        if (sessions >= client.retryPolicy().maxAttempts()) {
+          throw lost.answer;
+        }
+        log.debug(
+            "upload session in {} is gone ({}), starting over in a new one ({} of {})",
+            repo,
+            lost.answer.code().map(Enum::name).orElse(Integer.toString(lost.answer.status())),
+            sessions + 1,
+            client.retryPolicy().maxAttempts());
+        backoff(sessions);
+        session = start();
+        client.listeners().resumed(transfer, 0);
+      }
+    }
+  }
+
+  /** The registry answered 404 BLOB_UPLOAD_UNKNOWN for the session: it must start over. */
+  private static final class SessionLost extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient RegistryClientException answer;
+
+    SessionLost(RegistryClientException answer) {
+      super(answer.getMessage(), null);
+      this.answer = answer;
+    }
+  }
+
+  /** A 404 about the upload itself (not the repository): the session is unknown or invalid. */
+  private static boolean isUploadUnknown(RegistryClientException e) {
+    return e.status() == 404
+        && e.code()
+            .map(c -> c == ErrorCode.BLOB_UPLOAD_UNKNOWN || c == ErrorCode.BLOB_UPLOAD_INVALID)
+            .orElse(true);
+  }
+
+  /** Maps a 404 to {@link SessionLost} when it is about the session, else to its exception. */
+  private IOException lostOr(HttpResponse r, String method, String what) {
+    RegistryClientException e = RemoteErrors.toException(r, method, what, client.clock());
+    if (isUploadUnknown(e)) {
+      return new SessionLost(e);
+    }
+    throw e;
+  }
+
+  private Digest chunkedIn(Session session) throws IOException {
     long size = source.size();
     long chunk = Math.max(client.chunkBytes(), session.chunkMinLength());
     URI location = session.location();
@@ -206,6 +278,9 @@ final class BlobPush {
           offset = end + 1;
           continue;
         }
+        if (r.status() == 404) {
+          throw lostOr(r, "PATCH", "upload blob chunk to " + repo);
+        }
         if (r.status() != 416 && !isTransient(r.status())) {
           throw RemoteErrors.toException(
               r, "PATCH", "upload blob chunk to " + repo, client.clock());
@@ -214,7 +289,7 @@ final class BlobPush {
         r.discard();
         failed = true;
       } catch (IOException e) {
-        if (e instanceof Retrier.FinalIOException || isInterrupt(e)) {
+        if (e instanceof SessionLost || e instanceof Retrier.FinalIOException || isInterrupt(e)) {
           throw e;
         }
         log.debug("PATCH at {} failed ({}); asking where the upload stands", offset, e.toString());
@@ -229,6 +304,7 @@ final class BlobPush {
         Standing standing = status(location);
         location = standing.location();
         offset = standing.offset();
+        client.listeners().resumed(transfer, offset);
       }
     }
     Digest digest = transfer.digest().orElseGet(this::computedDigest);
@@ -245,6 +321,9 @@ final class BlobPush {
   private Standing status(URI location) throws IOException {
     HttpResponse r =
         client.exchange(repo, HttpRequest.of("GET", location), scopes, Retrier.Mode.IDEMPOTENT);
+    if (r.status() == 404) {
+      throw lostOr(r, "GET", "upload status in " + repo);
+    }
     if (r.status() != 204 && r.status() != 202 && r.status() != 200) {
       throw RemoteErrors.toException(r, "GET", "upload status in " + repo, client.clock());
     }
@@ -268,6 +347,9 @@ final class BlobPush {
         return digest; // the PUT went through before the answer was lost
       }
       throw e;
+    }
+    if (r.status() == 404) {
+      throw lostOr(r, "PUT", "complete upload of " + digest + " to " + repo);
     }
     if (r.status() != 201) {
       throw RemoteErrors.toException(
@@ -306,11 +388,19 @@ final class BlobPush {
             }
             left -= n;
             done += n;
-            client.listeners().progressed(transfer, done);
+            progressed(done);
           }
         }
       }
     };
+  }
+
+  /** Reports {@code done} bytes when that is more than reported before. */
+  private void progressed(long done) {
+    if (done > reported) {
+      reported = done;
+      client.listeners().progressed(transfer, done);
+    }
   }
 
   /** Digests source bytes [0, offset) afresh, after a resume from an earlier offset. */

@@ -30,6 +30,14 @@ final class Listeners {
     }
   }
 
+  void resumed(Transfer t, long offset) {
+    try {
+      listener.resumed(t, offset);
+    } catch (RuntimeException e) {
+      log.warn("transfer listener failed in resumed()", e);
+    }
+  }
+
   void finished(Transfer t) {
     try {
       listener.finished(t);

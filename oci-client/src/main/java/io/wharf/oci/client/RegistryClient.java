@@ -29,7 +29,6 @@ import io.wharf.oci.model.ref.Tag;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -119,7 +118,8 @@ public final class RegistryClient implements AutoCloseable {
                 b.proxy,
                 List.copyOf(b.trusted)));
     this.retrier = new Retrier(b.retryPolicy, b.sleeper, b.clock);
-    TokenClient tokens = new TokenClient(transport, retrier, this::plainHttpAllowed, b.clock);
+    TokenClient tokens =
+        new TokenClient(transport, retrier, this::plainHttpAllowed, b.clock, b.oauth2PasswordGrant);
     Authenticator auth = new Authenticator(b.credentials, tokens, b.clock);
     this.exchanger =
         new Exchanger(transport, auth, retrier, this::plainHttpAllowed, this::base, b.clock);
@@ -265,7 +265,7 @@ public final class RegistryClient implements AutoCloseable {
     HttpRequest put =
         HttpRequest.of("PUT", manifestUrl(reference))
             .withHeader("Content-Type", manifest.mediaType().value())
-            .withBody(bytesBody(bytes));
+            .withBody(HttpRequest.Body.of(bytes));
     HttpResponse r = exchange(repo, put, push(repo), Retrier.Mode.IDEMPOTENT);
     if (r.status() != 201 && r.status() != 200 && r.status() != 202) {
       throw RemoteErrors.toException(r, "PUT", "put manifest " + reference, clock());
@@ -821,20 +821,6 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
-  private static HttpRequest.Body bytesBody(Bytes bytes) {
-    return new HttpRequest.Body() {
-      @Override
-      public long length() {
-        return bytes.size();
-      }
-
-      @Override
-      public void writeTo(OutputStream out) throws IOException {
-        bytes.writeTo(out);
-      }
-    };
-  }
-
   /** At most {@code limit} bytes of a stream. */
   private static final class BoundedInputStream extends java.io.FilterInputStream {
     private long left;
@@ -903,6 +889,7 @@ public final class RegistryClient implements AutoCloseable {
     private int pageSize = 1000;
     private int maxPages = 10_000;
     private int maxListEntries = 1_000_000;
+    private boolean oauth2PasswordGrant;
 
     private Builder() {}
 
@@ -928,6 +915,7 @@ public final class RegistryClient implements AutoCloseable {
       b.pageSize = pageSize;
       b.maxPages = maxPages;
       b.maxListEntries = maxListEntries;
+      b.oauth2PasswordGrant = oauth2PasswordGrant;
       return b;
     }
 
@@ -938,6 +926,18 @@ public final class RegistryClient implements AutoCloseable {
     /** Where credentials come from; anonymous by default. See {@code DockerConfig}. */
     public Builder credentials(CredentialProvider credentials) {
       this.credentials = Objects.requireNonNull(credentials);
+      return this;
+    }
+
+    /**
+     * Whether a user name and password are exchanged at a token server with an OAuth2 password
+     * grant ({@code POST grant_type=password&access_type=offline}, as {@code docker login} does)
+     * instead of Basic credentials on a {@code GET}; off by default. The refresh token the server
+     * hands out then serves every later scope, so the password goes over the wire once per token
+     * server. A realm that answers the POST with 404 or 405 is asked with GET instead.
+     */
+    public Builder oauth2PasswordGrant(boolean enabled) {
+      this.oauth2PasswordGrant = enabled;
       return this;
     }
 

@@ -179,13 +179,25 @@ public final class Authenticator {
       return cached.token();
     }
     RefreshKey refreshKey = new RefreshKey(host, bearer.realm(), bearer.service().orElse(""));
-    TokenResponse response =
-        tokens.fetch(
-            bearer.realm(),
-            bearer.service(),
-            merged,
-            c,
-            Optional.ofNullable(refreshTokens.get(refreshKey)));
+    Optional<String> refresh = Optional.ofNullable(refreshTokens.get(refreshKey));
+    TokenResponse response;
+    try {
+      response = tokens.fetch(bearer.realm(), bearer.service(), merged, c, refresh);
+    } catch (io.wharf.oci.client.RegistryClientException e) {
+      // A refresh token the server handed out may have been revoked or have expired: forget it
+      // and ask again with the credential itself, when there is one.
+      if (refresh.isEmpty()
+          || !(c instanceof Credential.Basic)
+          || e.status() != 400 && e.status() != 401) {
+        throw e;
+      }
+      log.debug(
+          "token server refused the refresh token for {} ({}); using the password",
+          host,
+          e.status());
+      refreshTokens.remove(refreshKey, refresh.get());
+      response = tokens.fetch(bearer.realm(), bearer.service(), merged, c, Optional.empty());
+    }
     response.refreshToken().ifPresent(r -> refreshTokens.put(refreshKey, r));
     Instant expiresAt = response.expiresAt(now);
     Duration life = Duration.between(now, expiresAt);

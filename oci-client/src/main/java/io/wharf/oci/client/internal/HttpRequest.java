@@ -1,5 +1,6 @@
 package io.wharf.oci.client.internal;
 
+import io.wharf.oci.model.Bytes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -50,6 +51,21 @@ public record HttpRequest(String method, URI uri, List<Header> headers, Optional
 
     /** Writes exactly {@link #length()} bytes. */
     void writeTo(OutputStream out) throws IOException;
+
+    /** A body of {@code bytes}. */
+    static Body of(Bytes bytes) {
+      return new Body() {
+        @Override
+        public long length() {
+          return bytes.size();
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+          bytes.writeTo(out);
+        }
+      };
+    }
   }
 
   /** A request without headers or body. */

@@ -3,7 +3,6 @@ package io.wharf.oci.client.internal;
 import io.wharf.oci.client.auth.Credential;
 import io.wharf.oci.model.Bytes;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -14,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>With a refresh token (an identity token, or one a server handed out before): OAuth2 {@code
- *       POST} with {@code grant_type=refresh_token} (oauth.md). When the server does not do OAuth2
- *       (404, 405), it falls back to GET.
- *   <li>Otherwise {@code GET realm?service=…&scope=…&scope=…}, with HTTP Basic when the credential
- *       is a user and password (token.md).
+ *       POST} with {@code grant_type=refresh_token} (oauth.md).
+ *   <li>With a user and password, when the client was built with the password grant: OAuth2 {@code
+ *       POST} with {@code grant_type=password}, {@code client_id}, {@code username}, {@code
+ *       password}, {@code scope} and {@code access_type=offline}, so the server hands out a refresh
+ *       token that later requests use instead of the password.
+ *   <li>Otherwise, and when a realm answers a POST with 404 or 405 (it does not do OAuth2; the
+ *       realm is remembered), {@code GET realm?service=…&scope=…&scope=…}, with HTTP Basic when the
+ *       credential is a user and password (token.md), as docker falls back.
  * </ul>
  *
  * Several scopes go as several {@code scope} parameters (GET) or space-separated (POST).
@@ -42,14 +46,26 @@ public final class TokenClient {
   private final Retrier retrier;
   private final Predicate<URI> plainHttpAllowed;
   private final Clock clock;
+  private final boolean passwordGrant;
+  private final Set<URI> noOAuth = ConcurrentHashMap.newKeySet();
 
-  /** A token client. */
+  /**
+   * A token client.
+   *
+   * @param passwordGrant whether a user and password go in an OAuth2 password grant ({@code POST},
+   *     {@code access_type=offline}) rather than as Basic credentials of a {@code GET}
+   */
   public TokenClient(
-      HttpTransport transport, Retrier retrier, Predicate<URI> plainHttpAllowed, Clock clock) {
+      HttpTransport transport,
+      Retrier retrier,
+      Predicate<URI> plainHttpAllowed,
+      Clock clock,
+      boolean passwordGrant) {
     this.transport = transport;
     this.retrier = retrier;
     this.plainHttpAllowed = plainHttpAllowed;
     this.clock = clock;
+    this.passwordGrant = passwordGrant;
   }
 
   /**
@@ -66,52 +82,27 @@ public final class TokenClient {
       Optional<String> refreshToken)
       throws IOException {
     checkRealm(realm, credential);
+    boolean oauth = !noOAuth.contains(realm);
     Optional<String> refresh =
         credential instanceof Credential.IdentityToken id ? Optional.of(id.token()) : refreshToken;
-    if (refresh.isPresent()) {
-      String form =
-          form("grant_type", "refresh_token")
-              + "&"
-              + form("refresh_token", refresh.get())
-              + service.map(s -> "&" + form("service", s)).orElse("")
-              + (scopes.isEmpty()
-                  ? ""
-                  : "&"
-                      + form(
-                          "scope",
-                          scopes.stream().map(Scope::toString).collect(Collectors.joining(" "))))
-              + "&"
-              + form("client_id", CLIENT_ID);
-      Bytes body = Bytes.utf8(form);
-      HttpRequest post =
-          HttpRequest.of("POST", realm)
-              .withHeader("Content-Type", "application/x-www-form-urlencoded")
-              .withBody(
-                  new HttpRequest.Body() {
-                    @Override
-                    public long length() {
-                      return body.size();
-                    }
-
-                    @Override
-                    public void writeTo(OutputStream out) throws IOException {
-                      body.writeTo(out);
-                    }
-                  });
-      HttpResponse r =
-          retrier.execute(
-              "POST token " + Urls.redact(realm),
-              Retrier.Mode.IDEMPOTENT,
-              () -> transport.send(post));
-      if (r.status() == 200) {
-        return read(r);
+    if (refresh.isPresent() && oauth) {
+      List<String> form = new ArrayList<>();
+      form.add(form("grant_type", "refresh_token"));
+      form.add(form("refresh_token", refresh.get()));
+      Optional<TokenResponse> answer = post(realm, service, scopes, form);
+      if (answer.isPresent()) {
+        return answer.get();
       }
-      if (r.status() != 404 && r.status() != 405) {
-        throw RemoteErrors.toException(r, "POST", "token request for " + scopes, clock);
+    } else if (passwordGrant && oauth && credential instanceof Credential.Basic basic) {
+      List<String> form = new ArrayList<>();
+      form.add(form("grant_type", "password"));
+      form.add(form("username", basic.username()));
+      form.add(form("password", basic.password()));
+      form.add(form("access_type", "offline"));
+      Optional<TokenResponse> answer = post(realm, service, scopes, form);
+      if (answer.isPresent()) {
+        return answer.get();
       }
-      log.debug(
-          "token server {} does not do OAuth2 ({}), using GET", Urls.redact(realm), r.status());
-      r.discard();
     }
     List<String> params = new ArrayList<>();
     service.ifPresent(s -> params.add(form("service", s)));
@@ -136,6 +127,45 @@ public final class TokenClient {
       throw RemoteErrors.toException(r, "GET", "token request for " + scopes, clock);
     }
     return read(r);
+  }
+
+  /**
+   * OAuth2 {@code POST} of {@code grant} (plus service, scope and client_id) to the realm: the
+   * token, or empty when the realm does not do OAuth2 (404, 405; remembered, so it is asked with
+   * GET from then on, as docker does).
+   */
+  private Optional<TokenResponse> post(
+      URI realm, Optional<String> service, Set<Scope> scopes, List<String> grant)
+      throws IOException {
+    List<String> form = new ArrayList<>(grant);
+    service.ifPresent(s -> form.add(form("service", s)));
+    if (!scopes.isEmpty()) {
+      form.add(
+          form("scope", scopes.stream().map(Scope::toString).collect(Collectors.joining(" "))));
+    }
+    form.add(form("client_id", CLIENT_ID));
+    Bytes body = Bytes.utf8(String.join("&", form));
+    HttpRequest post =
+        HttpRequest.of("POST", realm)
+            .withHeader("Content-Type", "application/x-www-form-urlencoded")
+            .withBody(HttpRequest.Body.of(body));
+    HttpResponse r =
+        retrier.execute(
+            "POST token " + Urls.redact(realm),
+            Retrier.Mode.IDEMPOTENT,
+            () -> transport.send(post));
+    if (r.status() == 200) {
+      return Optional.of(read(r));
+    }
+    if (r.status() != 404 && r.status() != 405) {
+      throw RemoteErrors.toException(r, "POST", "token request for " + scopes, clock);
+    }
+    log.debug("token server {} does not do OAuth2 ({}), using GET", Urls.redact(realm), r.status());
+    r.discard();
+    if (noOAuth.size() < 1024) {
+      noOAuth.add(realm);
+    }
+    return Optional.empty();
   }
 
   /** {@code Basic base64(user:password)}. */

@@ -10,6 +10,7 @@ import io.wharf.oci.client.Repository;
 import io.wharf.oci.client.TestContent;
 import io.wharf.oci.client.auth.Credential;
 import io.wharf.oci.client.auth.CredentialProvider;
+import io.wharf.oci.client.testsupport.DockerRegistryProcess;
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
@@ -23,15 +24,11 @@ import io.wharf.oci.model.ref.RegistryHost;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client against the reference registry, CNCF distribution ({@code docker-registry}), twice:
@@ -40,23 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DistributionRegistryIT {
 
-  @TempDir static Path temp;
-
-  private static DistributionRegistry open;
-  private static DistributionRegistry basic;
+  private static DockerRegistryProcess open;
+  private static DockerRegistryProcess basic;
 
   @BeforeAll
   static void start() throws Exception {
-    open =
-        DistributionRegistry.start(Files.createDirectories(temp.resolve("open")), Optional.empty());
-    Path htpasswd = temp.resolve("htpasswd");
-    Files.copy(
-        Path.of("src/test/resources/fixtures/auth/htpasswd/trivy-htpasswd"),
-        htpasswd,
-        StandardCopyOption.REPLACE_EXISTING);
+    DockerRegistryProcess.requireAvailable();
+    open = DockerRegistryProcess.start();
     basic =
-        DistributionRegistry.start(
-            Files.createDirectories(temp.resolve("basic")), Optional.of(htpasswd));
+        DockerRegistryProcess.start(
+            DockerRegistryProcess.Auth.htpasswd(
+                Path.of("src/test/resources/fixtures/auth/htpasswd/trivy-htpasswd"), "test"));
   }
 
   @AfterAll

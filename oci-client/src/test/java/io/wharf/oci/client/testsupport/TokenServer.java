@@ -435,21 +435,22 @@ public final class TokenServer implements AutoCloseable {
       Outcome outcome = authenticate(exchange, method, params);
       String grantType = outcome.grantType;
       int status;
+      String answer;
       if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         status = failureStatus;
         if (status == 401) {
           exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"" + realm() + "\"");
         }
-        reply(exchange, status, error("failure injected by the test"));
+        answer = error("failure injected by the test");
       } else if (outcome.errorStatus != 0) {
         status = outcome.errorStatus;
         if (status == 401) {
           exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"" + realm() + "\"");
         }
-        reply(exchange, status, error(outcome.error));
+        answer = error(outcome.error);
       } else if (!service.equals(first(params, "service"))) {
         status = 400;
-        reply(exchange, status, error("unknown service: " + first(params, "service")));
+        answer = error("unknown service: " + first(params, "service"));
       } else {
         status = 200;
         List<Access> granted = new ArrayList<>();
@@ -487,10 +488,12 @@ public final class TokenServer implements AutoCloseable {
         if (outcome.refreshToken != null) {
           body.put("refresh_token", outcome.refreshToken);
         }
-        reply(exchange, 200, Json.write(body));
+        answer = Json.write(body);
       }
+      // Recorded before the answer goes out: a client that has its answer sees its request counted.
       requests.add(
           new TokenRequest(method, grantType, Optional.ofNullable(outcome.user), scopes, status));
+      reply(exchange, status, answer);
     }
   }
 
