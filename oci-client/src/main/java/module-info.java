@@ -12,4 +12,5 @@ module io.wharf.oci.client {
 
   exports io.wharf.oci.client;
   exports io.wharf.oci.client.auth;
+  exports io.wharf.oci.client.copy;
 }

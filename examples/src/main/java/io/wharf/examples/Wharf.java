@@ -9,14 +9,23 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code wharf} program: {@code wharf serve} runs a registry, {@code wharf fsck} checks a data
- * folder. {@link #main} is the entry point of {@code examples/target/wharf.jar}, which the {@code
- * wharf} script at the repository root runs.
+ * folder, {@code wharf copy}, {@code inspect}, {@code tags} and {@code delete} use the client.
+ * {@link #main} is the entry point of {@code examples/target/wharf.jar}, which the {@code wharf}
+ * script at the repository root runs.
  */
 @Command(
     name = "wharf",
     mixinStandardHelpOptions = true,
     versionProvider = Wharf.Version.class,
-    subcommands = {ServeCommand.class, FsckCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ServeCommand.class,
+      FsckCommand.class,
+      CopyCommand.class,
+      InspectCommand.class,
+      TagsCommand.class,
+      DeleteCommand.class,
+      CommandLine.HelpCommand.class
+    },
     description = "An OCI registry on the JVM.")
 public final class Wharf implements Runnable {
 
@@ -47,7 +56,7 @@ public final class Wharf implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing a command: serve or fsck");
+        spec.commandLine(), "Missing a command: serve, fsck, copy, inspect, tags or delete");
   }
 
   /** The program's version, from the jar's manifest; {@code dev} outside the jar. */

@@ -51,6 +51,35 @@ final class Skopeo {
     return r.stdout();
   }
 
+  /** What one run printed, stdout as bytes (for manifests, whose digests depend on each byte). */
+  record BytesResult(int exitCode, byte[] stdoutBytes, String stderr) {}
+
+  /** Runs {@code args}; fails the test unless it exits 0; returns stdout's exact bytes. */
+  BytesResult tryRunBytes(String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(home, "stdout-", ".bin");
+    List<String> command = new ArrayList<>();
+    command.add(executable.toString());
+    command.add("--insecure-policy");
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("HOME", home.toString());
+    pb.redirectOutput(out.toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    CompletableFuture<String> err = drain(p.getErrorStream());
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("skopeo " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    byte[] bytes = Files.readAllBytes(out);
+    if (p.exitValue() != 0) {
+      throw new AssertionError(
+          "skopeo " + String.join(" ", args) + " exited " + p.exitValue() + ": " + err.join());
+    }
+    return new BytesResult(p.exitValue(), bytes, err.join());
+  }
+
   /** Runs {@code args} and returns what happened. */
   Result tryRun(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();

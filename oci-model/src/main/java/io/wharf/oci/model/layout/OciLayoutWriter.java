@@ -24,10 +24,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  * index given to {@link #index(RawManifest)}, or one built from the descriptors given to {@link
  * #add}.
  *
- * <p>Not thread-safe. Adding to an existing directory layout keeps its blobs and, unless {@link
- * #index(RawManifest)} is called, the entries of its {@code index.json}.
+ * <p>Not thread-safe, except that several threads may {@link #writeBlob(InputStream, Descriptor)
+ * write blobs} into a directory at once (each goes through its own temporary file). Adding to an
+ * existing directory layout keeps its blobs and, unless {@link #index(RawManifest)} is called, the
+ * entries of its {@code index.json}.
  */
 public final class OciLayoutWriter implements Closeable {
 
@@ -46,12 +48,12 @@ public final class OciLayoutWriter implements Closeable {
 
   private final @Nullable Path directory;
   private final @Nullable OutputStream archive;
-  private final Set<Digest> written = new HashSet<>();
+  private final Set<Digest> written = ConcurrentHashMap.newKeySet();
   private final List<Descriptor> entries = new ArrayList<>();
   private Bytes header = DEFAULT_HEADER;
   private @Nullable RawManifest rawIndex;
-  private boolean closed;
-  private @Nullable Digest failedBlob;
+  private volatile boolean closed;
+  private volatile @Nullable Digest failedBlob;
 
   private OciLayoutWriter(@Nullable Path directory, @Nullable OutputStream archive) {
     this.directory = directory;

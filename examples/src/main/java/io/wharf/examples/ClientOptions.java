@@ -1,0 +1,60 @@
+package io.wharf.examples;
+
+import io.wharf.oci.client.RegistryClient;
+import io.wharf.oci.client.auth.Credential;
+import io.wharf.oci.client.auth.CredentialProvider;
+import io.wharf.oci.client.auth.DockerConfig;
+import io.wharf.oci.model.ref.RegistryHost;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The registry options the client commands share: {@code --insecure}, {@code --authfile}. A
+ * loopback registry always gets plain HTTP, as in docker; any other only with {@code --insecure}.
+ */
+final class ClientOptions {
+
+  @Option(
+      names = "--insecure",
+      description = "Speak plain HTTP to the registries named (loopback ones always get it).")
+  boolean insecure;
+
+  @Option(
+      names = "--authfile",
+      paramLabel = "FILE",
+      description =
+          "Docker config file with credentials (default $DOCKER_CONFIG/config.json or"
+              + " ~/.docker/config.json).")
+  Path authfile;
+
+  /** The docker config's credentials. */
+  CredentialProvider configured() throws IOException {
+    return authfile != null ? DockerConfig.load(authfile) : DockerConfig.load();
+  }
+
+  /**
+   * A client for {@code host}: {@code creds} ({@code user:pass}) when given, else the docker
+   * config's.
+   */
+  RegistryClient client(RegistryHost host, Optional<String> creds) throws IOException {
+    CredentialProvider credentials =
+        creds.isPresent() ? CredentialProvider.of(basic(creds.get())) : configured();
+    RegistryClient.Builder b = RegistryClient.builder().credentials(credentials);
+    b.userAgent("wharf/" + Wharf.version());
+    if (insecure) {
+      b.plainHttp(host);
+    }
+    return b.build();
+  }
+
+  static Credential basic(String userColonPassword) {
+    int colon = userColonPassword.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("credentials must be USER:PASSWORD");
+    }
+    return Credential.basic(
+        userColonPassword.substring(0, colon), userColonPassword.substring(colon + 1));
+  }
+}

@@ -1,0 +1,191 @@
+package io.wharf.examples;
+
+import io.wharf.oci.client.RegistryClient;
+import io.wharf.oci.client.copy.ImageSource;
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.ImageIndex;
+import io.wharf.oci.model.ImageManifest;
+import io.wharf.oci.model.Manifest;
+import io.wharf.oci.model.RawManifest;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code wharf inspect IMAGE}: what a manifest is, as text, JSON or its raw bytes. */
+@Command(
+    name = "inspect",
+    sortOptions = false,
+    mixinStandardHelpOptions = true,
+    versionProvider = Wharf.Version.class,
+    description = {
+      "Shows a manifest: digest, media type, and the platforms of an index or the config and",
+      "layers of an image. IMAGE: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG],",
+      "oci-archive:FILE[:TAG]. Exit status: 0 shown, 1 failed, 2 bad arguments."
+    })
+final class InspectCommand extends ClientCommand {
+
+  @Parameters(index = "0", paramLabel = "IMAGE", description = "The image.")
+  String image;
+
+  @Option(names = "--json", description = "Print JSON instead of text.")
+  boolean json;
+
+  @Option(names = "--raw", description = "Print the manifest's exact bytes.")
+  boolean raw;
+
+  @Option(names = "--creds", paramLabel = "USER:PASS", description = "Registry credentials.")
+  String creds;
+
+  @Mixin ClientOptions client = new ClientOptions();
+
+  @Override
+  int run() throws Exception {
+    if (json && raw) {
+      throw new IllegalArgumentException("--json and --raw exclude each other");
+    }
+    ImageLocation location = ImageLocation.parse(image);
+    RawManifest manifest;
+    if (location instanceof ImageLocation.Docker d) {
+      try (RegistryClient c = client.client(d.reference().registry(), Optional.ofNullable(creds))) {
+        manifest = c.getManifest(d.reference());
+      }
+    } else {
+      ImageLocation.Layout l = (ImageLocation.Layout) location;
+      try (ImageSource source = ImageSource.layout(l.path(), l.tag())) {
+        manifest = source.root();
+      }
+    }
+    if (raw) {
+      PrintStream stdout = System.out;
+      out().flush();
+      manifest.bytes().writeTo(stdout);
+      stdout.flush();
+      return 0;
+    }
+    PrintWriter out = out();
+    out.print(json ? json(location, manifest) : text(location, manifest));
+    out.flush();
+    return 0;
+  }
+
+  static String text(ImageLocation location, RawManifest raw) {
+    StringBuilder s = new StringBuilder();
+    Manifest m = raw.parse();
+    s.append("Name:       ").append(location).append('\n');
+    s.append("Digest:     ").append(raw.digest()).append('\n');
+    s.append("MediaType:  ").append(raw.mediaType()).append('\n');
+    s.append("Size:       ").append(raw.bytes().size()).append('\n');
+    m.artifactType().ifPresent(t -> s.append("ArtifactType: ").append(t).append('\n'));
+    m.subject().ifPresent(d -> s.append("Subject:    ").append(d.digest()).append('\n'));
+    if (m instanceof ImageIndex index) {
+      s.append("Manifests:\n");
+      for (Descriptor d : index.manifests()) {
+        s.append("  ")
+            .append(d.platform().map(Object::toString).orElse("-"))
+            .append("  ")
+            .append(d.digest())
+            .append("  ")
+            .append(d.mediaType())
+            .append('\n');
+      }
+    } else {
+      ImageManifest image = (ImageManifest) m;
+      s.append("Config:     ")
+          .append(image.config().digest())
+          .append(" (")
+          .append(image.config().mediaType())
+          .append(")\n");
+      s.append("Layers:\n");
+      for (Descriptor d : image.layers()) {
+        s.append("  ")
+            .append(d.digest())
+            .append("  ")
+            .append(d.size())
+            .append("  ")
+            .append(d.mediaType())
+            .append('\n');
+      }
+    }
+    m.annotations()
+        .forEach((k, v) -> s.append("Annotation: ").append(k).append('=').append(v).append('\n'));
+    return s.toString();
+  }
+
+  static String json(ImageLocation location, RawManifest raw) {
+    Manifest m = raw.parse();
+    List<String> fields = new ArrayList<>();
+    fields.add(field("name", str(location.toString())));
+    fields.add(field("digest", str(raw.digest().toString())));
+    fields.add(field("mediaType", str(raw.mediaType().value())));
+    fields.add(field("size", Long.toString(raw.bytes().size())));
+    m.artifactType().ifPresent(t -> fields.add(field("artifactType", str(t.value()))));
+    m.subject().ifPresent(d -> fields.add(field("subject", str(d.digest().toString()))));
+    if (m instanceof ImageIndex index) {
+      List<String> entries = new ArrayList<>();
+      for (Descriptor d : index.manifests()) {
+        List<String> e = new ArrayList<>();
+        e.add(field("digest", str(d.digest().toString())));
+        e.add(field("mediaType", str(d.mediaType().value())));
+        e.add(field("size", Long.toString(d.size())));
+        d.platform().ifPresent(p -> e.add(field("platform", str(p.toString()))));
+        entries.add("{" + String.join(",", e) + "}");
+      }
+      fields.add(field("manifests", "[" + String.join(",", entries) + "]"));
+    } else {
+      ImageManifest image = (ImageManifest) m;
+      fields.add(field("config", descriptor(image.config())));
+      List<String> layers = new ArrayList<>();
+      for (Descriptor d : image.layers()) {
+        layers.add(descriptor(d));
+      }
+      fields.add(field("layers", "[" + String.join(",", layers) + "]"));
+    }
+    List<String> annotations = new ArrayList<>();
+    new java.util.TreeMap<>(m.annotations()).forEach((k, v) -> annotations.add(field(k, str(v))));
+    fields.add(field("annotations", "{" + String.join(",", annotations) + "}"));
+    return "{" + String.join(",", fields) + "}\n";
+  }
+
+  private static String descriptor(Descriptor d) {
+    return "{"
+        + field("digest", str(d.digest().toString()))
+        + ","
+        + field("mediaType", str(d.mediaType().value()))
+        + ","
+        + field("size", Long.toString(d.size()))
+        + "}";
+  }
+
+  private static String field(String name, String jsonValue) {
+    return str(name) + ":" + jsonValue;
+  }
+
+  /** A JSON string literal. */
+  static String str(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}
