@@ -119,11 +119,13 @@ public final class CachingMetadataStore implements MetadataStore {
     Optional<RawManifest> found = delegate.getManifest(repository, digest);
     if (found.isPresent() && found.get().size() <= maxManifestBytes) {
       if (manifestBytes.addAndGet(found.get().size()) > maxManifestBytes) {
+        // Over budget: everything is dropped. This answer is not kept either: a memory object
+        // taken after the backend was read could keep a manifest that a write just removed.
         known.clear();
-        manifestBytes.set(found.get().size());
-        k = known(repository);
+        manifestBytes.set(0);
+      } else {
+        remember(k.manifests, digest, found.get());
       }
-      remember(k.manifests, digest, found.get());
     }
     return found;
   }
