@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * One blob upload (distribution-spec "Pushing blobs"): a session (end-4a POST, or the session a
  * mount fell back to), then either one PUT with the whole body (end-6, small blobs with a known
  * digest) or PATCHes of chunks (end-5, with {@code Content-Range}, no smaller than the registry's
- * {@code OCI-Chunk-Min-Length}) closed by a PUT with the digest (end-6).
+ * {@code OCI-Chunk-Min-Length}) closed by a PUT with the digest (end-6). A {@linkplain
+ * BlobSource#streamed() streamed} source (a copy's download) goes in one PATCH of the whole blob,
+ * chunks only after a 413.
  *
  * <p>A PATCH is never resent as it was: after a failure, the client asks where the upload stands
  * (end-13, {@code GET} the session: {@code Range: 0-N}) and continues from byte N+1, re-reading the
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
 final class BlobPush {
 
   private static final Logger log = LoggerFactory.getLogger(BlobPush.class);
+
+  /** Copy buffer of a request body. */
+  private static final int BUFFER = 128 * 1024;
 
   /** The largest {@code OCI-Chunk-Min-Length} honoured. */
   static final long MAX_CHUNK_MIN_LENGTH = 1L << 30;
@@ -248,7 +253,9 @@ final class BlobPush {
 
   private Digest chunkedIn(Session session) throws IOException {
     long size = source.size();
-    long chunk = Math.max(client.chunkBytes(), session.chunkMinLength());
+    long chunks = Math.max(client.chunkBytes(), session.chunkMinLength());
+    // A streamed source goes as one body (the rest of the blob), as skopeo sends it.
+    long chunk = source.streamed() ? Math.max(size, chunks) : chunks;
     URI location = session.location();
     long offset = 0;
     int failures = 0;
@@ -280,6 +287,15 @@ final class BlobPush {
         }
         if (r.status() == 404) {
           throw lostOr(r, "PATCH", "upload blob chunk to " + repo);
+        }
+        if (r.status() == 413 && chunk > chunks) {
+          // The registry (or a proxy before it) refused so large a body as a whole, storing
+          // none of it: chunks from the same offset on.
+          log.debug("PATCH of {} bytes answered 413; sending {}-byte chunks", length, chunks);
+          r.discard();
+          chunk = chunks;
+          client.listeners().resumed(transfer, offset);
+          continue;
         }
         if (r.status() != 416 && !isTransient(r.status())) {
           throw RemoteErrors.toException(
@@ -373,7 +389,7 @@ final class BlobPush {
         if (digesting && digester.size() != offset) {
           redigest(offset);
         }
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[BUFFER];
         long left = length;
         long done = offset;
         try (InputStream in = source.open(offset)) {

@@ -24,6 +24,17 @@ public interface BlobSource {
    */
   InputStream open(long offset) throws IOException;
 
+  /**
+   * Whether the bytes come from one stream that is best read once from start to end (a download
+   * being copied): a chunked upload then sends them as one PATCH body rather than in {@link
+   * RegistryClient.Builder#chunkBytes(long)} chunks, so that the stream is not cut into requests;
+   * after a failure it still resumes from where the registry says the upload stands, and a registry
+   * that refuses so large a body (413) gets chunks. False by default.
+   */
+  default boolean streamed() {
+    return false;
+  }
+
   /** A blob in a file; the file must not change while it is uploaded. */
   static BlobSource of(Path file) throws IOException {
     long size;

@@ -212,6 +212,64 @@ class FaultAndAuthTest {
   }
 
   @Test
+  void aStreamedSourceGoesInOnePatchAndInChunksAfterA413() throws Exception {
+    RegistryClient client = client(CredentialProvider.anonymous());
+    Bytes blob = TestContent.random(45_000, 18);
+    Digest digest = Digest.sha256(blob);
+    BlobSource plain = BlobSource.of(blob);
+    BlobSource streamed =
+        new BlobSource() {
+          @Override
+          public long size() {
+            return plain.size();
+          }
+
+          @Override
+          public InputStream open(long offset) throws IOException {
+            return plain.open(offset);
+          }
+
+          @Override
+          public boolean streamed() {
+            return true;
+          }
+        };
+    List<String> contentRanges = new CopyOnWriteArrayList<>();
+    front.interceptor =
+        (request, registry) -> {
+          if (request.method() == HttpMethod.PATCH) {
+            contentRanges.add(request.headers().first("Content-Range").orElse(""));
+          }
+          return registry.handle(request);
+        };
+    client.pushBlob(repo, digest, streamed);
+    assertThat(contentRanges).containsExactly("0-44999");
+
+    // A registry that refuses so large a body: the upload continues in the client's chunks.
+    Repository other = new Repository(repo.registry(), RepositoryName.of("faults/other"));
+    contentRanges.clear();
+    AtomicInteger patches = new AtomicInteger();
+    front.interceptor =
+        (request, registry) -> {
+          if (request.method() == HttpMethod.PATCH) {
+            contentRanges.add(request.headers().first("Content-Range").orElse(""));
+            if (patches.incrementAndGet() == 1) {
+              request.body().readAllBytes();
+              return status(413);
+            }
+          }
+          return registry.handle(request);
+        };
+    client.pushBlob(other, digest, streamed);
+    assertThat(contentRanges)
+        .containsExactly(
+            "0-44999", "0-9999", "10000-19999", "20000-29999", "30000-39999", "40000-44999");
+    try (InputStream in = client.openBlob(other, digest, blob.size())) {
+      assertThat(in.readAllBytes()).isEqualTo(blob.toByteArray());
+    }
+  }
+
+  @Test
   void anUnknownDigestIsStillRightAfterResumingFromAnEarlierOffset() throws Exception {
     RegistryClient client = client(CredentialProvider.anonymous());
     Bytes blob = TestContent.random(35_000, 17);

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * An OCI layout directory or tar archive as a copy's destination, written by {@link
  * OciLayoutWriter}: blob paths come from validated digests only, so nothing is written outside the
- * layout. The writer verifies each blob as it is written.
+ * layout. Blobs come from the source's verified stream ({@link ImageSource#openBlob}), which checks
+ * size and digest while the writer copies it; the writer keeps a blob only when that stream ends
+ * without failing, and does not hash the bytes a second time.
  */
 final class LayoutDestination implements ImageDestination {
 
@@ -78,13 +80,11 @@ final class LayoutDestination implements ImageDestination {
   @Override
   public void writeBlob(Descriptor blob, BlobOpener content) throws IOException {
     try (InputStream in = content.open()) {
-      writer.writeBlob(in, blob);
+      // The copier's stream is the source's verified one (verifiesBlobs() is false): the writer
+      // reads it to its end and keeps the blob only when it ends without failing, so each byte is
+      // hashed once, by the source's stream.
+      writer.writeVerifiedBlob(in, blob);
     }
-  }
-
-  @Override
-  public boolean verifiesBlobs() {
-    return true;
   }
 
   @Override

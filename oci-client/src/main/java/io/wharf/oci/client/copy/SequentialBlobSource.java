@@ -31,6 +31,11 @@ final class SequentialBlobSource implements BlobSource, AutoCloseable {
   }
 
   @Override
+  public boolean streamed() {
+    return true;
+  }
+
+  @Override
   public synchronized InputStream open(long offset) throws IOException {
     if (offset < 0 || offset > size) {
       throw new IllegalArgumentException("offset " + offset + " is outside the blob");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProxySelector;
+import java.net.Socket;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -26,6 +28,7 @@ import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -33,6 +36,7 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
@@ -75,7 +79,7 @@ public final class HttpTransport implements AutoCloseable {
     Timeout read = Timeout.of(settings.readTimeout());
     PoolingHttpClientConnectionManager pool =
         PoolingHttpClientConnectionManagerBuilder.create()
-            .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(settings.extraTrust())))
+            .setTlsSocketStrategy(new LazyTls(settings.extraTrust()))
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(read).build())
             .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(read).build())
@@ -101,6 +105,41 @@ public final class HttpTransport implements AutoCloseable {
       builder.setRoutePlanner(new SystemDefaultRoutePlanner(settings.proxy()));
     }
     return new HttpTransport(builder.build());
+  }
+
+  /**
+   * TLS set up on the first TLS connection: loading the system's trust store and creating the
+   * {@link SSLContext} costs a few hundred milliseconds of start-up, which a plain-HTTP session (a
+   * loopback registry) never needs.
+   */
+  private static final class LazyTls implements TlsSocketStrategy {
+    private final List<X509Certificate> extraTrust;
+    private volatile @Nullable TlsSocketStrategy strategy;
+
+    LazyTls(List<X509Certificate> extraTrust) {
+      this.extraTrust = List.copyOf(extraTrust);
+    }
+
+    @Override
+    public SSLSocket upgrade(
+        Socket socket, String target, int port, Object attachment, HttpContext context)
+        throws IOException {
+      return strategy().upgrade(socket, target, port, attachment, context);
+    }
+
+    private TlsSocketStrategy strategy() {
+      TlsSocketStrategy s = strategy;
+      if (s == null) {
+        synchronized (this) {
+          s = strategy;
+          if (s == null) {
+            s = new DefaultClientTlsStrategy(sslContext(extraTrust));
+            strategy = s;
+          }
+        }
+      }
+      return s;
+    }
   }
 
   /** The system's trust anchors plus {@code extra}. */

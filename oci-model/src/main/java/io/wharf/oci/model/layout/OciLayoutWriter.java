@@ -108,14 +108,36 @@ public final class OciLayoutWriter implements Closeable {
 
   /** Writes the blob {@code descriptor} names from {@code in}; returns the descriptor. */
   public Descriptor writeBlob(InputStream in, Descriptor descriptor) throws IOException {
+    descriptor.digest().requireAlgorithm();
+    return write(in, descriptor, false);
+  }
+
+  /**
+   * Writes the blob {@code descriptor} names from {@code verifying}, a stream that already checks
+   * size and digest against {@code descriptor} while it is read from its first byte, and fails
+   * before it reports its end when they do not match, as {@link Digests#verifying} and {@code
+   * RegistryClient.openBlob} do. The writer then does not hash the bytes a second time; it still
+   * reads the stream to its end and checks the byte count before the blob becomes visible, so the
+   * stream's verdict decides. Behaves as {@link #writeBlob(InputStream, Descriptor)} otherwise.
+   */
+  public Descriptor writeVerifiedBlob(InputStream verifying, Descriptor descriptor)
+      throws IOException {
+    descriptor.digest().requireAlgorithm();
+    return write(verifying, descriptor, true);
+  }
+
+  /** Copy buffer: large enough that a blob is written in few system calls. */
+  private static final int BUFFER = 128 * 1024;
+
+  private Descriptor write(InputStream in, Descriptor descriptor, boolean alreadyVerifying)
+      throws IOException {
     checkOpen();
     Digest digest = descriptor.digest();
-    digest.requireAlgorithm();
     if (written.contains(digest)) {
       return descriptor;
     }
     String path = OciLayout.blobPath(digest);
-    InputStream verified = Digests.verifying(in, digest, descriptor.size());
+    InputStream verified = alreadyVerifying ? in : Digests.verifying(in, digest, descriptor.size());
     if (directory != null) {
       Path target = directory.resolve(path);
       if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
@@ -126,9 +148,11 @@ public final class OciLayoutWriter implements Closeable {
       Files.createDirectories(target.getParent());
       Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
       try {
+        long copied;
         try (OutputStream out = Files.newOutputStream(temp)) {
-          verified.transferTo(out);
+          copied = copy(verified, out);
         }
+        checkCopied(copied, descriptor);
         moveAtomically(temp, target);
       } finally {
         Files.deleteIfExists(temp);
@@ -137,15 +161,38 @@ public final class OciLayoutWriter implements Closeable {
       OutputStream out = archive();
       failedBlob = digest; // until the entry is complete
       Tar.writeFileHeader(out, path, descriptor.size());
-      long copied = verified.transferTo(out);
-      if (copied != descriptor.size()) {
-        throw new IllegalStateException("verified stream yielded a wrong size");
-      }
+      long copied = copy(verified, out);
+      checkCopied(copied, descriptor);
       Tar.pad(out, descriptor.size());
       failedBlob = null;
     }
     written.add(digest);
     return descriptor;
+  }
+
+  /** Copies {@code in} to its end into {@code out}; returns the byte count. */
+  private static long copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    long copied = 0;
+    int n;
+    while ((n = in.read(buffer, 0, BUFFER)) >= 0) {
+      out.write(buffer, 0, n);
+      copied += n;
+    }
+    return copied;
+  }
+
+  private static void checkCopied(long copied, Descriptor descriptor) {
+    if (copied != descriptor.size()) {
+      throw new InvalidContentException(
+          ErrorCode.SIZE_INVALID,
+          "content of "
+              + descriptor.digest()
+              + " has "
+              + copied
+              + " bytes, expected "
+              + descriptor.size());
+    }
   }
 
   /** Writes {@code content} as a blob of {@code mediaType}; returns its descriptor. */

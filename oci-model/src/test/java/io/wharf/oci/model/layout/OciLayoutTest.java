@@ -347,6 +347,41 @@ class OciLayoutTest {
     }
   }
 
+  @Test
+  void aVerifiedStreamIsWrittenOnlyWhenItsVerdictIsGood() throws IOException {
+    Path dir = tmp.resolve("verified");
+    byte[] good = "the blob".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad = "the blub".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Digest digest = Digest.of(DigestAlgorithm.SHA256, Bytes.of(good));
+    Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, digest, good.length);
+    Path blob = dir.resolve("blobs/sha256").resolve(digest.encoded());
+    try (OciLayoutWriter writer = OciLayoutWriter.toDirectory(dir)) {
+      InputStream tampered =
+          io.wharf.oci.model.Digests.verifying(
+              new java.io.ByteArrayInputStream(bad), digest, good.length);
+      assertThatThrownBy(() -> writer.writeVerifiedBlob(tampered, d))
+          .isInstanceOfSatisfying(
+              InvalidContentException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.DIGEST_INVALID));
+      assertThat(blob).doesNotExist();
+      // A stream that ends early is refused by the writer's own byte count.
+      InputStream shortStream = new java.io.ByteArrayInputStream(good, 0, good.length - 1);
+      assertThatThrownBy(() -> writer.writeVerifiedBlob(shortStream, d))
+          .isInstanceOfSatisfying(
+              InvalidContentException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.SIZE_INVALID));
+      assertThat(blob).doesNotExist();
+      writer.writeVerifiedBlob(
+          io.wharf.oci.model.Digests.verifying(
+              new java.io.ByteArrayInputStream(good), digest, good.length),
+          d);
+      assertThat(Files.readAllBytes(blob)).isEqualTo(good);
+    }
+    try (OciLayout dirLayout = OciLayout.open(dir)) {
+      assertThat(dirLayout.blobs()).contains(digest);
+    }
+  }
+
   private static RawManifest artifact(OciLayoutWriter writer, String content) throws IOException {
     writer.writeBlob(MediaType.OCI_EMPTY_JSON, Bytes.utf8("{}"));
     Descriptor layer = writer.writeBlob(new MediaType("text/plain"), Bytes.utf8(content));
