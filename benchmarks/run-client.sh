@@ -12,7 +12,8 @@
 # gzip an uncompressed layer and time its compressor instead of the copy.
 #
 # Usage: benchmarks/run-client.sh [SIZE_MIB ...]   (default: 256 1024; e.g. "16 64" for a dry run)
-#   WHARF_JAVA_OPTS  JVM options for wharf (default -Xmx256m, as the ./wharf launcher)
+#   WHARF_JAVA_OPTS  JVM options for wharf (default -Xmx256m, as the ./wharf launcher, which runs it;
+#                    its untimed warm-up copy makes the launcher's class-data sharing archive)
 #   RUNS             timed runs per client and case, best kept (default 1)
 # Needs: curl, skopeo, docker-registry, java, mvn, python3, /usr/bin/time.
 set -euo pipefail
@@ -29,7 +30,7 @@ for tool in curl skopeo docker-registry java mvn python3 sha256sum; do
 done
 [ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)"; exit 2; }
 [ -f examples/target/wharf.jar ] || mvn -B -q -pl examples -am package -DskipTests
-WHARF_JAR="$PWD/examples/target/wharf.jar"
+WHARF="$PWD/wharf"   # the launcher users run: -Xmx256m and its class-data sharing archive
 
 # oras-java: a project of its own (benchmarks/oras), built here.
 ORAS_CP=""
@@ -154,18 +155,18 @@ for size in "${SIZES[@]}"; do
     "oci:$WORK/layout-$size:v1" "docker://$R1/bench/img-$size:v1"
   SRC="bench/img-$size"
   # One untimed warm-up copy per client, so that disks and page cache are in the same state.
-  java $WHARF_JAVA_OPTS -jar "$WHARF_JAR" copy -q "docker://$R1/$SRC:v1" "docker://$R2/warm/wharf-$size:v1" >/dev/null
+  env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "docker://$R2/warm/wharf-$size:v1" >/dev/null
   for c in r2r r2l; do
     n=$RUN_NO
     dst_repo() { echo "run-$RUN_NO-$1/img"; }
     if [ "$c" = r2r ]; then
-      measure wharf "$c" "$size" -- java $WHARF_JAVA_OPTS -jar "$WHARF_JAR" copy -q "docker://$R1/$SRC:v1" "docker://$R2/$(dst_repo wharf):v1"
+      measure wharf "$c" "$size" -- env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "docker://$R2/$(dst_repo wharf):v1"
       H="$(fresh_skopeo_home)"
       measure skopeo "$c" "$size" -- env HOME="$H" skopeo copy --insecure-policy -q --src-tls-verify=false --dest-tls-verify=false "docker://$R1/$SRC:v1" "docker://$R2/$(dst_repo skopeo):v1"
       [ -n "$ORAS_CP" ] && measure oras-java "$c" "$size" -- timeout 900 java -cp "$ORAS_CP" io.wharf.benchmarks.oras.OrasCopy "$R1/$SRC:v1" "$R2/$(dst_repo oras):v1"
       measure curl-pipe "$c" "$size" -- bash -c "curl_pipe_r2r $SRC $(dst_repo curl)"
     else
-      measure wharf "$c" "$size" -- java $WHARF_JAVA_OPTS -jar "$WHARF_JAR" copy -q "docker://$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-wharf:v1"
+      measure wharf "$c" "$size" -- env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-wharf:v1"
       H="$(fresh_skopeo_home)"
       measure skopeo "$c" "$size" -- env HOME="$H" skopeo copy --insecure-policy -q --src-tls-verify=false "docker://$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-skopeo:v1"
       [ -n "$ORAS_CP" ] && measure oras-java "$c" "$size" -- timeout 900 java -cp "$ORAS_CP" io.wharf.benchmarks.oras.OrasCopy "$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-oras:v1"
