@@ -407,6 +407,65 @@ class FaultAndAuthTest {
     }
   }
 
+  /**
+   * A redirect target that answers 401 with a Bearer challenge must not learn anything: following
+   * its realm would hand the registry's password to whoever runs that host.
+   */
+  @Test
+  void aChallengeFromARedirectTargetIsNotFollowed() throws Exception {
+    Bytes blob = TestContent.random(5_000, 17);
+    Digest digest = Digest.sha256(blob);
+    List<String> stolen = new CopyOnWriteArrayList<>();
+    HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    evil.createContext(
+        "/token",
+        exchange -> {
+          stolen.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    evil.createContext(
+        "/bucket",
+        exchange -> {
+          String realm = "http://127.0.0.1:" + evil.getAddress().getPort() + "/token";
+          exchange
+              .getResponseHeaders()
+              .add("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"evil\"");
+          exchange.sendResponseHeaders(401, -1);
+          exchange.close();
+        });
+    evil.start();
+    try {
+      String cdnUrl = "http://127.0.0.1:" + evil.getAddress().getPort() + "/bucket/blob";
+      front.interceptor =
+          (request, registry) -> {
+            if (request.headers().first("Authorization").isEmpty()) {
+              return status(401, "WWW-Authenticate", "Basic realm=\"wharf\"");
+            }
+            if (request.method() == HttpMethod.GET && request.path().contains("/blobs/sha256:")) {
+              return RegistryResponse.of(307, Headers.builder().add("Location", cdnUrl).build());
+            }
+            return registry.handle(request);
+          };
+      RegistryClient client =
+          client(CredentialProvider.of(Credential.basic("dave", "dave-secret")));
+      client.pushBlob(repo, digest, BlobSource.of(blob));
+      assertThatThrownBy(
+              () -> {
+                try (InputStream in = client.openBlob(repo, digest, blob.size())) {
+                  in.readAllBytes();
+                }
+              })
+          .isInstanceOfSatisfying(
+              RegistryClientException.class, e -> assertThat(e.status()).isEqualTo(401));
+      assertThat(stolen).as("requests that reached the foreign realm").isEmpty();
+      // The registry's own Basic auth still works afterwards: nothing was learned from the CDN.
+      assertThat(client.statBlob(repo, digest)).hasValue(blob.size());
+    } finally {
+      evil.stop(0);
+    }
+  }
+
   /** A body that writes {@code upTo} bytes of {@code blob} and then breaks the connection. */
   private static ResponseBody breaking(Bytes blob, int upTo) {
     return new ResponseBody() {

@@ -293,7 +293,9 @@ public final class DockerConfig implements CredentialProvider {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String d : path.split(java.io.File.pathSeparator)) {
-        if (!d.isEmpty()) {
+        // Relative entries ("." or "bin") would run a helper from the working directory, an
+        // untrusted checkout perhaps; Go's exec.LookPath, which docker uses, refuses them too.
+        if (!d.isEmpty() && Path.of(d).isAbsolute()) {
           dirs.add(Path.of(d));
         }
       }

@@ -116,6 +116,12 @@ public final class Exchanger {
       return r;
     }
     URI base = base(call.registry());
+    if (!Urls.sameOrigin(base, r.uri())) {
+      // A redirect target (a CDN, an object store) or a foreign upload location answered 401:
+      // its challenge says nothing about the registry, and learning its realm would send the
+      // registry's credentials to whoever runs that host.
+      return r;
+    }
     Optional<Set<Scope>> retryScopes =
         auth.unauthorized(
             call.registry(),

@@ -46,7 +46,15 @@ public final class Json {
       }
       return map;
     } catch (JsonProcessingException e) {
-      throw new IOException(what + " is not valid JSON: " + e.getOriginalMessage());
+      // Not the parser's message: it quotes the offending text, which may be a secret (a
+      // credential helper's or token server's answer, a config file's auth value).
+      var at = e.getLocation();
+      throw new IOException(
+          what
+              + " is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
   }
 
