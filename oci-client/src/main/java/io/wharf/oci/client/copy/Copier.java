@@ -46,12 +46,22 @@ public final class Copier {
   /** The most nested indexes followed (an index of indexes of ...). */
   static final int MAX_DEPTH = 8;
 
+  /** The default of {@link Builder#maxManifests(int, long)}: manifests one copy holds. */
+  public static final int MAX_MANIFESTS = 10_000;
+
+  /** The default of {@link Builder#maxManifests(int, long)}: their bytes, 256 MiB. */
+  public static final long MAX_MANIFEST_BYTES = 256L << 20;
+
   private final int parallelism;
   private final CopyListener listener;
+  private final int maxManifests;
+  private final long maxManifestBytes;
 
   private Copier(Builder b) {
     this.parallelism = b.parallelism;
     this.listener = b.listener;
+    this.maxManifests = b.maxManifests;
+    this.maxManifestBytes = b.maxManifestBytes;
   }
 
   /** A builder: parallelism 4, no listener. */
@@ -97,8 +107,25 @@ public final class Copier {
   public static final class Builder {
     private int parallelism = 4;
     private CopyListener listener = CopyListener.NONE;
+    private int maxManifests = MAX_MANIFESTS;
+    private long maxManifestBytes = MAX_MANIFEST_BYTES;
 
     private Builder() {}
+
+    /**
+     * The most manifests (indexes, images, referrers) one copy holds in memory, and their bytes;
+     * {@link #MAX_MANIFESTS} and {@link #MAX_MANIFEST_BYTES} by default. A source that mints
+     * indexes or referrers without end then fails with a {@link CopyException} instead of filling
+     * memory.
+     */
+    public Builder maxManifests(int count, long bytes) {
+      if (count < 1 || bytes < 1) {
+        throw new IllegalArgumentException("the manifest limits must be positive");
+      }
+      this.maxManifests = count;
+      this.maxManifestBytes = bytes;
+      return this;
+    }
 
     /** Blobs moved at once; 4 by default, at most 64. */
     public Builder parallelism(int parallelism) {
@@ -135,6 +162,7 @@ public final class Copier {
     private final List<RawManifest> manifests = new ArrayList<>();
     private final List<ManifestRole> roles = new ArrayList<>();
     private final Set<Digest> seen = new HashSet<>();
+    private long manifestBytes;
     private final AtomicInteger copied = new AtomicInteger();
     private final AtomicInteger existing = new AtomicInteger();
     private final AtomicInteger mounted = new AtomicInteger();
@@ -223,6 +251,19 @@ public final class Copier {
             Optional.of(m.digest()),
             "indexes nest deeper than " + MAX_DEPTH + " levels at " + m.digest(),
             new IOException("too deep"));
+      }
+      manifestBytes += m.size();
+      if (seen.size() > maxManifests || manifestBytes > maxManifestBytes) {
+        throw new CopyException(
+            CopyException.Step.READ_MANIFEST,
+            Optional.of(m.digest()),
+            "the copy would hold more than "
+                + maxManifests
+                + " manifests or "
+                + maxManifestBytes
+                + " bytes of them, at "
+                + m.digest(),
+            new IOException("too many manifests"));
       }
       Manifest parsed = m.parse();
       if (parsed instanceof ImageIndex index) {

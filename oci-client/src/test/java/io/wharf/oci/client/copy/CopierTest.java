@@ -176,6 +176,29 @@ class CopierTest {
   }
 
   @Test
+  void aCopyHoldingMoreManifestsThanAllowedFailsBeforeWritingAnything() throws Exception {
+    TestImages.Index index =
+        TestImages.index(
+            5, List.of(Platform.of("linux", "amd64"), Platform.of("linux", "arm64", "v8")));
+    TestImages.push(client, ref(hostA, "src/many", "v1"), index);
+    CopyRequest request =
+        CopyRequest.of(
+            ImageSource.registry(client, ref(hostA, "src/many", "v1")),
+            ImageDestination.registry(client, ref(hostB, "dst/many", "v1")));
+
+    // The index and its two children are three manifests: a limit of two refuses the copy.
+    assertThatThrownBy(() -> Copier.builder().maxManifests(2, Long.MAX_VALUE).build().copy(request))
+        .isInstanceOfSatisfying(
+            CopyException.class, e -> assertThat(e.getMessage()).contains("more than 2 manifests"));
+    assertThat(b.count("PUT", "/manifests/")).isZero();
+    // A byte limit below the index's own size refuses it too; the defaults copy it.
+    assertThatThrownBy(() -> Copier.builder().maxManifests(100, 10).build().copy(request))
+        .isInstanceOf(CopyException.class);
+    assertThat(Copier.builder().build().copy(request).root().digest())
+        .isEqualTo(index.manifest().digest());
+  }
+
+  @Test
   void onePlatformOfAnIndexCopiesOnlyItsManifest() throws Exception {
     TestImages.Index index =
         TestImages.index(
