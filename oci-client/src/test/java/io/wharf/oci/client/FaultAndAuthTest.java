@@ -383,16 +383,7 @@ class FaultAndAuthTest {
     try {
       String cdnUrl =
           "http://localhost:" + cdn.getAddress().getPort() + "/bucket/blob?X-Signature=secret";
-      front.interceptor =
-          (request, registry) -> {
-            if (request.headers().first("Authorization").isEmpty()) {
-              return status(401, "WWW-Authenticate", "Basic realm=\"wharf\"");
-            }
-            if (request.method() == HttpMethod.GET && request.path().contains("/blobs/sha256:")) {
-              return RegistryResponse.of(307, Headers.builder().add("Location", cdnUrl).build());
-            }
-            return registry.handle(request);
-          };
+      front.interceptor = basicAuthRedirectingBlobGetsTo(cdnUrl);
       RegistryClient client = client(CredentialProvider.of(Credential.basic("carol", "pw")));
       client.pushBlob(repo, digest, BlobSource.of(blob));
       try (InputStream in = client.openBlob(repo, digest, blob.size())) {
@@ -437,16 +428,7 @@ class FaultAndAuthTest {
     evil.start();
     try {
       String cdnUrl = "http://127.0.0.1:" + evil.getAddress().getPort() + "/bucket/blob";
-      front.interceptor =
-          (request, registry) -> {
-            if (request.headers().first("Authorization").isEmpty()) {
-              return status(401, "WWW-Authenticate", "Basic realm=\"wharf\"");
-            }
-            if (request.method() == HttpMethod.GET && request.path().contains("/blobs/sha256:")) {
-              return RegistryResponse.of(307, Headers.builder().add("Location", cdnUrl).build());
-            }
-            return registry.handle(request);
-          };
+      front.interceptor = basicAuthRedirectingBlobGetsTo(cdnUrl);
       RegistryClient client =
           client(CredentialProvider.of(Credential.basic("dave", "dave-secret")));
       client.pushBlob(repo, digest, BlobSource.of(blob));
@@ -464,6 +446,19 @@ class FaultAndAuthTest {
     } finally {
       evil.stop(0);
     }
+  }
+
+  /** The registry behind Basic auth, answering blob GETs with a 307 to {@code url}. */
+  private static FrontHandler.Interceptor basicAuthRedirectingBlobGetsTo(String url) {
+    return (request, registry) -> {
+      if (request.headers().first("Authorization").isEmpty()) {
+        return status(401, "WWW-Authenticate", "Basic realm=\"wharf\"");
+      }
+      if (request.method() == HttpMethod.GET && request.path().contains("/blobs/sha256:")) {
+        return RegistryResponse.of(307, Headers.builder().add("Location", url).build());
+      }
+      return registry.handle(request);
+    };
   }
 
   /** A body that writes {@code upTo} bytes of {@code blob} and then breaks the connection. */
