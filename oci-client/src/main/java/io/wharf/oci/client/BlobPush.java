@@ -89,8 +89,28 @@ final class BlobPush {
   }
 
   /** The session of a 202 answer (to a POST, or to a mount that fell back). */
+  /** The session {@code r} started; when {@code r} is refused, it is discarded first. */
   static Session session(HttpResponse r) throws IOException {
-    URI location = location(r);
+    return orDiscard(r, BlobPush::sessionOf);
+  }
+
+  /** A fact read from a response. */
+  private interface Read<T> {
+    T from(HttpResponse r) throws IOException;
+  }
+
+  /** {@code read} of {@code r}; when it fails, {@code r} is discarded, or its connection leaks. */
+  private static <T> T orDiscard(HttpResponse r, Read<T> read) throws IOException {
+    try {
+      return read.from(r);
+    } catch (IOException | RuntimeException e) {
+      r.discard();
+      throw e;
+    }
+  }
+
+  private static Session sessionOf(HttpResponse r) throws IOException {
+    URI location = locationOf(r);
     long min = 0;
     Optional<String> header = r.header("OCI-Chunk-Min-Length");
     if (header.isPresent()) {
@@ -106,7 +126,12 @@ final class BlobPush {
     return new Session(location, min);
   }
 
+  /** Where {@code r} says the upload goes on; when that is refused, {@code r} is discarded. */
   private static URI location(HttpResponse r) throws IOException {
+    return orDiscard(r, BlobPush::locationOf);
+  }
+
+  private static URI locationOf(HttpResponse r) throws IOException {
     String value =
         r.header("Location")
             .orElseThrow(

@@ -2,6 +2,7 @@ package io.wharf.oci.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
 import io.wharf.oci.client.auth.Credential;
@@ -445,6 +446,36 @@ class FaultAndAuthTest {
       assertThat(client.statBlob(repo, digest)).hasValue(blob.size());
     } finally {
       evil.stop(0);
+    }
+  }
+
+  /**
+   * Refused upload answers (no Location) release their pooled connections: with two connections,
+   * five refusals in a row and a request after them all finish instead of waiting for the pool.
+   */
+  @Test
+  void refusedUploadAnswersReleaseTheirConnections() throws Exception {
+    front.interceptor =
+        (request, registry) ->
+            request.method() == HttpMethod.POST && request.path().endsWith("/blobs/uploads/")
+                ? RegistryResponse.of(202, Headers.builder().build())
+                : registry.handle(request);
+    Bytes blob = TestContent.random(1_000, 18);
+    try (RegistryClient client =
+        RegistryClient.builder()
+            .connectionPool(2, 2)
+            .retryPolicy(RetryPolicy.NONE)
+            .monolithicMaxBytes(0)
+            .build()) {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(30),
+          () -> {
+            for (int i = 0; i < 5; i++) {
+              assertThatThrownBy(() -> client.pushBlob(repo, BlobSource.of(blob)))
+                  .hasMessageContaining("without a Location");
+            }
+            assertThat(client.statBlob(repo, Digest.sha256(blob))).isEmpty();
+          });
     }
   }
 

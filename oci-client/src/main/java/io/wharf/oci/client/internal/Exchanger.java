@@ -122,17 +122,24 @@ public final class Exchanger {
       // registry's credentials to whoever runs that host.
       return r;
     }
-    Optional<Set<Scope>> retryScopes =
-        auth.unauthorized(
-            call.registry(),
-            base,
-            call.scopes(),
-            AuthChallenge.parse(r.headers("WWW-Authenticate")),
-            authorization);
-    if (retryScopes.isEmpty()) {
-      return r;
+    Optional<Set<Scope>> retryScopes;
+    Optional<String> again;
+    try {
+      retryScopes =
+          auth.unauthorized(
+              call.registry(),
+              base,
+              call.scopes(),
+              AuthChallenge.parse(r.headers("WWW-Authenticate")),
+              authorization);
+      if (retryScopes.isEmpty()) {
+        return r;
+      }
+      again = authorization(call.registry(), retryScopes.get());
+    } catch (IOException | RuntimeException e) {
+      r.discard(); // the 401 is not returned: its pooled connection must be released here
+      throw e;
     }
-    Optional<String> again = authorization(call.registry(), retryScopes.get());
     if (again.isEmpty()
         || again.equals(authorization) && !authorization.orElse("").startsWith("Bearer ")) {
       return r;
