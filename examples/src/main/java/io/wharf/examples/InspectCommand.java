@@ -79,19 +79,20 @@ final class InspectCommand extends ClientCommand {
     Manifest m = raw.parse();
     s.append("Name:       ").append(location).append('\n');
     s.append("Digest:     ").append(raw.digest()).append('\n');
-    s.append("MediaType:  ").append(raw.mediaType()).append('\n');
+    s.append("MediaType:  ").append(printable(raw.mediaType().value())).append('\n');
     s.append("Size:       ").append(raw.bytes().size()).append('\n');
-    m.artifactType().ifPresent(t -> s.append("ArtifactType: ").append(t).append('\n'));
+    m.artifactType()
+        .ifPresent(t -> s.append("ArtifactType: ").append(printable(t.value())).append('\n'));
     m.subject().ifPresent(d -> s.append("Subject:    ").append(d.digest()).append('\n'));
     if (m instanceof ImageIndex index) {
       s.append("Manifests:\n");
       for (Descriptor d : index.manifests()) {
         s.append("  ")
-            .append(d.platform().map(Object::toString).orElse("-"))
+            .append(d.platform().map(p -> printable(p.toString())).orElse("-"))
             .append("  ")
             .append(d.digest())
             .append("  ")
-            .append(d.mediaType())
+            .append(printable(d.mediaType().value()))
             .append('\n');
       }
     } else {
@@ -99,7 +100,7 @@ final class InspectCommand extends ClientCommand {
       s.append("Config:     ")
           .append(image.config().digest())
           .append(" (")
-          .append(image.config().mediaType())
+          .append(printable(image.config().mediaType().value()))
           .append(")\n");
       s.append("Layers:\n");
       for (Descriptor d : image.layers()) {
@@ -108,12 +109,18 @@ final class InspectCommand extends ClientCommand {
             .append("  ")
             .append(d.size())
             .append("  ")
-            .append(d.mediaType())
+            .append(printable(d.mediaType().value()))
             .append('\n');
       }
     }
     m.annotations()
-        .forEach((k, v) -> s.append("Annotation: ").append(k).append('=').append(v).append('\n'));
+        .forEach(
+            (k, v) ->
+                s.append("Annotation: ")
+                    .append(printable(k))
+                    .append('=')
+                    .append(printable(v))
+                    .append('\n'));
     return s.toString();
   }
 
@@ -166,7 +173,29 @@ final class InspectCommand extends ClientCommand {
     return str(name) + ":" + jsonValue;
   }
 
-  /** A JSON string literal. */
+  /**
+   * {@code s} with control characters (C0, DEL, C1) shown as Java-style unicode escapes (ESC
+   * becomes backslash, u001b): annotations and media types come from a registry, and an escape
+   * sequence printed raw would drive the terminal.
+   */
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (isControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+  }
+
+  /** A JSON string literal, with control characters escaped. */
   static String str(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
@@ -178,7 +207,7 @@ final class InspectCommand extends ClientCommand {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20) {
+          if (isControl(c)) {
             b.append(String.format("\\u%04x", (int) c));
           } else {
             b.append(c);
