@@ -23,7 +23,8 @@ read -r -a SIZES <<< "${SIZES[*]}"
 RUNS="${RUNS:-1}"
 WHARF_JAVA_OPTS="${WHARF_JAVA_OPTS:--Xmx256m}"
 WORK="$(mktemp -d /tmp/wharf-client-bench.XXXXXX)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# The registries start inside $(...) subshells, so `jobs` does not see them: their pids go to files.
+trap 'kill $(jobs -p) $(cat "$WORK"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 for tool in curl skopeo docker-registry java mvn python3 sha256sum; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
@@ -62,6 +63,7 @@ http:
   addr: 127.0.0.1:$port
 YAML
   docker-registry serve "$WORK/$name/config.yml" >"$WORK/$name.log" 2>&1 &
+  echo $! >"$WORK/$name.pid"
   wait_up "$port"
   echo "$port"
 }
