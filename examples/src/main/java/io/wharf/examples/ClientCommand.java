@@ -4,39 +4,38 @@ import io.wharf.oci.client.RegistryClientException;
 import io.wharf.oci.model.error.OciException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
- * The shape of the client commands: {@link #run()} does the work; a failure becomes one line on
- * stderr naming what failed, and exit status 1 (a bad argument: 2).
+ * The shape of the client commands: {@link #run(Cli.Args)} does the work; a failure becomes one
+ * line on stderr naming what failed, and exit status 1 (a bad argument: 2).
  */
-abstract class ClientCommand implements Callable<Integer> {
+abstract class ClientCommand implements Command {
 
-  @Spec CommandSpec spec;
+  private PrintWriter out;
 
-  /** Does the work; returns the exit status. */
-  abstract int run() throws Exception;
+  /** Does the work with {@code args}; returns the exit status. */
+  abstract int run(Cli.Args args) throws Exception;
 
   @Override
-  public final Integer call() {
+  public final int run(Cli.Args args, PrintWriter out, PrintWriter err) throws Cli.UsageError {
+    this.out = out;
     try {
-      return run();
+      return run(args);
+    } catch (Cli.UsageError e) {
+      throw e;
     } catch (IllegalArgumentException e) {
-      return fail(e.getMessage(), 2);
+      return fail(err, e.getMessage(), 2);
     } catch (RegistryClientException | OciException e) {
-      return fail(e.getMessage(), 1);
+      return fail(err, e.getMessage(), 1);
     } catch (IOException e) {
-      return fail(e.getMessage() == null ? e.toString() : e.getMessage(), 1);
+      return fail(err, e.getMessage() == null ? e.toString() : e.getMessage(), 1);
     } catch (Exception e) {
-      return fail(e.toString(), 1);
+      return fail(err, e.toString(), 1);
     }
   }
 
-  private int fail(String message, int status) {
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("wharf " + spec.name() + ": " + oneLine(message));
+  private int fail(PrintWriter err, String message, int status) {
+    err.println("wharf " + syntax().name() + ": " + oneLine(message));
     err.flush();
     return status;
   }
@@ -47,6 +46,6 @@ abstract class ClientCommand implements Callable<Integer> {
   }
 
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return out;
   }
 }

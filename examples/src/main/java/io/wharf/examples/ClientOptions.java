@@ -7,8 +7,9 @@ import io.wharf.oci.client.auth.DockerConfig;
 import io.wharf.oci.model.ref.RegistryHost;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry options the client commands share: {@code --insecure}, {@code --authfile}. A
@@ -16,18 +17,32 @@ import picocli.CommandLine.Option;
  */
 final class ClientOptions {
 
-  @Option(
-      names = "--insecure",
-      description = "Speak plain HTTP to the registries named (loopback ones always get it).")
-  boolean insecure;
+  static final Cli.Option INSECURE =
+      Cli.Option.flag(
+          "Speak plain HTTP to the registries named (loopback ones always get it).", "--insecure");
 
-  @Option(
-      names = "--authfile",
-      paramLabel = "FILE",
-      description =
+  static final Cli.Option AUTHFILE =
+      Cli.Option.value(
+          "FILE",
           "Docker config file with credentials (default $DOCKER_CONFIG/config.json or"
-              + " ~/.docker/config.json).")
-  Path authfile;
+              + " ~/.docker/config.json).",
+          "--authfile");
+
+  /** The options, for a command's {@link Cli.Syntax}. */
+  static final List<Cli.Option> OPTIONS = List.of(INSECURE, AUTHFILE);
+
+  private final boolean insecure;
+  private final @Nullable Path authfile;
+
+  private ClientOptions(boolean insecure, @Nullable Path authfile) {
+    this.insecure = insecure;
+    this.authfile = authfile;
+  }
+
+  /** The options as given in {@code args}. */
+  static ClientOptions from(Cli.Args args) throws Cli.UsageError {
+    return new ClientOptions(args.flag(INSECURE), args.value(AUTHFILE, Path::of).orElse(null));
+  }
 
   /** The docker config's credentials. */
   CredentialProvider configured() throws IOException {

@@ -12,76 +12,75 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code wharf copy SRC DST}: skopeo's copy, over the copy engine. */
-@Command(
-    name = "copy",
-    sortOptions = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = Wharf.Version.class,
-    description = {
-      "Copies an image, an index or any artifact between registries and OCI layouts.",
-      "SRC and DST: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG], oci-archive:FILE[:TAG].",
-      "Without --all, an index gives the manifest of --platform (default: this machine's).",
-      "Exit status: 0 copied, 1 failed, 2 bad arguments."
-    })
 final class CopyCommand extends ClientCommand {
 
-  @Parameters(index = "0", paramLabel = "SRC", description = "Where the image is.")
-  String source;
+  static final Cli.Option ALL =
+      Cli.Option.flag("Copy an index with all its platforms, digest kept.", "--all");
+  static final Cli.Option PLATFORM =
+      Cli.Option.repeatable(
+          "OS/ARCH[/VARIANT]",
+          "The platform to take from an index; repeat for a filtered index.",
+          "--platform");
+  static final Cli.Option REFERRERS =
+      Cli.Option.flag("Copy referrers (signatures, SBOMs), recursively.", "--referrers");
+  static final Cli.Option SRC_CREDS =
+      Cli.Option.value("USER:PASS", "Source credentials.", "--src-creds");
+  static final Cli.Option DEST_CREDS =
+      Cli.Option.value("USER:PASS", "Destination credentials.", "--dest-creds");
+  static final Cli.Option PARALLEL =
+      Cli.Option.value("N", "Blobs moved at once (default 4).", "--parallel");
+  static final Cli.Option QUIET = Cli.Option.flag("Print only the digest copied.", "-q", "--quiet");
 
-  @Parameters(index = "1", paramLabel = "DST", description = "Where it goes.")
-  String destination;
+  private static final Cli.Syntax SYNTAX =
+      new Cli.Syntax(
+          "copy",
+          List.of(
+              "Copies an image, an index or any artifact between registries and OCI layouts.",
+              "SRC and DST: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG], oci-archive:FILE[:TAG].",
+              "Without --all, an index gives the manifest of --platform (default: this machine's).",
+              "Exit status: 0 copied, 1 failed, 2 bad arguments."),
+          List.of(
+              new Cli.Positional("SRC", "Where the image is."),
+              new Cli.Positional("DST", "Where it goes.")),
+          concat(
+              List.of(ALL, PLATFORM, REFERRERS, SRC_CREDS, DEST_CREDS, PARALLEL, QUIET),
+              ClientOptions.OPTIONS));
 
-  @Option(names = "--all", description = "Copy an index with all its platforms, digest kept.")
-  boolean all;
-
-  @Option(
-      names = "--platform",
-      paramLabel = "OS/ARCH[/VARIANT]",
-      description = "The platform to take from an index; repeat for a filtered index.")
-  List<String> platforms = new ArrayList<>();
-
-  @Option(names = "--referrers", description = "Copy referrers (signatures, SBOMs), recursively.")
-  boolean referrers;
-
-  @Option(names = "--src-creds", paramLabel = "USER:PASS", description = "Source credentials.")
-  String srcCreds;
-
-  @Option(
-      names = "--dest-creds",
-      paramLabel = "USER:PASS",
-      description = "Destination credentials.")
-  String destCreds;
-
-  @Option(
-      names = "--parallel",
-      paramLabel = "N",
-      description = "Blobs moved at once (default ${DEFAULT-VALUE}).")
-  int parallel = 4;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print only the digest copied.")
-  boolean quiet;
-
-  @Mixin ClientOptions client = new ClientOptions();
+  private ClientOptions client;
+  private Optional<String> srcCreds;
+  private Optional<String> destCreds;
 
   @Override
-  int run() throws Exception {
+  public Cli.Syntax syntax() {
+    return SYNTAX;
+  }
+
+  static List<Cli.Option> concat(List<Cli.Option> own, List<Cli.Option> shared) {
+    List<Cli.Option> all = new ArrayList<>(own);
+    all.addAll(shared);
+    return all;
+  }
+
+  @Override
+  int run(Cli.Args args) throws Exception {
+    boolean all = args.flag(ALL);
+    List<String> platforms = args.values(PLATFORM);
+    boolean quiet = args.flag(QUIET);
+    int parallel = args.value(PARALLEL, Integer::parseInt).orElse(4);
+    client = ClientOptions.from(args);
+    srcCreds = args.value(SRC_CREDS);
+    destCreds = args.value(DEST_CREDS);
     if (all && !platforms.isEmpty()) {
       throw new IllegalArgumentException("--all and --platform exclude each other");
     }
     if (parallel < 1 || parallel > 64) {
       throw new IllegalArgumentException("--parallel must be from 1 to 64");
     }
-    ImageLocation from = ImageLocation.parse(source);
-    ImageLocation to = ImageLocation.parse(destination);
-    PlatformSelection selection = selection();
+    ImageLocation from = ImageLocation.parse(args.positional(0));
+    ImageLocation to = ImageLocation.parse(args.positional(1));
+    PlatformSelection selection = selection(all, platforms);
     List<RegistryClient> clients = new ArrayList<>();
     try (ImageSource src = source(from, clients);
         ImageDestination dst = destination(to, clients)) {
@@ -92,7 +91,10 @@ final class CopyCommand extends ClientCommand {
               .parallelism(parallel)
               .listener(printer)
               .build()
-              .copy(CopyRequest.of(src, dst).withPlatforms(selection).withReferrers(referrers));
+              .copy(
+                  CopyRequest.of(src, dst)
+                      .withPlatforms(selection)
+                      .withReferrers(args.flag(REFERRERS)));
       printer.done(result, from, to);
       return 0;
     } finally {
@@ -102,7 +104,7 @@ final class CopyCommand extends ClientCommand {
     }
   }
 
-  private PlatformSelection selection() {
+  private static PlatformSelection selection(boolean all, List<String> platforms) {
     if (all) {
       return PlatformSelection.all();
     }
@@ -141,7 +143,7 @@ final class CopyCommand extends ClientCommand {
   private ImageSource source(ImageLocation location, List<RegistryClient> clients)
       throws IOException {
     if (location instanceof ImageLocation.Docker d) {
-      RegistryClient c = client.client(d.reference().registry(), Optional.ofNullable(srcCreds));
+      RegistryClient c = client.client(d.reference().registry(), srcCreds);
       clients.add(c);
       return ImageSource.registry(c, d.reference());
     }
@@ -152,7 +154,7 @@ final class CopyCommand extends ClientCommand {
   private ImageDestination destination(ImageLocation location, List<RegistryClient> clients)
       throws IOException {
     if (location instanceof ImageLocation.Docker d) {
-      RegistryClient c = client.client(d.reference().registry(), Optional.ofNullable(destCreds));
+      RegistryClient c = client.client(d.reference().registry(), destCreds);
       clients.add(c);
       return ImageDestination.registry(c, d.reference());
     }

@@ -7,44 +7,38 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import java.util.List;
 
 /** {@code wharf fsck}: checks (and with {@code --repair}, repairs) a data folder. */
-@Command(
-    name = "fsck",
-    sortOptions = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = Wharf.Version.class,
-    description = {
-      "Checks a data folder (stop 'wharf serve' first).",
-      "Re-hashes every blob, and checks that every blob link points at a stored blob and that",
-      "every manifest's blobs and child manifests are present.",
-      "Exit status: 0 clean, 1 problems found (even when repaired), 2 could not check."
-    })
-final class FsckCommand implements Callable<Integer> {
+final class FsckCommand implements Command {
 
-  @Spec CommandSpec spec;
+  static final Cli.Option DATA =
+      Cli.Option.value("DIR", "The data folder to check (default ./wharf-data).", "--data");
+  static final Cli.Option REPAIR =
+      Cli.Option.flag(
+          "Delete corrupt blobs and remove links to missing blobs, then report.", "--repair");
 
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      description = "The data folder to check (default ./wharf-data).")
-  Path data = ServerSettings.DEFAULT_DATA;
-
-  @Option(
-      names = "--repair",
-      description = "Delete corrupt blobs and remove links to missing blobs, then report.")
-  boolean repair;
+  private static final Cli.Syntax SYNTAX =
+      new Cli.Syntax(
+          "fsck",
+          List.of(
+              "Checks a data folder (stop 'wharf serve' first).",
+              "Re-hashes every blob, and checks that every blob link points at a stored blob and that",
+              "every manifest's blobs and child manifests are present.",
+              "Exit status: 0 clean, 1 problems found (even when repaired), 2 could not check."),
+          List.of(),
+          List.of(DATA, REPAIR));
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Path dir = data.toAbsolutePath().normalize();
+  public Cli.Syntax syntax() {
+    return SYNTAX;
+  }
+
+  @Override
+  public int run(Cli.Args args, PrintWriter out, PrintWriter err) throws Cli.UsageError {
+    boolean repair = args.flag(REPAIR);
+    Path dir =
+        args.value(DATA, Path::of).orElse(ServerSettings.DEFAULT_DATA).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       err.println("wharf fsck: no data folder at " + dir);
       err.flush();

@@ -11,48 +11,41 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code wharf inspect IMAGE}: what a manifest is, as text, JSON or its raw bytes. */
-@Command(
-    name = "inspect",
-    sortOptions = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = Wharf.Version.class,
-    description = {
-      "Shows a manifest: digest, media type, and the platforms of an index or the config and",
-      "layers of an image. IMAGE: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG],",
-      "oci-archive:FILE[:TAG]. Exit status: 0 shown, 1 failed, 2 bad arguments."
-    })
 final class InspectCommand extends ClientCommand {
 
-  @Parameters(index = "0", paramLabel = "IMAGE", description = "The image.")
-  String image;
+  static final Cli.Option JSON = Cli.Option.flag("Print JSON instead of text.", "--json");
+  static final Cli.Option RAW = Cli.Option.flag("Print the manifest's exact bytes.", "--raw");
+  static final Cli.Option CREDS = Cli.Option.value("USER:PASS", "Registry credentials.", "--creds");
 
-  @Option(names = "--json", description = "Print JSON instead of text.")
-  boolean json;
-
-  @Option(names = "--raw", description = "Print the manifest's exact bytes.")
-  boolean raw;
-
-  @Option(names = "--creds", paramLabel = "USER:PASS", description = "Registry credentials.")
-  String creds;
-
-  @Mixin ClientOptions client = new ClientOptions();
+  private static final Cli.Syntax SYNTAX =
+      new Cli.Syntax(
+          "inspect",
+          List.of(
+              "Shows a manifest: digest, media type, and platforms or config and layers.",
+              "IMAGE: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG], oci-archive:FILE[:TAG].",
+              "Exit status: 0 shown, 1 failed, 2 bad arguments."),
+          List.of(new Cli.Positional("IMAGE", "The image.")),
+          CopyCommand.concat(List.of(JSON, RAW, CREDS), ClientOptions.OPTIONS));
 
   @Override
-  int run() throws Exception {
+  public Cli.Syntax syntax() {
+    return SYNTAX;
+  }
+
+  @Override
+  int run(Cli.Args args) throws Exception {
+    boolean json = args.flag(JSON);
+    boolean raw = args.flag(RAW);
+    ClientOptions client = ClientOptions.from(args);
     if (json && raw) {
       throw new IllegalArgumentException("--json and --raw exclude each other");
     }
-    ImageLocation location = ImageLocation.parse(image);
+    ImageLocation location = ImageLocation.parse(args.positional(0));
     RawManifest manifest;
     if (location instanceof ImageLocation.Docker d) {
-      try (RegistryClient c = client.client(d.reference().registry(), Optional.ofNullable(creds))) {
+      try (RegistryClient c = client.client(d.reference().registry(), args.value(CREDS))) {
         manifest = c.getManifest(d.reference());
       }
     } else {

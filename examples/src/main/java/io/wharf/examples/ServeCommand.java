@@ -3,98 +3,92 @@ package io.wharf.examples;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code wharf serve}: runs the registry until SIGTERM or SIGINT. */
-@Command(
-    name = "serve",
-    sortOptions = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = Wharf.Version.class,
-    description = {
-      "Runs an OCI registry on the single-node store (files and SQLite in one data folder).",
-      "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish, then the store closes.",
-      "Settings come from the defaults, then the config file, then the flags."
-    })
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Command {
 
-  @Spec CommandSpec spec;
+  static final Cli.Option LISTEN =
+      Cli.Option.value(
+          "HOST:PORT",
+          "Address to listen on (default 127.0.0.1:5000; port 0 picks a free one).",
+          "--listen");
+  static final Cli.Option DATA =
+      Cli.Option.value(
+          "DIR", "Data folder, created when missing (default ./wharf-data).", "--data");
+  static final Cli.Option CONFIG =
+      Cli.Option.value(
+          "FILE",
+          "A YAML file with listen, data, deletes, uploadExpiry, maxManifestBytes.",
+          "--config");
+  static final Cli.Option DELETES =
+      Cli.Option.value(
+          "true|false",
+          "Whether clients may delete manifests, tags and blobs (default true).",
+          "--deletes");
+  static final Cli.Option UPLOAD_EXPIRY =
+      Cli.Option.value(
+          "DURATION",
+          "How long an idle upload lives, e.g. 24h (the default), 30m.",
+          "--upload-expiry");
+  static final Cli.Option MAX_MANIFEST_BYTES =
+      Cli.Option.value(
+          "SIZE", "Largest manifest accepted, e.g. 4MiB (the default).", "--max-manifest-bytes");
 
-  @Option(
-      names = "--listen",
-      paramLabel = "HOST:PORT",
-      converter = Converters.Listen.class,
-      description = "Address to listen on (default 127.0.0.1:5000; port 0 picks a free one).")
-  ListenAddress listen;
+  private static final Cli.Syntax SYNTAX =
+      new Cli.Syntax(
+          "serve",
+          List.of(
+              "Runs an OCI registry on the single-node store.",
+              "The store keeps files and SQLite in one data folder.",
+              "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish, then the store closes.",
+              "Settings come from the defaults, then the config file, then the flags."),
+          List.of(),
+          List.of(LISTEN, DATA, CONFIG, DELETES, UPLOAD_EXPIRY, MAX_MANIFEST_BYTES));
 
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      description = "Data folder, created when missing (default ./wharf-data).")
-  Path data;
+  @Override
+  public Cli.Syntax syntax() {
+    return SYNTAX;
+  }
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "A YAML file with listen, data, deletes, uploadExpiry, maxManifestBytes.")
-  Path config;
-
-  @Option(
-      names = "--deletes",
-      paramLabel = "true|false",
-      arity = "1",
-      description = "Whether clients may delete manifests, tags and blobs (default true).")
-  Boolean deletes;
-
-  @Option(
-      names = "--upload-expiry",
-      paramLabel = "DURATION",
-      converter = Converters.Expiry.class,
-      description = "How long an idle upload lives, e.g. 24h (the default), 30m.")
-  java.time.Duration uploadExpiry;
-
-  @Option(
-      names = "--max-manifest-bytes",
-      paramLabel = "SIZE",
-      converter = Converters.Size.class,
-      description = "Largest manifest accepted, e.g. 4MiB (the default).")
-  Integer maxManifestBytes;
-
-  /** The settings: the defaults, overridden by the config file, overridden by the flags. */
-  ServerSettings settings() throws ConfigException {
+  /**
+   * The settings {@code args} give: the defaults, overridden by the config file, overridden by the
+   * flags.
+   */
+  static ServerSettings settings(Cli.Args args) throws Cli.UsageError, ConfigException {
+    // The flags are a config of their own, applied over the file's.
+    WharfConfig flags =
+        new WharfConfig(
+            args.value(LISTEN, ListenAddress::parse),
+            args.value(DATA, Path::of),
+            args.value(DELETES, ServeCommand::bool),
+            args.value(UPLOAD_EXPIRY, Durations::parse),
+            args.value(MAX_MANIFEST_BYTES, WharfConfig::parseSize));
+    Optional<Path> config = args.value(CONFIG, Path::of);
     ServerSettings s = ServerSettings.defaults();
-    if (config != null) {
-      s = WharfConfig.read(config).applyTo(s);
+    if (config.isPresent()) {
+      s = WharfConfig.read(config.get()).applyTo(s);
     }
-    if (listen != null) {
-      s = s.withListen(listen);
-    }
-    if (data != null) {
-      s = s.withData(data);
-    }
-    if (deletes != null) {
-      s = s.withDeletes(deletes);
-    }
-    if (uploadExpiry != null) {
-      s = s.withUploadExpiry(uploadExpiry);
-    }
-    if (maxManifestBytes != null) {
-      s = s.withMaxManifestBytes(maxManifestBytes);
-    }
-    return s;
+    return flags.applyTo(s);
+  }
+
+  private static boolean bool(String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException("'" + Cli.shown(value) + "' is not true or false");
+    };
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
+  public int run(Cli.Args args, PrintWriter out, PrintWriter err)
+      throws Cli.UsageError, InterruptedException {
     ServerSettings settings;
     try {
-      settings = settings();
+      settings = settings(args);
     } catch (ConfigException e) {
       err.println("wharf serve: " + e.getMessage());
       err.flush();

@@ -15,10 +15,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line: parsing, precedence of flags over the config file, and {@code fsck}. */
 class WharfCommandTest {
@@ -29,19 +29,16 @@ class WharfCommandTest {
   record Run(int status, String out, String err) {}
 
   private static Run run(String... args) {
-    CommandLine cli = Wharf.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int status = cli.execute(args);
+    int status = Wharf.run(List.of(args), new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(status, out.toString(), err.toString());
   }
 
-  private static ServeCommand serve(String... args) {
-    CommandLine cli = Wharf.commandLine();
-    CommandLine.ParseResult parsed = cli.parseArgs(args);
-    return (ServeCommand) parsed.subcommand().commandSpec().userObject();
+  private static ServerSettings serve(String... args) throws Exception {
+    assertThat(args[0]).isEqualTo("serve");
+    Cli.Syntax syntax = Wharf.command("serve").orElseThrow().syntax();
+    return ServeCommand.settings(Cli.parse(syntax, List.of(args).subList(1, args.length)));
   }
 
   @Test
@@ -54,14 +51,53 @@ class WharfCommandTest {
   @Test
   void versionAndHelp() {
     assertThat(run("--version").out()).startsWith("wharf ");
+    assertThat(run("copy", "-V").out()).startsWith("wharf ");
     Run help = run("serve", "--help");
     assertThat(help.status()).isZero();
     assertThat(help.out()).contains("--listen=HOST:PORT", "--data=DIR", "--config=FILE");
+    Run copyHelp = run("help", "copy");
+    assertThat(copyHelp.status()).isZero();
+    assertThat(copyHelp.out())
+        .startsWith("Usage: wharf copy [OPTIONS] SRC DST")
+        .contains("--platform=OS/ARCH[/VARIANT]", "-q, --quiet", "--authfile=FILE");
+    Run all = run("--help");
+    assertThat(all.status()).isZero();
+    assertThat(all.out()).contains("serve", "fsck", "copy", "inspect", "tags", "delete");
+  }
+
+  @Test
+  void usageMistakesExit2WithTheUsage() {
+    Run unknown = run("cpy");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).contains("Unknown command: 'cpy'").contains("Usage: wharf");
+    Run option = run("copy", "--al", "a", "b");
+    assertThat(option.status()).isEqualTo(2);
+    assertThat(option.err())
+        .startsWith("wharf copy: Unknown option: '--al'")
+        .contains("Usage: wharf copy");
+    Run missing = run("copy", "oci:/tmp/a");
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).contains("Missing required parameter: 'DST'");
+    Run extra = run("tags", "docker://127.0.0.1:1/a", "b");
+    assertThat(extra.status()).isEqualTo(2);
+    assertThat(extra.err()).contains("Unexpected argument: 'b'");
+    Run number = run("copy", "--parallel", "many", "oci:/tmp/a", "oci:/tmp/b");
+    assertThat(number.status()).isEqualTo(2);
+    assertThat(number.err()).contains("Invalid value for option '--parallel'").contains("many");
+    Run noValue = run("serve", "--data");
+    assertThat(noValue.status()).isEqualTo(2);
+    assertThat(noValue.err()).contains("Missing value for option '--data' (DIR)");
+    Run twice = run("serve", "--data", "a", "--data=b");
+    assertThat(twice.status()).isEqualTo(2);
+    assertThat(twice.err()).contains("'--data' is given more than once");
+    Run bool = run("serve", "--deletes", "yes");
+    assertThat(bool.status()).isEqualTo(2);
+    assertThat(bool.err()).contains("'yes' is not true or false");
   }
 
   @Test
   void serveDefaults() throws Exception {
-    assertThat(serve("serve").settings()).isEqualTo(ServerSettings.defaults());
+    assertThat(serve("serve")).isEqualTo(ServerSettings.defaults());
   }
 
   @Test
@@ -71,14 +107,13 @@ class WharfCommandTest {
         config, "listen: 0.0.0.0:6000\ndata: from-config\ndeletes: false\nuploadExpiry: 2h\n");
     ServerSettings s =
         serve(
-                "serve",
-                "--config",
-                config.toString(),
-                "--listen",
-                "127.0.0.1:7000",
-                "--max-manifest-bytes",
-                "1MiB")
-            .settings();
+            "serve",
+            "--config",
+            config.toString(),
+            "--listen",
+            "127.0.0.1:7000",
+            "--max-manifest-bytes",
+            "1MiB");
     assertThat(s.listen()).isEqualTo(new ListenAddress("127.0.0.1", 7000));
     assertThat(s.data()).isEqualTo(dir.toAbsolutePath().resolve("from-config"));
     assertThat(s.deletes()).isFalse();
@@ -87,16 +122,15 @@ class WharfCommandTest {
 
     ServerSettings flags =
         serve(
-                "serve",
-                "--config",
-                config.toString(),
-                "--data",
-                "elsewhere",
-                "--deletes",
-                "true",
-                "--upload-expiry",
-                "30m")
-            .settings();
+            "serve",
+            "--config",
+            config.toString(),
+            "--data",
+            "elsewhere",
+            "--deletes",
+            "true",
+            "--upload-expiry",
+            "30m");
     assertThat(flags.data()).isEqualTo(Path.of("elsewhere"));
     assertThat(flags.deletes()).isTrue();
     assertThat(flags.uploadExpiry()).isEqualTo(Duration.ofMinutes(30));
