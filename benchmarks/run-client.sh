@@ -14,7 +14,7 @@
 # Usage: benchmarks/run-client.sh [SIZE_MIB ...]   (default: 256 1024; e.g. "16 64" for a dry run)
 #   WHARF_JAVA_OPTS  JVM options for wharf (default -Xmx256m, as the ./wharf launcher, which runs it;
 #                    its untimed warm-up copy makes the launcher's class-data sharing archive)
-#   RUNS             timed runs per client and case, best kept (default 1)
+#   RUNS             timed runs per client and case; the median run by wall time is shown (default 1)
 # Needs: curl, skopeo, docker-registry, java, mvn, python3, /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -133,19 +133,27 @@ export -f curl_pipe_r2l
 
 RESULTS="$WORK/results.tsv"; : > "$RESULTS"
 RUN_NO=0
+# Each run gets its own destination and skopeo home: "@RUN@" in the command becomes the run's
+# number, and skopeo's root blob-info cache is removed, so a second run never finds the blobs of
+# the first (it would skip or mount them and time nothing).
 measure() { # label case size -- command...
   local label="$1" case_="$2" size="$3"; shift 4
-  local best="" line
+  local best="" line arg runs=""
   for _ in $(seq 1 "$RUNS"); do
     RUN_NO=$((RUN_NO + 1))
-    local out="$WORK/time.$RUN_NO"
-    if ! /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >"$WORK/cmd.$RUN_NO.log" 2>&1; then
+    local out="$WORK/time.$RUN_NO" cmd=()
+    for arg in "$@"; do cmd+=("${arg//@RUN@/$RUN_NO}"); done
+    mkdir -p "$WORK/home-$RUN_NO"
+    if [ "$(id -u)" = 0 ]; then rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb; fi
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$out" "${cmd[@]}" >"$WORK/cmd.$RUN_NO.log" 2>&1; then
       echo "FAILED: $label $case_ ${size} MiB:"; tail -5 "$WORK/cmd.$RUN_NO.log"
       printf '%s\t%s\t%s\tFAILED\t-\t-\n' "$label" "$case_" "$size" >> "$RESULTS"; return 0
     fi
     line="$(tail -1 "$out" | awk '{printf "%.2f\t%.2f\t%.0f", $1, $2 + $3, $4 / 1024}')"
-    if [ -z "$best" ] || awk -v a="${line%%$'\t'*}" -v b="${best%%$'\t'*}" 'BEGIN{exit !(a < b)}'; then best="$line"; fi
+    runs+="$line"$'\n'
   done
+  # The median run by wall time (RUNS odd; with an even count, the faster of the middle two).
+  best="$(printf '%s' "$runs" | sort -n -k1,1 | awk -v n="$RUNS" 'NR == int((n + 1) / 2)')"
   printf '%s\t%s\t%s\t%s\n' "$label" "$case_" "$size" "$best" >> "$RESULTS"
   echo "  $label $case_ ${size} MiB: $best (wall s, cpu s, peak RSS MiB)"
 }
@@ -159,20 +167,18 @@ for size in "${SIZES[@]}"; do
   # One untimed warm-up copy per client, so that disks and page cache are in the same state.
   env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "docker://$R2/warm/wharf-$size:v1" >/dev/null
   for c in r2r r2l; do
-    n=$RUN_NO
-    dst_repo() { echo "run-$RUN_NO-$1/img"; }
+    H="$WORK/home-@RUN@"
     if [ "$c" = r2r ]; then
-      measure wharf "$c" "$size" -- env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "docker://$R2/$(dst_repo wharf):v1"
-      H="$(fresh_skopeo_home)"
-      measure skopeo "$c" "$size" -- env HOME="$H" skopeo copy --insecure-policy -q --src-tls-verify=false --dest-tls-verify=false "docker://$R1/$SRC:v1" "docker://$R2/$(dst_repo skopeo):v1"
-      [ -n "$ORAS_CP" ] && measure oras-java "$c" "$size" -- timeout 900 java -cp "$ORAS_CP" io.wharf.benchmarks.oras.OrasCopy "$R1/$SRC:v1" "$R2/$(dst_repo oras):v1"
-      measure curl-pipe "$c" "$size" -- bash -c "curl_pipe_r2r $SRC $(dst_repo curl)"
+      D="docker://$R2/run-@RUN@"
+      measure wharf "$c" "$size" -- env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "$D-wharf/img:v1"
+      measure skopeo "$c" "$size" -- env HOME="$H" skopeo copy --insecure-policy -q --src-tls-verify=false --dest-tls-verify=false "docker://$R1/$SRC:v1" "$D-skopeo/img:v1"
+      [ -n "$ORAS_CP" ] && measure oras-java "$c" "$size" -- timeout 900 java -cp "$ORAS_CP" io.wharf.benchmarks.oras.OrasCopy "$R1/$SRC:v1" "$R2/run-@RUN@-oras/img:v1"
+      measure curl-pipe "$c" "$size" -- bash -c "curl_pipe_r2r $SRC run-@RUN@-curl/img"
     else
-      measure wharf "$c" "$size" -- env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-wharf:v1"
-      H="$(fresh_skopeo_home)"
-      measure skopeo "$c" "$size" -- env HOME="$H" skopeo copy --insecure-policy -q --src-tls-verify=false "docker://$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-skopeo:v1"
-      [ -n "$ORAS_CP" ] && measure oras-java "$c" "$size" -- timeout 900 java -cp "$ORAS_CP" io.wharf.benchmarks.oras.OrasCopy "$R1/$SRC:v1" "oci:$WORK/out-$RUN_NO-oras:v1"
-      measure curl-pipe "$c" "$size" -- bash -c "curl_pipe_r2l $SRC $WORK/out-$RUN_NO-curl"
+      measure wharf "$c" "$size" -- env JAVA_OPTS="$WHARF_JAVA_OPTS" "$WHARF" copy -q "docker://$R1/$SRC:v1" "oci:$WORK/out-@RUN@-wharf:v1"
+      measure skopeo "$c" "$size" -- env HOME="$H" skopeo copy --insecure-policy -q --src-tls-verify=false "docker://$R1/$SRC:v1" "oci:$WORK/out-@RUN@-skopeo:v1"
+      [ -n "$ORAS_CP" ] && measure oras-java "$c" "$size" -- timeout 900 java -cp "$ORAS_CP" io.wharf.benchmarks.oras.OrasCopy "$R1/$SRC:v1" "oci:$WORK/out-@RUN@-oras:v1"
+      measure curl-pipe "$c" "$size" -- bash -c "curl_pipe_r2l $SRC $WORK/out-@RUN@-curl"
     fi
     rm -rf "$WORK"/out-* "$WORK"/reg2/storage/docker/registry/v2/repositories/run-* 2>/dev/null || true
   done
