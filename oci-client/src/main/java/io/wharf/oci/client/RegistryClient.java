@@ -44,7 +44,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -569,23 +568,12 @@ public final class RegistryClient implements AutoCloseable {
         throw RemoteErrors.toException(r, "GET", "list " + field + " of " + registry, clock());
       }
       Optional<String> link = LinkHeader.next(r.headers("Link"));
-      Map<String, Object> json;
+      // The bound on entries is checked while the page is read: a page never grows the heap
+      // past it.
       try (r) {
-        json = Json.readObject(r.readBody(MAX_LIST_PAGE_BYTES).toByteArray(), field + " list");
-      }
-      Object values = json.get(field);
-      if (values != null) {
-        all.addAll(Json.asStringList(values, field));
-      }
-      if (all.size() > settings.maxListEntries) {
-        throw new IOException(
-            "listing "
-                + field
-                + " of "
-                + registry
-                + " has more than "
-                + settings.maxListEntries
-                + " entries");
+        byte[] body = r.readBody(MAX_LIST_PAGE_BYTES).toByteArray();
+        String what = "listing " + field + " of " + registry;
+        all.addAll(Json.readStringArray(body, field, all.size(), settings.maxListEntries, what));
       }
       if (link.isEmpty()) {
         return all;

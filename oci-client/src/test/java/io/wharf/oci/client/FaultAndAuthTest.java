@@ -121,6 +121,35 @@ class FaultAndAuthTest {
   }
 
   @Test
+  void aListingPastItsBoundFailsWhileThePageIsRead() throws Exception {
+    // Two pages of 600 one-letter tags each; the bound is 1000 entries.
+    front.interceptor =
+        (request, registry) -> {
+          if (!request.path().contains("/tags/list")) {
+            return registry.handle(request);
+          }
+          StringBuilder page = new StringBuilder("{\"name\":\"faults/app\",\"tags\":[");
+          for (int i = 0; i < 600; i++) {
+            page.append(i == 0 ? "" : ",").append("\"t\"");
+          }
+          page.append("]}");
+          Headers.Builder h = Headers.builder().add("Content-Type", "application/json");
+          if (request.queryParam("last").isEmpty()) {
+            h.add("Link", "</v2/faults/app/tags/list?n=600&last=t>; rel=\"next\"");
+          }
+          return RegistryResponse.of(200, h.build(), Bytes.utf8(page.toString()));
+        };
+    RegistryClient client = RegistryClient.builder().listing(600, 10, 1000).build();
+    clients.add(client);
+    assertThatThrownBy(() -> client.listTags(repo))
+        .isInstanceOf(IOException.class)
+        .hasMessage("listing tags of " + host + " has more than 1000 entries");
+    RegistryClient roomy = RegistryClient.builder().listing(600, 10, 1200).build();
+    clients.add(roomy);
+    assertThat(roomy.listTags(repo)).hasSize(1200);
+  }
+
+  @Test
   void givesUpAfterTheAttemptsWithTheLastAnswer() throws Exception {
     RegistryClient client = client(CredentialProvider.anonymous());
     client.ping(host);

@@ -2,6 +2,7 @@ package io.wharf.oci.client.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,15 +48,62 @@ public final class Json {
       }
       return map;
     } catch (JsonProcessingException e) {
-      // Not the parser's message: it quotes the offending text, which may be a secret (a
-      // credential helper's or token server's answer, a config file's auth value).
-      var at = e.getLocation();
-      throw new IOException(
-          what
-              + " is not valid JSON"
-              + (at == null
-                  ? ""
-                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+      throw invalid(e, what);
+    }
+  }
+
+  private static IOException invalid(JsonProcessingException e, String what) {
+    // Not the parser's message: it quotes the offending text, which may be a secret (a credential
+    // helper's or token server's answer, a config file's auth value).
+    var at = e.getLocation();
+    return new IOException(
+        what
+            + " is not valid JSON"
+            + (at == null
+                ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+  }
+
+  /**
+   * Reads the string array {@code field} of a JSON object (a tag or repository list page), without
+   * building the rest: other members are skipped, and reading fails as soon as the listing, which
+   * already holds {@code before} entries, would pass {@code maxEntries}; so a page of many short
+   * strings never fills the heap. A missing or null field is an empty list. The document is checked
+   * as strictly as by {@link #readObject}.
+   */
+  public static List<String> readStringArray(
+      byte[] json, String field, int before, int maxEntries, String what) throws IOException {
+    List<String> values = new ArrayList<>();
+    try (JsonParser p = MAPPER.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(what + " is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!name.equals(field) || value == JsonToken.VALUE_NULL) {
+          p.skipChildren();
+          continue;
+        }
+        if (value != JsonToken.START_ARRAY) {
+          throw new IOException(field + " is not a JSON array");
+        }
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+          if (t != JsonToken.VALUE_STRING) {
+            throw new IOException(field + "[" + values.size() + "] is not a JSON string");
+          }
+          if (before + values.size() >= maxEntries) {
+            throw new IOException(what + " has more than " + maxEntries + " entries");
+          }
+          values.add(p.getText());
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new IOException(what + " is not valid JSON (content after the object)");
+      }
+      return values;
+    } catch (JsonProcessingException e) {
+      throw invalid(e, what);
     }
   }
 
