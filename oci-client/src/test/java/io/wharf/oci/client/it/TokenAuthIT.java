@@ -104,6 +104,7 @@ class TokenAuthIT {
   @BeforeEach
   void forget() {
     tokens.tokenLifetime(Duration.ofMinutes(5));
+    tokens.issueStaleTokens(0);
     tokens.clearRequests();
   }
 
@@ -269,6 +270,31 @@ class TokenAuthIT {
         .containsExactly("repository:team/expiring:pull");
     alice.getManifest(v1);
     assertThat(tokens.tokenRequests()).as("the new one is cached").isEqualTo(asked + 1);
+  }
+
+  @Test
+  void aTokenTheRegistryRefusesIsDroppedAndFetchedAgainOnce() throws Exception {
+    Repository app = repo("team/stale");
+    RawManifest m = pushImage(client(Credential.basic("alice", ALICE_PASSWORD)), app, 6);
+    Reference v1 = Reference.of(host, app.name(), Tag.of("v1"));
+
+    // The client caches the stale token for its claimed 5 minutes; distribution refuses it.
+    RegistryClient alice = client(Credential.basic("alice", ALICE_PASSWORD));
+    int before = tokens.tokenRequests();
+    tokens.issueStaleTokens(1);
+    assertThat(alice.getManifest(v1).digest()).isEqualTo(m.digest());
+    assertThat(tokens.tokenRequests()).as("the stale token, then a good one").isEqualTo(before + 2);
+    alice.getManifest(v1);
+    assertThat(tokens.tokenRequests()).as("the good one is cached").isEqualTo(before + 2);
+
+    // When every token is refused, the client fails with the 401 instead of asking forever.
+    RegistryClient bob = client(Credential.basic("alice", ALICE_PASSWORD));
+    int start = tokens.tokenRequests();
+    tokens.issueStaleTokens(100);
+    assertThatThrownBy(() -> bob.getManifest(v1))
+        .isInstanceOfSatisfying(
+            RegistryClientException.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThat(tokens.tokenRequests() - start).isBetween(1, 3);
   }
 
   @Test
