@@ -2,9 +2,9 @@ package io.wharf.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wharf.oci.client.testsupport.DockerRegistryProcess;
 import io.wharf.oci.model.Platform;
 import io.wharf.oci.model.layout.OciLayoutWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -22,12 +22,13 @@ class DockerRegistryPeerIT {
   @TempDir static Path temp;
 
   private static WharfServer wharf;
-  private static DockerRegistry peer;
+  private static DockerRegistryProcess peer;
 
   @BeforeAll
   static void start() throws Exception {
     Tools.require("skopeo");
-    peer = DockerRegistry.start(Files.createDirectories(temp.resolve("peer")));
+    DockerRegistryProcess.requireAvailable();
+    peer = DockerRegistryProcess.start();
     wharf =
         WharfServer.start(
             ServerSettings.defaults()

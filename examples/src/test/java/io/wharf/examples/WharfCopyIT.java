@@ -2,14 +2,18 @@ package io.wharf.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wharf.oci.client.testsupport.DockerRegistryProcess;
 import io.wharf.oci.model.Digest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,7 @@ class WharfCopyIT {
   @TempDir static Path temp;
 
   private static WharfServer wharf;
-  private static DockerRegistry distribution;
+  private static DockerRegistryProcess distribution;
   private static String wharfHost;
   private static String distHost;
 
@@ -39,7 +43,8 @@ class WharfCopyIT {
                 .withListen(new ListenAddress("127.0.0.1", 0))
                 .withData(temp.resolve("wharf-data")));
     wharfHost = "127.0.0.1:" + wharf.port();
-    distribution = DockerRegistry.start(Files.createDirectories(temp.resolve("distribution")));
+    DockerRegistryProcess.requireAvailable();
+    distribution = DockerRegistryProcess.start();
     distHost = distribution.host();
   }
 
@@ -55,7 +60,8 @@ class WharfCopyIT {
 
   record Run(int exit, String out, String err) {}
 
-  private static Run wharf(String... args) throws IOException, InterruptedException {
+  /** The command line that runs the built program with {@code args}. */
+  private static List<String> wharfCommand(String... args) {
     Path jar = Path.of(System.getProperty("wharf.jar", "target/wharf.jar"));
     assertThat(jar).as("the shaded jar (mvn package builds it)").exists();
     List<String> command =
@@ -66,6 +72,11 @@ class WharfCopyIT {
                 "-jar",
                 jar.toString()));
     command.addAll(List.of(args));
+    return command;
+  }
+
+  private static Run wharf(String... args) throws IOException, InterruptedException {
+    List<String> command = wharfCommand(args);
     Path out = Files.createTempFile(temp, "out-", ".txt");
     Path err = Files.createTempFile(temp, "err-", ".txt");
     Process p =
@@ -202,5 +213,67 @@ class WharfCopyIT {
         wharf("copy", "--all", "oci:" + regclient() + ":no-such-tag", "oci:" + temp.resolve("n"));
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("no-such-tag");
+  }
+
+  @Test
+  void copiesWithCredentialsFromFlagsAndFromADockerConfig() throws Exception {
+    Path htpasswd = temp.resolve("htpasswd");
+    try (InputStream in =
+        WharfCopyIT.class.getResourceAsStream("/fixtures/auth/htpasswd/trivy-htpasswd")) {
+      assertThat(in).as("the htpasswd fixture of oci-client's test jar").isNotNull();
+      Files.copy(in, htpasswd);
+    }
+    String user = "testuser";
+    String password = "testpassword";
+    try (DockerRegistryProcess basic =
+        DockerRegistryProcess.start(DockerRegistryProcess.Auth.htpasswd(htpasswd, "wharf-it"))) {
+      String target = "docker://" + basic.host() + "/it/private:v1";
+      String source = "oci:" + regclient() + ":v1";
+
+      Run refused = wharf("copy", source, target);
+      assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
+      assertThat(refused.err()).startsWith("wharf copy: ").contains("401");
+
+      ok("copy", "--all", "--dest-creds", user + ":" + password, source, target);
+
+      Path config = temp.resolve("docker-config.json");
+      String auth =
+          Base64.getEncoder()
+              .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      Files.writeString(
+          config, "{\"auths\":{\"" + basic.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+      String repo = "docker://" + basic.host() + "/it/private";
+      assertThat(ok("tags", "--authfile", config.toString(), repo).lines()).containsExactly("v1");
+      Path back = temp.resolve("private-back");
+      ok("copy", "--all", "--authfile", config.toString(), target, "oci:" + back + ":v1");
+      Layouts.assertSameContent(regclient(), "v1", back, "v1");
+
+      Run wrong = wharf("inspect", "--creds", user + ":not-the-password", target);
+      assertThat(wrong.exit()).isEqualTo(1);
+      assertThat(wrong.err()).contains("401").doesNotContain("not-the-password");
+    }
+  }
+
+  @Test
+  void drawsAProgressBarOnATerminalAndPlainLinesElsewhere() throws Exception {
+    // script(1) runs the copy on a pseudo-terminal, so System.console() is there.
+    Path script = Tools.require("script", "/usr/bin/script");
+    Path layout = temp.resolve("on-a-terminal");
+    String command =
+        wharfCommand("copy", "oci:" + regclient() + ":v1", "oci:" + layout + ":v1").stream()
+            .map(a -> "'" + a.replace("'", "'\\''") + "'")
+            .collect(Collectors.joining(" "));
+    Process p =
+        new ProcessBuilder(script.toString(), "-q", "-e", "-c", command, "/dev/null")
+            .redirectErrorStream(true)
+            .start();
+    p.getOutputStream().close();
+    String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(shown).isZero();
+    assertThat(shown).contains("\r[", "] 100% ", "blobs ", "\u001b[K", "Copied ");
+
+    String plain = ok("copy", "oci:" + regclient() + ":v1", "oci:" + temp.resolve("plain") + ":v1");
+    assertThat(plain).contains("blob sha256:", "Copied ").doesNotContain("\r", "\u001b");
   }
 }
