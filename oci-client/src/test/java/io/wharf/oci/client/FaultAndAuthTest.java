@@ -27,10 +27,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -374,6 +381,73 @@ class FaultAndAuthTest {
     assertThat(front.seen)
         .filteredOn(s -> !s.path().equals("/token"))
         .allSatisfy(s -> assertThat(s.authorization()).doesNotContain("Basic"));
+  }
+
+  @Test
+  void threadsStartingTogetherPingFetchTheCredentialAndTheTokenOnce() throws Exception {
+    AtomicInteger pings = new AtomicInteger();
+    AtomicInteger tokens = new AtomicInteger();
+    AtomicInteger lookups = new AtomicInteger();
+    front.interceptor =
+        (request, registry) -> {
+          if (request.path().equals("/token")) {
+            tokens.incrementAndGet();
+            pause(200); // a slow token server: the other threads arrive meanwhile
+            return RegistryResponse.of(
+                200,
+                Headers.builder().add("Content-Type", "application/json").build(),
+                Bytes.utf8("{\"token\":\"tok-1\",\"expires_in\":300}"));
+          }
+          if (request.path().equals("/v2/")) {
+            pings.incrementAndGet();
+            pause(200);
+          }
+          if (!request.headers().first("Authorization").orElse("").equals("Bearer tok-1")) {
+            return status(
+                401, "WWW-Authenticate", "Bearer realm=\"" + base + "/token\",service=\"t\"");
+          }
+          return registry.handle(request);
+        };
+    // A slow credential helper, as docker-credential-* processes are.
+    CredentialProvider helper =
+        registry -> {
+          lookups.incrementAndGet();
+          pause(200);
+          return Credential.basic("alice", "s3cret");
+        };
+    RegistryClient client = client(helper);
+    Digest digest = Digest.sha256(Bytes.utf8("nothing here"));
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<OptionalLong>> stats = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        stats.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return client.statBlob(repo, digest);
+                }));
+      }
+      go.countDown();
+      for (Future<OptionalLong> f : stats) {
+        assertThat(f.get(30, TimeUnit.SECONDS)).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pings.get()).as("pings").isEqualTo(1);
+    assertThat(lookups.get()).as("credential lookups").isEqualTo(1);
+    assertThat(tokens.get()).as("token requests").isEqualTo(1);
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,24 @@ public final class Authenticator {
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TokenKey, CachedToken> tokenCache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<RefreshKey, String> refreshTokens = new ConcurrentHashMap<>();
+  // Single flight: threads that need the same credential, token or first ping wait for the one
+  // that fetches it (a copy's parallel transfers start together). Striped, so the locks are
+  // bounded; two keys on one stripe only wait for each other.
+  private final ReentrantLock[] stripes = new ReentrantLock[32];
+
+  {
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+  }
+
+  /**
+   * The lock of {@code key}'s stripe: holders of equal keys run one at a time, so the second finds
+   * what the first fetched.
+   */
+  public ReentrantLock lockFor(Object key) {
+    return stripes[Math.floorMod(key.hashCode(), stripes.length)];
+  }
 
   /** An authenticator. */
   public Authenticator(CredentialProvider credentials, TokenClient tokens, Clock clock) {
@@ -161,22 +180,51 @@ public final class Authenticator {
 
   private Credential credential(RegistryHost host) throws IOException {
     Credential c = credentialCache.get(host);
-    if (c == null) {
-      c = credentials.credentialFor(host);
-      credentialCache.put(host, c);
-      log.debug("credential for {}: {}", host, c);
+    if (c != null) {
+      return c;
     }
-    return c;
+    // A credential helper is a process per call (and may prompt): run it once per host.
+    ReentrantLock lock = lockFor(new CredentialKey(host));
+    lock.lock();
+    try {
+      c = credentialCache.get(host);
+      if (c == null) {
+        c = credentials.credentialFor(host);
+        credentialCache.put(host, c);
+        log.debug("credential for {}: {}", host, c);
+      }
+      return c;
+    } finally {
+      lock.unlock();
+    }
   }
+
+  private record CredentialKey(RegistryHost host) {}
 
   private String token(RegistryHost host, BearerAuth bearer, Set<Scope> scopes, Credential c)
       throws IOException {
     Set<Scope> merged = Scope.merge(scopes);
     TokenKey key = key(host, bearer, merged);
+    CachedToken cached = tokenCache.get(key);
+    if (cached != null && clock.instant().isBefore(cached.refreshAfter())) {
+      return cached.token();
+    }
+    ReentrantLock lock = lockFor(key);
+    lock.lock();
+    try {
+      return fetchToken(host, bearer, merged, key, c);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private String fetchToken(
+      RegistryHost host, BearerAuth bearer, Set<Scope> merged, TokenKey key, Credential c)
+      throws IOException {
     Instant now = clock.instant();
     CachedToken cached = tokenCache.get(key);
     if (cached != null && now.isBefore(cached.refreshAfter())) {
-      return cached.token();
+      return cached.token(); // fetched by the thread this one waited for
     }
     RefreshKey refreshKey = new RefreshKey(host, bearer.realm(), bearer.service().orElse(""));
     Optional<String> refresh = Optional.ofNullable(refreshTokens.get(refreshKey));

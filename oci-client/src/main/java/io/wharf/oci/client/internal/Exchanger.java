@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,10 +102,21 @@ public final class Exchanger {
     return status;
   }
 
+  private record PingKey(RegistryHost host) {}
+
   /** Runs {@code call}; the caller closes the response and maps unexpected statuses. */
   public HttpResponse execute(Call call) throws IOException {
     if (!auth.isKnown(call.registry())) {
-      ping(call.registry());
+      // One ping per registry, however many threads start at once.
+      ReentrantLock lock = auth.lockFor(new PingKey(call.registry()));
+      lock.lock();
+      try {
+        if (!auth.isKnown(call.registry())) {
+          ping(call.registry());
+        }
+      } finally {
+        lock.unlock();
+      }
     }
     return retrier.execute(call.request().toString(), call.mode(), () -> attempt(call));
   }
