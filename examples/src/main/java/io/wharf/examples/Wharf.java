@@ -2,6 +2,7 @@ package io.wharf.examples;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.List;
@@ -65,6 +66,17 @@ public final class Wharf {
         Optional<Command> about = args.size() > 1 ? command(args.get(1)) : Optional.empty();
         out.print(about.map(c -> Cli.usage("wharf", c.syntax())).orElseGet(Wharf::usage));
         return 0;
+      }
+      case "cds-training" -> {
+        // Not a user command: the launcher records its class-data sharing archive from it.
+        try {
+          return CdsTraining.run(err);
+        } catch (IOException | RuntimeException e) {
+          err.println("wharf cds-training: " + e);
+          return 1;
+        } finally {
+          err.flush();
+        }
       }
       default -> {
         // Only the command named is built: nothing else is loaded for it.

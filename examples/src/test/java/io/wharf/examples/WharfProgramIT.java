@@ -15,9 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -199,6 +201,73 @@ class WharfProgramIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).startsWith("wharf ");
+  }
+
+  @Test
+  void theLauncherRecordsItsStartUpArchiveFromTheTrainingOncePerBuild() throws Exception {
+    // A copy of the launcher and the jar, so the archive is made afresh in a folder of our own.
+    Path root = dir.resolve("launcher-copy");
+    Path target = Files.createDirectories(root.resolve("examples/target"));
+    Path script = root.resolve("wharf");
+    Files.copy(Path.of(System.getProperty("wharf.launcher", "../wharf")), script);
+    Files.copy(jar(), target.resolve("wharf.jar"));
+    Path archive = target.resolve("wharf.jsa");
+
+    Process serving = wharf(dir.resolve("archive-serve.log"), "serve", "--listen", "127.0.0.1:0");
+    String host = "127.0.0.1:" + awaitServing(serving, dir.resolve("archive-serve.log")).group(1);
+
+    LauncherRun first = launch(script, "tags", "docker://" + host + "/none/here");
+    assertThat(first.exit()).as(first.out()).isEqualTo(1); // no such repository: NAME_UNKNOWN
+    assertThat(first.out()).contains("wharf tags: ").contains("NAME_UNKNOWN");
+    assertThat(archive).as("recorded by the training before the first client command").exists();
+    assertThat(Files.size(archive)).isGreaterThan(1 << 20);
+    // It holds the classes of a copy into a layout, which `tags` never loads.
+    assertThat(new String(Files.readAllBytes(archive), StandardCharsets.ISO_8859_1))
+        .contains("io/wharf/oci/client/copy/LayoutDestination");
+    FileTime recorded = Files.getLastModifiedTime(archive);
+
+    LauncherRun second = launch(script, "inspect", "docker://" + host + "/none/here:v1");
+    assertThat(second.exit()).as(second.out()).isEqualTo(1);
+    assertThat(Files.getLastModifiedTime(archive))
+        .as("used, not recorded again")
+        .isEqualTo(recorded);
+
+    // No archive, and a training that fails (no temporary folder): the command still runs,
+    // without an archive, and the launcher does not try again until the next build.
+    Files.delete(archive);
+    String noTmp = "-Xmx256m -Djava.io.tmpdir=" + dir.resolve("no-such-folder");
+    LauncherRun failed =
+        launch(script, Map.of("JAVA_OPTS", noTmp), "tags", "docker://" + host + "/none/here");
+    assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
+    assertThat(failed.out().lines()).as(failed.out()).hasSize(1);
+    assertThat(archive).doesNotExist();
+    Path marker = target.resolve("wharf.jsa.failed");
+    assertThat(marker).exists();
+    FileTime failedAt = Files.getLastModifiedTime(marker);
+    Thread.sleep(1100);
+    LauncherRun again =
+        launch(script, Map.of("JAVA_OPTS", noTmp), "tags", "docker://" + host + "/none/here");
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(Files.getLastModifiedTime(marker)).as("not tried again").isEqualTo(failedAt);
+  }
+
+  record LauncherRun(int exit, String out) {}
+
+  private static LauncherRun launch(Path script, String... args) throws Exception {
+    return launch(script, Map.of(), args);
+  }
+
+  private static LauncherRun launch(Path script, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(script.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    return new LauncherRun(p.exitValue(), out);
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request)
