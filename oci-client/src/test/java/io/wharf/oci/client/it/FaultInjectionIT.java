@@ -530,11 +530,19 @@ class FaultInjectionIT {
     // connection may have been accepted (its first read begun) before the rate went back to 0:
     // then that attempt times out as well and the retrier's second attempt gets the bytes.
     assertThat(gets.get()).isBetween(2, 3);
-    assertThat(progress.resumed).hasSize(1);
-    long from = progress.resumed.get(0);
-    assertThat(from).isPositive();
-    assertThat(requests(proxy, "GET", ".*/blobs/sha256:.*").subList(1, gets.get()))
-        .allSatisfy(r -> assertThat(r.header("Range")).contains("bytes=" + from + "-"));
+    List<RequestHead> later = requests(proxy, "GET", ".*/blobs/sha256:.*").subList(1, gets.get());
+    if (progress.resumed.isEmpty()) {
+      // On a loaded machine the stall can come before the first body byte (the headers
+      // trickle too): then the first attempt times out whole and the retrier sends the GET again
+      // from the start, which is just as much a recovery.
+      assertThat(later).allSatisfy(r -> assertThat(r.header("Range")).isEmpty());
+    } else {
+      assertThat(progress.resumed).hasSize(1);
+      long from = progress.resumed.get(0);
+      assertThat(from).isNotNegative();
+      assertThat(later)
+          .allSatisfy(r -> assertThat(r.header("Range")).contains("bytes=" + from + "-"));
+    }
     progress.assertMonotonicTo(layer.size());
   }
 }
