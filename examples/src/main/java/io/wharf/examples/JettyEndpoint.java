@@ -28,6 +28,9 @@ final class JettyEndpoint implements AutoCloseable {
   /** How long {@link #close()} waits for requests in flight. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How long a connection may sit idle once stopping began (Jetty's default is 1 s). */
+  static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
   private final Server server;
   private final ServerConnector connector;
 
@@ -49,6 +52,11 @@ final class JettyEndpoint implements AutoCloseable {
     connector.setHost(address.getHostString());
     connector.setPort(address.getPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    // On stop Jetty cuts connections idle for 1 s by default, including a request in flight
+    // whose client pauses between packets: an upload that paused for a second failed with 500
+    // (WharfProgramIT caught it under load). 5 s lets such uploads finish; the price is that
+    // idle keep-alive connections, which the same timeout closes, may hold a stop up to 5 s.
+    connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder(new RegistryServlet(handler)), "/*");

@@ -68,6 +68,12 @@ public class RegistryServlet extends HttpServlet {
       }
       send(resp, head, response, sent);
       status = response.status();
+    } catch (IOException e) {
+      // The connection failed (the client went away, or the container refused to read or
+      // write): the container answers or drops it; the request log line shows status -1.
+      // The request log line that follows names the path.
+      LOG.info("request failed on its connection: {}", e.toString());
+      throw e;
     } finally {
       TransportSupport.logRequest(
           LOG, methodName, rawPath, status, sent[0], System.nanoTime() - start);
