@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs (as root, with apt-get, when missing) and starts what the tests need on Debian 12, and
 # exports where to find it: Java, Maven, PostgreSQL, and skopeo and docker-registry for the interop
-# tests (which start their own docker-registry; the package's daemon is never started). Sourced by
-# ./run-tests; idempotent.
+# tests (which start their own docker-registry; the package's daemon is never started). Idempotent.
+# Run as a program with a command, it runs that command afterwards, from the repository root: the
+# README's test command is `scripts/test-services.sh mvn -B verify`. Sourced, it only sets up.
 
 _wharf_services() {
   local need=()
@@ -70,4 +71,13 @@ _wharf_services() {
       "WHARF_PG_PASSWORD for the PostgreSQL integration tests, or they are skipped" >&2
   fi
 }
-_wharf_services
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  _wharf_services
+  cd "$(dirname "$0")/.."
+  if [ "$#" -gt 0 ]; then
+    exec "$@"
+  fi
+else
+  _wharf_services
+fi
