@@ -3,7 +3,13 @@ package io.wharf.examples;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.wharf.oci.model.Bytes;
-import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.ImageManifest;
+import io.wharf.oci.model.ManifestCodec;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.layout.OciLayoutWriter;
+import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -73,37 +79,17 @@ final class CdsTraining {
   private static Path image(Path dir) throws IOException {
     byte[] random = new byte[(33 << 20) + 17];
     new Random(1).nextBytes(random);
-    Bytes layer = Bytes.of(random);
-    Bytes config = Bytes.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-    String manifest =
-        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-            + "\"config\":"
-            + descriptor("application/vnd.oci.image.config.v1+json", config)
-            + ",\"layers\":["
-            + descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer)
-            + "]}";
-    Bytes manifestBytes = Bytes.utf8(manifest);
-    Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
-    for (Bytes blob : List.of(layer, config, manifestBytes)) {
-      Files.write(blobs.resolve(Digest.sha256(blob).encoded()), blob.toByteArray());
+    try (OciLayoutWriter w = OciLayoutWriter.toDirectory(dir)) {
+      Descriptor layer = w.writeBlob(MediaType.OCI_LAYER_TAR_GZIP, Bytes.of(random));
+      Descriptor config =
+          w.writeBlob(
+              MediaType.OCI_IMAGE_CONFIG,
+              Bytes.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+      RawManifest manifest =
+          ManifestCodec.defaults().encode(ImageManifest.of(config, List.of(layer)));
+      w.add(w.writeManifest(manifest), Tag.of("v1"));
     }
-    Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-    String entry =
-        descriptor("application/vnd.oci.image.manifest.v1+json", manifestBytes)
-            .replaceFirst("}$", ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"v1\"}}");
-    Files.writeString(
-        dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + entry + "]}");
     return dir;
-  }
-
-  private static String descriptor(String mediaType, Bytes content) {
-    return "{\"mediaType\":\""
-        + mediaType
-        + "\",\"digest\":\""
-        + Digest.sha256(content)
-        + "\",\"size\":"
-        + content.size()
-        + "}";
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -7,6 +7,7 @@ import io.wharf.oci.client.auth.DockerConfig;
 import io.wharf.oci.model.ref.RegistryHost;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -28,8 +29,13 @@ final class ClientOptions {
               + " ~/.docker/config.json).",
           "--authfile");
 
-  /** The options, for a command's {@link Cli.Syntax}. */
-  static final List<Cli.Option> OPTIONS = List.of(INSECURE, AUTHFILE);
+  /** A client command's options: {@code own}, then these shared ones. */
+  static List<Cli.Option> after(Cli.Option... own) {
+    List<Cli.Option> all = new ArrayList<>(List.of(own));
+    all.add(INSECURE);
+    all.add(AUTHFILE);
+    return all;
+  }
 
   private final boolean insecure;
   private final @Nullable Path authfile;

@@ -44,9 +44,7 @@ final class CopyCommand extends ClientCommand {
           List.of(
               new Cli.Positional("SRC", "Where the image is."),
               new Cli.Positional("DST", "Where it goes.")),
-          concat(
-              List.of(ALL, PLATFORM, REFERRERS, SRC_CREDS, DEST_CREDS, PARALLEL, QUIET),
-              ClientOptions.OPTIONS));
+          ClientOptions.after(ALL, PLATFORM, REFERRERS, SRC_CREDS, DEST_CREDS, PARALLEL, QUIET));
 
   private ClientOptions client;
   private Optional<String> srcCreds;
@@ -55,12 +53,6 @@ final class CopyCommand extends ClientCommand {
   @Override
   public Cli.Syntax syntax() {
     return SYNTAX;
-  }
-
-  static List<Cli.Option> concat(List<Cli.Option> own, List<Cli.Option> shared) {
-    List<Cli.Option> all = new ArrayList<>(own);
-    all.addAll(shared);
-    return all;
   }
 
   @Override

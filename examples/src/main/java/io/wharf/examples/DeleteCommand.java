@@ -21,7 +21,7 @@ final class DeleteCommand extends ClientCommand {
               "A tag is resolved first, so all tags of that manifest go, as with skopeo delete.",
               "Exit status: 0 deleted, 1 failed, 2 bad arguments."),
           List.of(new Cli.Positional("docker://HOST/REPO:TAG|@DIGEST", "The manifest.")),
-          CopyCommand.concat(List.of(InspectCommand.CREDS), ClientOptions.OPTIONS));
+          ClientOptions.after(InspectCommand.CREDS));
 
   @Override
   public Cli.Syntax syntax() {

@@ -27,7 +27,7 @@ final class InspectCommand extends ClientCommand {
               "IMAGE: docker://HOST/REPO[:TAG|@DIGEST], oci:DIR[:TAG], oci-archive:FILE[:TAG].",
               "Exit status: 0 shown, 1 failed, 2 bad arguments."),
           List.of(new Cli.Positional("IMAGE", "The image.")),
-          CopyCommand.concat(List.of(JSON, RAW, CREDS), ClientOptions.OPTIONS));
+          ClientOptions.after(JSON, RAW, CREDS));
 
   @Override
   public Cli.Syntax syntax() {

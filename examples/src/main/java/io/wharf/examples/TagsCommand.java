@@ -16,7 +16,7 @@ final class TagsCommand extends ClientCommand {
               "Lists the tags of a repository, one per line, following every page.",
               "Exit status: 0 listed, 1 failed, 2 bad arguments."),
           List.of(new Cli.Positional("docker://HOST/REPO", "The repository.")),
-          CopyCommand.concat(List.of(InspectCommand.CREDS), ClientOptions.OPTIONS));
+          ClientOptions.after(InspectCommand.CREDS));
 
   @Override
   public Cli.Syntax syntax() {
