@@ -314,18 +314,11 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private Thread thread(Runnable r, String name) {
-    Thread[] self = new Thread[1];
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                r.run();
-              } finally {
-                threads.remove(self[0]);
-              }
-            },
-            name);
-    self[0] = t;
+    // A thread stays in the set until it has terminated: one that removed itself on its way out
+    // was still alive when close() looked, and close() did not join it. Terminated ones are
+    // dropped here, so the set holds the live connections' threads only.
+    threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+    Thread t = new Thread(r, name);
     t.setDaemon(true);
     threads.add(t);
     return t;
