@@ -60,9 +60,14 @@ public interface BlobUpload extends Closeable {
    * Verifies that the bytes have digest {@code expected} and publishes them as a blob, atomically.
    * The session ends. A blob that already exists is not written again.
    *
+   * <p>{@code expected} may use another registered algorithm than {@link #algorithm()}: the
+   * distribution-spec lets a client that did not name {@code digest-algorithm} when it started the
+   * upload finish it with, say, a {@code sha512:} digest. The bytes received are then read again
+   * and digested with that algorithm, once, at commit.
+   *
    * @throws InvalidContentException with {@link ErrorCode#DIGEST_INVALID} when the bytes have
-   *     another digest (or {@code expected} uses another algorithm); nothing becomes visible and
-   *     the session stays as it was
+   *     another digest, or {@code expected} uses an algorithm Wharf cannot verify; nothing becomes
+   *     visible and the session stays as it was
    */
   BlobInfo commit(Digest expected) throws IOException;
 

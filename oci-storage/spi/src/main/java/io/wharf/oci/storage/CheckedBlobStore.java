@@ -185,16 +185,7 @@ public final class CheckedBlobStore implements BlobStore {
 
     @Override
     public BlobInfo commit(Digest expected) throws IOException {
-      if (!expected.algorithm().equals(delegate.algorithm().id())) {
-        throw new InvalidContentException(
-            ErrorCode.DIGEST_INVALID,
-            "upload "
-                + id()
-                + " is digested with "
-                + delegate.algorithm()
-                + ", cannot verify "
-                + expected);
-      }
+      expected.requireAlgorithm(); // DIGEST_INVALID for an algorithm Wharf cannot verify
       return guard("commit upload " + id(), () -> delegate.commit(expected));
     }
 

@@ -1038,17 +1038,13 @@ public final class FileSystemBlobStore implements BlobStore {
       lock.lock();
       try {
         checkLive();
-        if (!expected.algorithm().equals(algorithm().id())) {
-          throw new InvalidContentException(
-              ErrorCode.DIGEST_INVALID,
-              "upload " + id + " is digested with " + algorithm() + ", cannot verify " + expected);
-        }
-        Digest actual = currentDigest();
+        DigestAlgorithm named = expected.requireAlgorithm();
+        Path data = dir.resolve(DATA);
+        Digest actual = named == algorithm() ? currentDigest() : rehash(data, named);
         if (!actual.equals(expected)) {
           throw BlobUpload.digestMismatch(expected, actual);
         }
         long length = size;
-        Path data = dir.resolve(DATA);
         Path target = blobPath(expected);
         if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
           publish(data, target);
@@ -1068,6 +1064,33 @@ public final class FileSystemBlobStore implements BlobStore {
       } finally {
         lock.unlock();
       }
+    }
+
+    /**
+     * The digest of the staged bytes in {@code algorithm}, read again from {@code data}: the client
+     * named another algorithm at the end than the session was started with.
+     */
+    private Digest rehash(Path data, DigestAlgorithm algorithm) throws IOException {
+      Digester hashed = Digester.of(algorithm);
+      try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+        while (hashed.size() < size && channel.read(buffer) >= 0) {
+          buffer.flip();
+          if (hashed.size() + buffer.remaining() > size) {
+            buffer.limit((int) (size - hashed.size()));
+          }
+          hashed.update(buffer);
+          buffer.clear();
+        }
+      } catch (NoSuchFileException e) {
+        end();
+        throw unknownUpload();
+      }
+      if (hashed.size() != size) {
+        throw new IOException(
+            "upload " + id + " holds " + hashed.size() + " bytes on disk but received " + size);
+      }
+      return hashed.digest();
     }
 
     private void publish(Path data, Path target) throws IOException {

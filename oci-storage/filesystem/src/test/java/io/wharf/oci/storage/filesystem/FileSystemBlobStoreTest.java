@@ -318,7 +318,8 @@ class FileSystemBlobStoreTest {
         .isInstanceOf(InvalidContentException.class)
         .extracting(e -> ((OciException) e).code())
         .isEqualTo(ErrorCode.DIGEST_INVALID);
-    assertThatThrownBy(() -> upload.commit(Digest.of(DigestAlgorithm.SHA512, Bytes.of(content))))
+    assertThatThrownBy(
+            () -> upload.commit(Digest.of(DigestAlgorithm.SHA512, Bytes.of(new byte[70_000]))))
         .extracting(e -> ((OciException) e).code())
         .isEqualTo(ErrorCode.DIGEST_INVALID);
     assertThatThrownBy(() -> store.put(new ByteArrayInputStream(content), wrong))

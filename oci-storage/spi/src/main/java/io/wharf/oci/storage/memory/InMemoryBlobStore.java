@@ -194,11 +194,12 @@ public final class InMemoryBlobStore implements BlobStore {
       lock.lock();
       try {
         checkLive();
-        Digest actual = currentDigest();
+        DigestAlgorithm named = expected.requireAlgorithm();
+        Bytes bytes = Bytes.of(buffer.toByteArray());
+        Digest actual = named == algorithm() ? currentDigest() : Digest.of(named, bytes);
         if (!actual.equals(expected)) {
           throw BlobUpload.digestMismatch(expected, actual);
         }
-        Bytes bytes = Bytes.of(buffer.toByteArray());
         blobs.putIfAbsent(expected, bytes);
         uploads.remove(id, this);
         return new BlobInfo(expected, bytes.size());

@@ -288,22 +288,44 @@ public abstract class BlobStoreContract {
   }
 
   @Test
-  void commitWithADigestOfAnotherAlgorithmIsDigestInvalid() throws IOException {
-    byte[] content = content(100, 8);
+  void commitWithADigestOfAnotherAlgorithmVerifiesWithThatAlgorithm() throws IOException {
+    // distribution-spec: a session started without digest-algorithm may end with a sha512 digest.
+    assumeTrue(store.features().contains(StorageFeature.SHA512), "no SHA512");
+    byte[] content = content(300_000, 8);
     Digest sha512 = Digest.of(DigestAlgorithm.SHA512, Bytes.of(content));
+    for (BlobStore s : List.of(store, CheckedBlobStore.wrap(store))) {
+      try (BlobUpload upload = s.newUpload()) {
+        assertThat(upload.algorithm()).isEqualTo(DigestAlgorithm.SHA256);
+        upload.write(new ByteArrayInputStream(content));
+        assertThat(upload.commit(sha512)).isEqualTo(new BlobInfo(sha512, content.length));
+      }
+      assertThat(read(s, sha512)).isEqualTo(content);
+      assertThat(s.stat(sha256(content))).isEmpty();
+      assertThat(s.delete(sha512)).isTrue();
+    }
+  }
+
+  @Test
+  void commitWithAWrongOrUnverifiableDigestOfAnotherAlgorithmIsDigestInvalid() throws IOException {
+    assumeTrue(store.features().contains(StorageFeature.SHA512), "no SHA512");
+    byte[] content = content(100, 8);
+    Digest wrong = Digest.of(DigestAlgorithm.SHA512, Bytes.of(new byte[100]));
     Digest blake3 = Digest.parse("blake3:abcd");
     for (BlobStore s : List.of(store, CheckedBlobStore.wrap(store))) {
       try (BlobUpload upload = s.newUpload()) {
         upload.write(new ByteArrayInputStream(content));
         assertOci(
-            () -> upload.commit(sha512), InvalidContentException.class, ErrorCode.DIGEST_INVALID);
+            () -> upload.commit(wrong), InvalidContentException.class, ErrorCode.DIGEST_INVALID);
         assertOci(
             () -> upload.commit(blake3), InvalidContentException.class, ErrorCode.DIGEST_INVALID);
         assertThat(upload.offset()).isEqualTo(100);
-        upload.cancel();
+        // The session is as it was: the right digest still commits.
+        Digest right = Digest.of(DigestAlgorithm.SHA512, Bytes.of(content));
+        assertThat(upload.commit(right).digest()).isEqualTo(right);
+        assertThat(s.delete(right)).isTrue();
       }
     }
-    assertThat(store.stat(sha512)).isEmpty();
+    assertThat(store.stat(wrong)).isEmpty();
     assertThat(store.stat(sha256(content))).isEmpty();
   }
 
@@ -567,7 +589,11 @@ public abstract class BlobStoreContract {
       upload.write(1000, new ByteArrayInputStream(content, 1000, 4000));
       assertThat(upload.currentDigest()).isEqualTo(digest);
       assertOci(
-          () -> upload.commit(sha256(content)),
+          () -> upload.commit(Digest.of(DigestAlgorithm.SHA512, Bytes.of(new byte[5000]))),
+          InvalidContentException.class,
+          ErrorCode.DIGEST_INVALID);
+      assertOci(
+          () -> upload.commit(sha256(new byte[5000])),
           InvalidContentException.class,
           ErrorCode.DIGEST_INVALID);
       assertThat(upload.commit(digest)).isEqualTo(new BlobInfo(digest, 5000));
