@@ -19,11 +19,13 @@ import java.net.URI;
 import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Blob endpoints: end-2 (GET/HEAD), end-10 (DELETE), uploads end-4 … end-6, end-11, end-13, end-14.
+ * Blob endpoints: end-2 (GET/HEAD), end-10 (DELETE), uploads end-4a/4b/4c, end-5, end-6, end-11,
+ * end-13, end-14.
  */
 final class BlobEndpoints {
 
@@ -42,10 +44,18 @@ final class BlobEndpoints {
     this.metadata = settings.storage().metadata();
   }
 
+  private static RepositoryName repository(RequestContext context) {
+    return context.repository().orElseThrow();
+  }
+
+  private static String target(RequestContext context) {
+    return context.reference().orElse("");
+  }
+
   /** end-2: a blob linked to the repository, whole or a range (206), or its headers (HEAD). */
-  RegistryResponse get(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    Digest digest = Digest.parse(route.target());
+  RegistryResponse get(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    Digest digest = Digest.parse(target(context));
     BlobInfo info = linkedBlob(repo, digest);
     Optional<URI> redirect = blobs.redirect(digest);
     if (redirect.isPresent() && request.method() == HttpMethod.GET) {
@@ -119,13 +129,16 @@ final class BlobEndpoints {
   }
 
   /** end-10: unlinks the blob from the repository; garbage collection frees the bytes later. */
-  RegistryResponse delete(Route route) throws IOException {
+  RegistryResponse delete(RequestContext context) throws IOException {
     checkDeletes();
-    RepositoryName repo = route.name();
-    Digest digest = Digest.parse(route.target());
+    RepositoryName repo = repository(context);
+    Digest digest = Digest.parse(target(context));
     if (!metadata.unlinkBlob(repo, digest)) {
       throw blobUnknown(repo, digest);
     }
+    settings
+        .events()
+        .emit(context, RegistryEvent.Kind.BLOB_DELETED, 202, digest, Optional.empty(), Set.of());
     return RegistryResponse.of(202, Headers.builder().set("Content-Length", "0").build());
   }
 
@@ -137,57 +150,64 @@ final class BlobEndpoints {
   }
 
   /**
-   * end-4a (session), end-4b (monolithic, {@code ?digest=}), end-11 (mount, {@code ?mount=&from=},
-   * falling back to a session when the source does not have the blob).
+   * end-11: links the blob to the repository when the caller may pull it from the source ({@code
+   * from}, or the repository itself without it) and the source has it; otherwise starts an upload
+   * session (202), as the spec allows, so that the client uploads the bytes instead. A source the
+   * caller may not read is treated as one that does not have the blob: the answer tells nothing
+   * about it.
    */
-  RegistryResponse startUpload(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    Optional<String> mount = request.queryParam("mount");
-    if (mount.isPresent()) {
-      Digest digest = Digest.parse(mount.get());
-      Optional<String> from = request.queryParam("from");
-      Optional<BlobInfo> mounted = Optional.empty();
-      if (from.isPresent()) {
-        RepositoryName source = new RepositoryName(from.get());
-        if (metadata.isBlobLinked(source, digest)) {
-          mounted = blobs.stat(digest);
-        }
-      } else if (metadata.isBlobLinked(repo, digest)) {
-        mounted = blobs.stat(digest);
-      }
-      if (mounted.isPresent()) {
-        metadata.linkBlob(repo, mounted.get());
-        return created(repo, digest);
-      }
+  RegistryResponse mount(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    Digest digest = Digest.parse(request.queryParam("mount").orElseThrow());
+    RepositoryName source =
+        context.accesses().size() > 1 ? context.accesses().get(1).repository().orElseThrow() : repo;
+    Optional<BlobInfo> mounted = Optional.empty();
+    if ((source.equals(repo) || settings.access().allows(context.identity(), Access.pull(source)))
+        && metadata.isBlobLinked(source, digest)) {
+      mounted = blobs.stat(digest);
+    }
+    if (mounted.isEmpty()) {
       return sessionStarted(repo, DigestAlgorithm.SHA256);
     }
-    Optional<String> digestParam = request.queryParam("digest");
-    if (digestParam.isPresent()) {
-      Digest digest = Digest.parse(digestParam.get());
-      DigestAlgorithm algorithm = digest.requireAlgorithm();
-      UploadSessions.Session s = settings.uploads().start(repo, algorithm);
-      BlobInfo info;
+    metadata.linkBlob(repo, mounted.get());
+    settings.events().mounted(context, digest, source);
+    return created(repo, digest);
+  }
+
+  /** end-4b: the whole blob in one POST, verified against {@code digest}. */
+  RegistryResponse uploadMonolithic(RequestContext context, RegistryRequest request)
+      throws IOException {
+    RepositoryName repo = repository(context);
+    Digest digest = Digest.parse(request.queryParam("digest").orElseThrow());
+    DigestAlgorithm algorithm = digest.requireAlgorithm();
+    UploadSessions.Session s = settings.uploads().start(repo, algorithm);
+    BlobInfo info;
+    try {
+      s.lock.lock();
       try {
-        s.lock.lock();
-        try {
-          s.upload.write(request.body());
-          OptionalLong length = request.headers().firstLong("Content-Length");
-          info =
-              length.isPresent()
-                  ? s.upload.commit(digest, length.getAsLong())
-                  : s.upload.commit(digest);
-        } finally {
-          s.lock.unlock();
-        }
-      } catch (IOException | RuntimeException e) {
-        s.upload.cancel();
-        throw e;
+        s.upload.write(request.body());
+        OptionalLong length = request.headers().firstLong("Content-Length");
+        info =
+            length.isPresent()
+                ? s.upload.commit(digest, length.getAsLong())
+                : s.upload.commit(digest);
       } finally {
-        end(s);
+        s.lock.unlock();
       }
-      metadata.linkBlob(repo, info);
-      return created(repo, digest);
+    } catch (IOException | RuntimeException e) {
+      s.upload.cancel();
+      throw e;
+    } finally {
+      end(s);
     }
+    return pushed(context, repo, info);
+  }
+
+  /**
+   * end-4a and end-4c: starts an upload session, digested with {@code digest-algorithm} (sha256
+   * when not given; the client may still finish it with a digest of another algorithm).
+   */
+  RegistryResponse startUpload(RequestContext context, RegistryRequest request) throws IOException {
     DigestAlgorithm algorithm =
         request
             .queryParam("digest-algorithm")
@@ -203,7 +223,7 @@ final class BlobEndpoints {
                                     400,
                                     null)))
             .orElse(DigestAlgorithm.SHA256);
-    return sessionStarted(repo, algorithm);
+    return sessionStarted(repository(context), algorithm);
   }
 
   private RegistryResponse sessionStarted(RepositoryName repo, DigestAlgorithm algorithm)
@@ -235,9 +255,9 @@ final class BlobEndpoints {
   /**
    * end-5: appends a chunk, in order; a chunk at the wrong offset is 416 with the current range.
    */
-  RegistryResponse patch(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    UploadSessions.Session s = settings.uploads().find(repo, route.target());
+  RegistryResponse patch(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    UploadSessions.Session s = settings.uploads().find(repo, target(context));
     s.lock.lock();
     try {
       Optional<String> contentRange = request.headers().first("Content-Range");
@@ -309,9 +329,9 @@ final class BlobEndpoints {
   }
 
   /** end-6: the last chunk (optional) and the digest; publishes the blob and links it. */
-  RegistryResponse finish(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    UploadSessions.Session s = settings.uploads().find(repo, route.target());
+  RegistryResponse finish(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    UploadSessions.Session s = settings.uploads().find(repo, target(context));
     String digestText =
         request
             .queryParam("digest")
@@ -336,8 +356,23 @@ final class BlobEndpoints {
       s.lock.unlock();
     }
     end(s);
+    return pushed(context, repo, info);
+  }
+
+  /** A blob upload is complete: link it, tell the listeners, answer 201. */
+  private RegistryResponse pushed(RequestContext context, RepositoryName repo, BlobInfo info)
+      throws IOException {
     metadata.linkBlob(repo, info);
-    return created(repo, digest);
+    settings
+        .events()
+        .emit(
+            context,
+            RegistryEvent.Kind.BLOB_PUSHED,
+            201,
+            info.digest(),
+            Optional.empty(),
+            Set.of());
+    return created(repo, info.digest());
   }
 
   private void end(UploadSessions.Session s) throws IOException {
@@ -346,9 +381,9 @@ final class BlobEndpoints {
   }
 
   /** end-13: where the upload stands. */
-  RegistryResponse status(Route route) {
-    RepositoryName repo = route.name();
-    UploadSessions.Session s = settings.uploads().find(repo, route.target());
+  RegistryResponse status(RequestContext context) {
+    RepositoryName repo = repository(context);
+    UploadSessions.Session s = settings.uploads().find(repo, target(context));
     s.lock.lock();
     try {
       return RegistryResponse.of(204, uploadHeaders(repo, s.upload).build());
@@ -358,9 +393,9 @@ final class BlobEndpoints {
   }
 
   /** end-14: cancels the upload and removes its data. */
-  RegistryResponse cancel(Route route) throws IOException {
-    RepositoryName repo = route.name();
-    UploadSessions.Session s = settings.uploads().find(repo, route.target());
+  RegistryResponse cancel(RequestContext context) throws IOException {
+    RepositoryName repo = repository(context);
+    UploadSessions.Session s = settings.uploads().find(repo, target(context));
     s.lock.lock();
     try {
       settings.uploads().end(s);

@@ -18,6 +18,7 @@ import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Manifest endpoints (end-3, end-7, end-9), tag listing (end-8), referrers (end-12) and {@code
- * _catalog}.
+ * Manifest endpoints (end-3, end-7a/7b, end-9), tag listing (end-8a/8b), referrers (end-12a/12b)
+ * and {@code _catalog}.
  */
 final class ManifestEndpoints {
 
@@ -54,16 +55,40 @@ final class ManifestEndpoints {
     return reference.indexOf(':') >= 0;
   }
 
-  /** end-3: by tag or digest, exactly the bytes that were pushed. */
-  RegistryResponse get(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    String reference = route.target();
+  private static RepositoryName repository(RequestContext context) {
+    return context.repository().orElseThrow();
+  }
+
+  private static String reference(RequestContext context) {
+    return context.reference().orElse("");
+  }
+
+  /**
+   * The tag a GET, HEAD or DELETE names: a reference that is not a valid tag names nothing that can
+   * exist, so it is MANIFEST_UNKNOWN (404), as the conformance suite expects; only a PUT of it is
+   * TAG_INVALID (400).
+   */
+  private static Tag existingTag(RepositoryName repo, String reference) {
+    try {
+      return new Tag(reference);
+    } catch (InvalidContentException e) {
+      throw manifestUnknown(repo, Route.abbreviate(reference));
+    }
+  }
+
+  /**
+   * end-3: by tag or digest, exactly the bytes that were pushed; a GET (not a HEAD) is admitted by
+   * the gates first.
+   */
+  RegistryResponse get(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    String reference = reference(context);
     Optional<Tag> tag = Optional.empty();
     Digest digest;
     if (isDigest(reference)) {
       digest = Digest.parse(reference);
     } else {
-      tag = Optional.of(new Tag(reference));
+      tag = Optional.of(existingTag(repo, reference));
       digest =
           metadata.resolveTag(repo, tag.get()).orElseThrow(() -> manifestUnknown(repo, reference));
     }
@@ -89,7 +114,18 @@ final class ManifestEndpoints {
       h.set("Content-Length", Long.toString(manifest.size()));
       return RegistryResponse.of(200, h.build());
     }
+    Set<Tag> tags = tag.map(Set::of).orElse(Set.of());
+    settings.gates().admit(Action.PULL, context, manifest, tags);
     pulls.pulled(repo, digest, tag);
+    settings
+        .events()
+        .emit(
+            context,
+            RegistryEvent.Kind.MANIFEST_PULLED,
+            200,
+            digest,
+            Optional.of(manifest.mediaType()),
+            tags);
     return RegistryResponse.of(200, h.build(), manifest.bytes());
   }
 
@@ -123,12 +159,13 @@ final class ManifestEndpoints {
   }
 
   /**
-   * end-7: validates the manifest (JSON, media type, size, every blob and child present in the
-   * repository) and records it with its tags and referrer entry in one step.
+   * end-7a/7b: validates the manifest (JSON, media type, size, every blob and child present in the
+   * repository), asks the gates, and records it with its tags and referrer entry in one step. Each
+   * {@code tag} parameter applied is answered with an {@code OCI-Tag} header.
    */
-  RegistryResponse put(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    String reference = route.target();
+  RegistryResponse put(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    String reference = reference(context);
     Set<Tag> tags = new LinkedHashSet<>();
     Optional<Digest> expected = Optional.empty();
     if (isDigest(reference)) {
@@ -163,14 +200,32 @@ final class ManifestEndpoints {
     }
     Manifest parsed = settings.codec().parse(manifest);
     checkReferences(repo, parsed);
-    metadata.putManifest(repo, ManifestPut.of(manifest, tags, settings.clock().instant()));
+    settings.gates().admit(Action.PUSH, context, manifest, tags);
+    Map<Tag, Digest> moved =
+        metadata.putManifest(repo, ManifestPut.of(manifest, tags, settings.clock().instant()));
     Headers.Builder h =
         Headers.builder()
             .set("Location", "/v2/" + repo + "/manifests/" + manifest.digest())
             .set("Docker-Content-Digest", manifest.digest().toString())
             .set("Content-Length", "0");
+    for (String t : tagParams) {
+      h.add("OCI-Tag", t);
+    }
     if (parsed.subject().isPresent()) {
       h.set("OCI-Subject", parsed.subject().get().digest().toString());
+    }
+    Events events = settings.events();
+    if (events.enabled()) {
+      events.emit(
+          context,
+          RegistryEvent.Kind.MANIFEST_PUSHED,
+          201,
+          manifest.digest(),
+          Optional.of(manifest.mediaType()),
+          tags);
+      for (Map.Entry<Tag, Digest> m : moved.entrySet()) {
+        events.tagMoved(context, m.getKey(), manifest.digest(), m.getValue());
+      }
     }
     return RegistryResponse.of(201, h.build());
   }
@@ -206,27 +261,67 @@ final class ManifestEndpoints {
         Map.of("digest", d.digest().toString()));
   }
 
-  /** end-9: a manifest by digest (with its tags), or a tag. */
-  RegistryResponse delete(Route route) throws IOException {
+  /**
+   * end-9: a manifest by digest (with its tags), or a tag. With gates or listeners, the manifest
+   * and its tags are read first, for them.
+   */
+  RegistryResponse delete(RequestContext context) throws IOException {
     if (!settings.deletesEnabled()) {
       throw new UnsupportedOciException(
           ErrorCode.UNSUPPORTED, "deletes are disabled on this registry", null, 405, null);
     }
-    RepositoryName repo = route.name();
-    String reference = route.target();
+    RepositoryName repo = repository(context);
+    String reference = reference(context);
+    boolean byDigest = isDigest(reference);
+    Optional<Digest> digest = byDigest ? Optional.of(Digest.parse(reference)) : Optional.empty();
+    Optional<Tag> tag = byDigest ? Optional.empty() : Optional.of(existingTag(repo, reference));
+    Optional<RawManifest> manifest = Optional.empty();
+    Set<Tag> tags = tag.map(Set::of).orElse(Set.of());
+    if (settings.gates().any() || settings.events().enabled()) {
+      Optional<Digest> target = byDigest ? digest : metadata.resolveTag(repo, tag.get());
+      manifest = target.isEmpty() ? Optional.empty() : metadata.getManifest(repo, target.get());
+      if (manifest.isEmpty()) {
+        throw manifestUnknown(repo, reference);
+      }
+      if (byDigest) {
+        tags = tagsOf(repo, digest.get());
+      }
+      settings.gates().admit(Action.DELETE, context, manifest.get(), tags);
+    }
     boolean deleted =
-        isDigest(reference)
-            ? metadata.deleteManifest(repo, Digest.parse(reference))
-            : metadata.deleteTag(repo, new Tag(reference));
+        byDigest
+            ? metadata.deleteManifest(repo, digest.get())
+            : metadata.deleteTag(repo, tag.get());
     if (!deleted) {
       throw manifestUnknown(repo, reference);
+    }
+    if (manifest.isPresent()) {
+      settings
+          .events()
+          .emit(
+              context,
+              byDigest ? RegistryEvent.Kind.MANIFEST_DELETED : RegistryEvent.Kind.TAG_DELETED,
+              202,
+              manifest.get().digest(),
+              Optional.of(manifest.get().mediaType()),
+              tags);
     }
     return RegistryResponse.of(202, Headers.builder().set("Content-Length", "0").build());
   }
 
+  private Set<Tag> tagsOf(RepositoryName repo, Digest digest) throws IOException {
+    Set<Tag> tags = new LinkedHashSet<>();
+    for (TagRecord t : metadata.tagRecords(repo)) {
+      if (t.digest().equals(digest)) {
+        tags.add(t.tag());
+      }
+    }
+    return tags;
+  }
+
   /** end-8a/8b: tags in lexical order, {@code n} at a time after {@code last}, with a Link. */
-  RegistryResponse tags(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
+  RegistryResponse tags(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
     if (!metadata.repositoryExists(repo)) {
       throw new NotFoundException(ErrorCode.NAME_UNKNOWN, "repository " + repo + " is unknown");
     }
@@ -239,14 +334,55 @@ final class ManifestEndpoints {
     return listing(request, "/v2/" + repo + "/tags/list", page, tags.next(), body);
   }
 
-  /** {@code _catalog}: repositories in lexical order, {@code n} at a time after {@code last}. */
-  RegistryResponse catalog(RegistryRequest request) throws IOException {
+  /**
+   * {@code _catalog}: repositories in lexical order, {@code n} at a time after {@code last}; only
+   * those the authorizer lets the caller pull. Filtering reads at most {@value #CATALOG_SCAN_PAGES}
+   * pages of the store per request: a page may then hold fewer than {@code n} names, and its {@code
+   * Link} goes on from the last name read.
+   */
+  RegistryResponse catalog(RequestContext context, RegistryRequest request) throws IOException {
     Listing page = Listing.of(request);
-    Page<RepositoryName> repos = page.fetch(metadata::repositories);
+    AccessControl access = settings.access();
+    if (access.allowsAll()) {
+      Page<RepositoryName> repos = page.fetch(metadata::repositories);
+      List<String> names = new ArrayList<>();
+      repos.items().forEach(r -> names.add(r.value()));
+      return catalogPage(request, page, names, repos.next());
+    }
     List<String> names = new ArrayList<>();
-    repos.items().forEach(r -> names.add(r.value()));
+    Optional<String> after = page.last();
+    Optional<String> next = Optional.empty();
+    for (int scanned = 0; page.n() > 0 && scanned < CATALOG_SCAN_PAGES; scanned++) {
+      Page<RepositoryName> repos = metadata.repositories(new PageRequest(page.n(), after));
+      List<RepositoryName> items = repos.items();
+      int examined = 0;
+      while (examined < items.size() && names.size() < page.n()) {
+        RepositoryName r = items.get(examined++);
+        if (access.authorizes(context.identity(), Access.pull(r))) {
+          names.add(r.value());
+        }
+      }
+      boolean storeHasMore = examined < items.size() || repos.next().isPresent();
+      if (examined == 0 || !storeHasMore) {
+        next = Optional.empty();
+        break;
+      }
+      after = Optional.of(items.get(examined - 1).value());
+      next = after;
+      if (names.size() == page.n()) {
+        break;
+      }
+    }
+    return catalogPage(request, page, names, next);
+  }
+
+  /** The most store pages one filtered {@code _catalog} request reads. */
+  static final int CATALOG_SCAN_PAGES = 10;
+
+  private RegistryResponse catalogPage(
+      RegistryRequest request, Listing page, List<String> names, Optional<String> next) {
     Bytes body = Bytes.utf8("{\"repositories\":" + quoteAll(names) + "}");
-    return listing(request, "/v2/_catalog", page, repos.next(), body);
+    return listing(request, "/v2/_catalog", page, next, body);
   }
 
   /**
@@ -309,9 +445,9 @@ final class ManifestEndpoints {
    * end-12a/12b: the manifests whose subject is {@code digest}, as an image index; filtered by
    * {@code artifactType} with {@code OCI-Filters-Applied}. An unknown subject gives an empty index.
    */
-  RegistryResponse referrers(Route route, RegistryRequest request) throws IOException {
-    RepositoryName repo = route.name();
-    Digest subject = Digest.parse(route.target());
+  RegistryResponse referrers(RequestContext context, RegistryRequest request) throws IOException {
+    RepositoryName repo = repository(context);
+    Digest subject = Digest.parse(reference(context));
     Optional<MediaType> artifactType =
         request.queryParam("artifactType").filter(s -> !s.isEmpty()).map(MediaType::parse);
     List<Descriptor> referrers = metadata.referrers(repo, subject, artifactType);

@@ -3,40 +3,83 @@ package io.wharf.oci.server;
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.ManifestCodec;
 import io.wharf.oci.model.error.ErrorCode;
-import io.wharf.oci.model.error.ErrorResponse;
+import io.wharf.oci.model.error.InvalidContentException;
 import io.wharf.oci.model.error.OciException;
+import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.error.UnsupportedOciException;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.server.transport.ErrorResponses;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The OCI Distribution API v1.1, implemented once over a {@link RegistryStorage}: every endpoint of
- * the spec plus {@code _catalog}. Transport-neutral: a transport turns its exchange into a {@link
- * RegistryRequest} and writes back the {@link RegistryResponse}. Immutable and thread-safe.
+ * {@link Endpoint}'s table. Transport-neutral: a transport turns its exchange into a {@link
+ * RegistryRequest} and writes back the {@link RegistryResponse}. Immutable and thread-safe; {@link
+ * #close()} stops its event thread.
  *
- * <p>Every error is the spec's JSON body ({@code {"errors":[{code,message,detail}]}}) with the
- * code's status; every response carries {@code Docker-Distribution-API-Version: registry/2.0}.
+ * <p>Each request goes through the same steps, in this order:
+ *
+ * <ol>
+ *   <li><b>route</b>: the {@link Endpoint}, repository and reference, from the method, path and
+ *       query; a {@link RequestContext} with a new request id;
+ *   <li><b>authenticate</b>: the {@link Authenticator} says who is asking, or refuses the
+ *       credentials ({@code 401});
+ *   <li><b>authorise</b>: the {@link Authorizer} allows the endpoint's {@link Access}, or the
+ *       request is refused ({@code 401} with a challenge for the anonymous caller, else {@code 403
+ *       DENIED}); a mount's source is asked in the handler, and a denial there turns the mount into
+ *       a plain upload;
+ *   <li><b>the handler</b> works on the stores; on a manifest push, after the manifest was parsed
+ *       and its references checked and before it is stored, on a manifest {@code GET} after it was
+ *       read and before it is served, and on a manifest or tag delete before it is deleted, the
+ *       <b>admission gates</b> are asked ({@link AdmissionGate}; {@code 403 DENIED} with every
+ *       reason);
+ *   <li><b>events</b> go to the listeners, asynchronously ({@link RegistryEventListener}).
+ * </ol>
+ *
+ * <p>Every response carries {@code Docker-Distribution-API-Version: registry/2.0} and {@code
+ * X-Request-Id}. Every failure is the spec's JSON error body ({@code
+ * {"errors":[{code,message,detail}]}}) with the code's status: a storage failure (a full disk, a
+ * database that went away) is {@code 500 UNKNOWN}, logged once at ERROR with the request id; a
+ * request body that breaks off is the client's failure ({@code 400}), logged at DEBUG.
  */
-public final class Registry implements RegistryHandler {
+public final class Registry implements RegistryHandler, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
 
-  static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
-  static final String API_VERSION = "registry/2.0";
+  static final String API_VERSION_HEADER = ErrorResponses.API_VERSION_HEADER;
+  static final String API_VERSION = ErrorResponses.API_VERSION;
+
+  /** The response header that carries the request id. */
+  public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  private static final Bytes EMPTY_JSON = Bytes.utf8("{}");
 
   private final Settings settings;
   private final BlobEndpoints blobs;
   private final ManifestEndpoints manifests;
+  private final @Nullable EventDispatcher dispatcher;
+  private final String idPrefix;
+  private final AtomicLong requests = new AtomicLong();
 
-  private Registry(Settings settings) {
+  private Registry(Settings settings, @Nullable EventDispatcher dispatcher) {
     this.settings = settings;
+    this.dispatcher = dispatcher;
     this.blobs = new BlobEndpoints(settings);
     this.manifests = new ManifestEndpoints(settings);
+    this.idPrefix = String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
 
   /** A builder of a registry over {@code storage} (wrapped in the checking decorators). */
@@ -46,7 +89,7 @@ public final class Registry implements RegistryHandler {
 
   /**
    * Serves this registry over HTTP on the JDK's server at {@code address} (port 0 picks a free
-   * one). Close the returned server to stop; the storage stays open.
+   * one). Close the returned server to stop; the registry and the storage stay open.
    */
   public io.wharf.oci.server.jdk.RegistryServer listen(java.net.InetSocketAddress address)
       throws IOException {
@@ -60,88 +103,181 @@ public final class Registry implements RegistryHandler {
       ManifestCodec codec,
       boolean deletesEnabled,
       long chunkMinLength,
-      UploadSessions uploads) {}
+      UploadSessions uploads,
+      AccessControl access,
+      Gates gates,
+      Events events) {}
 
   @Override
   public RegistryResponse handle(RegistryRequest request) throws IOException {
-    Route route;
+    String requestId = idPrefix + "-" + Long.toHexString(requests.incrementAndGet());
     try {
       if (request.rawQuery().length() > RegistryRequest.MAX_QUERY_LENGTH) {
         throw new UnsupportedOciException(
             ErrorCode.UNSUPPORTED, "query string is too long", null, 414, null);
       }
-      route = Route.of(request.method(), request.path());
-      return withVersion(dispatch(route, request));
+      Map<String, List<String>> query = request.query();
+      Route route = Route.of(request.method(), request.path(), query.keySet());
+      RequestContext context = context(requestId, request, route, query);
+      context = settings.access().check(context, request.headers());
+      RegistryRequest guarded =
+          new RegistryRequest(
+              request.method(),
+              request.path(),
+              request.rawQuery(),
+              request.headers(),
+              new ClientBody(request.body()),
+              request.clientAddress());
+      return withIds(dispatch(context, guarded), requestId);
+    } catch (StorageException e) {
+      log.error("request {} {} {}: {}", requestId, request.method(), abbreviate(request), e, e);
+      return error(request, e, requestId);
     } catch (OciException e) {
-      log.debug("{} {}: {} {}", request.method(), request.path(), e.code(), e.getMessage());
-      return error(request, e);
-    } catch (RuntimeException e) {
-      // A bug, not the client's fault: logged once here, answered as the spec's UNKNOWN.
-      log.error("{} {} failed", request.method(), Route.abbreviate(request.path()), e);
+      log.debug(
+          "request {} {} {}: {} {}",
+          requestId,
+          request.method(),
+          abbreviate(request),
+          e.code(),
+          e.getMessage());
+      return error(request, e, requestId);
+    } catch (ClientBody.BrokenBody e) {
+      // The client's failure: nothing to fix on this side. Whatever was read is dropped or, in
+      // an upload session, kept up to the last byte received.
+      log.debug(
+          "request {} {} {}: the client broke off the body after {} bytes: {}",
+          requestId,
+          request.method(),
+          abbreviate(request),
+          e.bytesRead(),
+          String.valueOf(e.getCause()));
       return error(
           request,
-          new io.wharf.oci.model.error.StorageException(
-              ErrorCode.UNKNOWN, "internal error while handling the request", e));
+          new InvalidContentException(
+              ErrorCode.BLOB_UPLOAD_INVALID,
+              "the request body broke off after " + e.bytesRead() + " bytes"),
+          requestId);
+    } catch (IOException e) {
+      // The stores could not move bytes (a full disk, a database that went away): logged once,
+      // here, and answered as the spec's UNKNOWN.
+      log.error(
+          "request {} {} {}: storage failed", requestId, request.method(), abbreviate(request), e);
+      return error(
+          request,
+          new StorageException(
+              ErrorCode.UNKNOWN, "storage failed; the request id is " + requestId, e),
+          requestId);
+    } catch (RuntimeException e) {
+      // A bug (ours or a hook's), not the client's fault: logged once here, answered as UNKNOWN.
+      log.error("request {} {} {} failed", requestId, request.method(), abbreviate(request), e);
+      return error(
+          request,
+          new StorageException(
+              ErrorCode.UNKNOWN, "internal error; the request id is " + requestId, e),
+          requestId);
     }
   }
 
-  private RegistryResponse dispatch(Route route, RegistryRequest request) throws IOException {
-    switch (route.endpoint()) {
-      case END_1:
-        return RegistryResponse.of(
-            200, json().build(), request.method() == HttpMethod.HEAD ? Bytes.empty() : EMPTY_JSON);
-      case END_2:
-        return blobs.get(route, request);
-      case END_10:
-        return blobs.delete(route);
-      case END_4:
-      case END_11:
-        return blobs.startUpload(route, request);
-      case END_5:
-        return blobs.patch(route, request);
-      case END_6:
-        return blobs.finish(route, request);
-      case END_13:
-        return blobs.status(route);
-      case END_14:
-        return blobs.cancel(route);
-      case END_3:
-        return manifests.get(route, request);
-      case END_7:
-        return manifests.put(route, request);
-      case END_9:
-        return manifests.delete(route);
-      case END_8:
-        return manifests.tags(route, request);
-      case END_12:
-        return manifests.referrers(route, request);
-      case CATALOG:
-        return manifests.catalog(request);
-      default:
-        throw new IllegalStateException("unrouted endpoint " + route.endpoint());
-    }
+  private static String abbreviate(RegistryRequest request) {
+    return Route.abbreviate(request.path());
   }
 
-  private static final Bytes EMPTY_JSON = Bytes.utf8("{}");
+  private RequestContext context(
+      String requestId, RegistryRequest request, Route route, Map<String, List<String>> query) {
+    Endpoint endpoint = route.endpoint();
+    List<Access> accesses;
+    if (route.repository().isEmpty()) {
+      accesses = List.of(endpoint.action() == Action.CATALOG ? Access.catalog() : Access.login());
+    } else {
+      Access own = Access.of(endpoint.action(), route.repository().get());
+      List<String> from = query.getOrDefault("from", List.of());
+      if (endpoint == Endpoint.BLOB_MOUNT && !from.isEmpty() && !from.get(0).isEmpty()) {
+        accesses = List.of(own, Access.pull(new RepositoryName(from.get(0))));
+      } else {
+        accesses = List.of(own);
+      }
+    }
+    return new RequestContext(
+        requestId,
+        settings.clock().instant(),
+        request.method(),
+        endpoint,
+        route.repository(),
+        route.target().isEmpty() ? Optional.empty() : Optional.of(route.target()),
+        request.clientAddress(),
+        Identity.ANONYMOUS,
+        accesses);
+  }
+
+  private RegistryResponse dispatch(RequestContext context, RegistryRequest request)
+      throws IOException {
+    return switch (context.endpoint()) {
+      case API_VERSION ->
+          RegistryResponse.of(
+              200,
+              json().build(),
+              request.method() == HttpMethod.HEAD ? Bytes.empty() : EMPTY_JSON);
+      case BLOB_GET -> blobs.get(context, request);
+      case BLOB_DELETE -> blobs.delete(context);
+      case BLOB_MOUNT -> blobs.mount(context, request);
+      case BLOB_UPLOAD -> blobs.uploadMonolithic(context, request);
+      case UPLOAD_START, UPLOAD_START_WITH_ALGORITHM -> blobs.startUpload(context, request);
+      case UPLOAD_CHUNK -> blobs.patch(context, request);
+      case UPLOAD_FINISH -> blobs.finish(context, request);
+      case UPLOAD_STATUS -> blobs.status(context);
+      case UPLOAD_CANCEL -> blobs.cancel(context);
+      case MANIFEST_GET -> manifests.get(context, request);
+      case MANIFEST_PUT, MANIFEST_PUT_WITH_TAGS -> manifests.put(context, request);
+      case MANIFEST_DELETE -> manifests.delete(context);
+      case TAGS_LIST, TAGS_PAGE -> manifests.tags(context, request);
+      case REFERRERS, REFERRERS_FILTERED -> manifests.referrers(context, request);
+      case CATALOG -> manifests.catalog(context, request);
+    };
+  }
 
   static Headers.Builder json() {
     return Headers.builder().set("Content-Type", "application/json");
   }
 
-  private static RegistryResponse withVersion(RegistryResponse r) {
+  private static RegistryResponse withIds(RegistryResponse r, String requestId) {
     return new RegistryResponse(
-        r.status(), r.headers().toBuilder().set(API_VERSION_HEADER, API_VERSION).build(), r.body());
+        r.status(),
+        r.headers().toBuilder()
+            .set(API_VERSION_HEADER, API_VERSION)
+            .set(REQUEST_ID_HEADER, requestId)
+            .build(),
+        r.body());
   }
 
-  /** The spec's error body for {@code e}; no body for HEAD. */
-  static RegistryResponse error(RegistryRequest request, OciException e) {
-    Bytes body = ErrorResponse.of(e).toJson();
-    Headers.Builder h = json().set(API_VERSION_HEADER, API_VERSION);
-    if (request.method() == HttpMethod.HEAD) {
-      h.set("Content-Length", Long.toString(body.size()));
-      return RegistryResponse.of(e.httpStatus(), h.build());
+  /** The spec's error body for {@code e}, with the headers its kind of error needs. */
+  private static RegistryResponse error(RegistryRequest request, OciException e, String id) {
+    Headers.Builder extra = Headers.builder().set(REQUEST_ID_HEADER, id);
+    if (e instanceof Refusal refusal && refusal.challenge().isPresent()) {
+      extra.set("WWW-Authenticate", refusal.challenge().get().headerValue());
     }
-    return RegistryResponse.of(e.httpStatus(), h.build(), body);
+    if (e.httpStatus() == 405 && e.detail().orElse(null) instanceof Map<?, ?> detail) {
+      Object allow = detail.get("allow");
+      if (allow != null) {
+        extra.set("Allow", allow.toString());
+      }
+    }
+    return ErrorResponses.of(e, request.method() == HttpMethod.HEAD, extra.build());
+  }
+
+  /** Events dropped because the event queue was full (see {@link RegistryEventListener}). */
+  public long droppedEvents() {
+    return dispatcher == null ? 0 : dispatcher.dropped();
+  }
+
+  /**
+   * Delivers the events still queued (waiting at most 5 seconds) and stops the event thread. The
+   * registry still answers requests afterwards, but its events are dropped. The storage stays open.
+   */
+  @Override
+  public void close() {
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
   }
 
   /** Assembles a {@link Registry}. */
@@ -153,14 +289,58 @@ public final class Registry implements RegistryHandler {
     private Duration uploadExpiry = Duration.ofHours(24);
     private long chunkMinLength = 0;
     private int maxOpenUploads = 10_000;
+    private Authenticator authenticator = Authenticator.anonymous();
+    private Authorizer authorizer = Authorizer.allowAll();
+    private final List<AdmissionGate> gates = new ArrayList<>();
+    private final List<RegistryEventListener> listeners = new ArrayList<>();
+    private int eventQueueCapacity = 10_000;
 
     private Builder(RegistryStorage storage) {
       this.storage = Objects.requireNonNull(storage).checked();
     }
 
-    /** The clock for timestamps and upload expiry (default: system UTC). */
+    /** The clock for timestamps, events and upload expiry (default: system UTC). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Who is asking (default {@link Authenticator#anonymous()}: everyone is anonymous). */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** What they may do (default {@link Authorizer#allowAll()}). */
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+      return this;
+    }
+
+    /**
+     * Adds an admission gate, asked after the ones added before; every gate must allow (default:
+     * none, everything is admitted).
+     */
+    public Builder addGate(AdmissionGate gate) {
+      gates.add(Objects.requireNonNull(gate, "gate"));
+      return this;
+    }
+
+    /**
+     * Adds an event listener; each gets every event, in order, on the registry's event thread
+     * (default: none, and then no event is made at all).
+     */
+    public Builder addListener(RegistryEventListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** How many events may wait for the listeners before new ones are dropped (10,000). */
+    public Builder eventQueueCapacity(int capacity) {
+      if (capacity <= 0) {
+        throw new IllegalArgumentException("eventQueueCapacity must be positive");
+      }
+      this.eventQueueCapacity = capacity;
       return this;
     }
 
@@ -206,8 +386,11 @@ public final class Registry implements RegistryHandler {
       return this;
     }
 
-    /** The registry. */
+    /** The registry; with listeners, its event thread starts now. */
     public Registry build() {
+      EventDispatcher dispatcher =
+          listeners.isEmpty() ? null : new EventDispatcher(listeners, eventQueueCapacity);
+      Events events = new Events(dispatcher, clock);
       return new Registry(
           new Settings(
               storage,
@@ -215,7 +398,11 @@ public final class Registry implements RegistryHandler {
               ManifestCodec.defaults().withMaxBytes(maxManifestBytes),
               deletesEnabled,
               chunkMinLength,
-              new UploadSessions(storage.blobs(), clock, uploadExpiry, maxOpenUploads)));
+              new UploadSessions(storage.blobs(), clock, uploadExpiry, maxOpenUploads),
+              new AccessControl(authenticator, authorizer, events),
+              new Gates(gates, storage, events),
+              events),
+          dispatcher);
     }
   }
 }

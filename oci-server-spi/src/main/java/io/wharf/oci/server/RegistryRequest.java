@@ -1,6 +1,7 @@
 package io.wharf.oci.server;
 
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,16 +12,29 @@ import java.util.Optional;
 
 /**
  * A request as the engine sees it, whatever the transport: method, path (decoded), raw query,
- * headers and the body stream, which the engine reads at most once and the transport closes.
+ * headers, the body stream (which the engine reads at most once and the transport closes) and the
+ * client's address.
  *
  * @param method the method
  * @param path the path, e.g. {@code /v2/library/ubuntu/manifests/latest}
  * @param rawQuery the query string without {@code ?}, still encoded; empty when there is none
  * @param headers the headers
  * @param body the body
+ * @param clientAddress the address of the client, as the transport saw it, when it knows it
  */
 public record RegistryRequest(
-    HttpMethod method, String path, String rawQuery, Headers headers, InputStream body) {
+    HttpMethod method,
+    String path,
+    String rawQuery,
+    Headers headers,
+    InputStream body,
+    Optional<InetSocketAddress> clientAddress) {
+
+  /** A request whose client address is unknown (a test calling the engine directly). */
+  public RegistryRequest(
+      HttpMethod method, String path, String rawQuery, Headers headers, InputStream body) {
+    this(method, path, rawQuery, headers, body, Optional.empty());
+  }
 
   /** The longest query string parsed; longer ones are refused by the engine. */
   public static final int MAX_QUERY_LENGTH = 8192;

@@ -337,6 +337,107 @@ public abstract class RegistryConformanceContract {
   }
 
   @Test
+  void end7b_eachTagAppliedIsAnsweredWithAnOciTagHeader() throws IOException {
+    RawManifest m = image("app", "oci-tag");
+    Reply put =
+        call(
+            HttpMethod.PUT,
+            "/v2/app/manifests/" + m.digest() + "?tag=1.2.3&tag=1.2&tag=latest",
+            Headers.builder().set("Content-Type", m.mediaType().value()).build(),
+            m.bytes());
+    assertThat(put.status()).isEqualTo(201);
+    // RFC 9110 lets several header lines be folded into one list: both forms count.
+    List<String> tags = new java.util.ArrayList<>();
+    put.headers().all("OCI-Tag").forEach(v -> tags.addAll(List.of(v.split("\\s*,\\s*"))));
+    assertThat(tags).containsExactly("1.2.3", "1.2", "latest");
+    Reply byTag = putManifest("app", "plain", m);
+    assertThat(byTag.status()).isEqualTo(201);
+    assertThat(byTag.headers().all("OCI-Tag")).isEmpty();
+  }
+
+  @Test
+  void end7a_anImageManifestWithoutLayersIsStored() throws IOException {
+    Descriptor config =
+        pushBlob("empty", MediaType.OCI_IMAGE_CONFIG, Bytes.utf8("{\"architecture\":\"amd64\"}"));
+    RawManifest m = ManifestCodec.defaults().encode(ImageManifest.of(config, List.of()));
+    assertThat(m.bytes().utf8()).contains("\"layers\":[]");
+    Reply put = putManifest("empty", "v1", m);
+    assertThat(put.status()).isEqualTo(201);
+    assertThat(call(HttpMethod.GET, "/v2/empty/manifests/v1").body()).isEqualTo(m.bytes());
+  }
+
+  @Test
+  void end3_end9_aReferenceThatIsNoValidTagIsManifestUnknown() throws IOException {
+    for (String bad : List.of("bad!tag", ".INVALID_MANIFEST_NAME", "-x", "a".repeat(129))) {
+      for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.DELETE)) {
+        Reply r = call(method, "/v2/a/manifests/" + bad);
+        assertThat(r.status()).as("%s %s", method, bad).isEqualTo(404);
+        assertThat(r.code()).as("%s %s", method, bad).isEqualTo("MANIFEST_UNKNOWN");
+      }
+      Reply head = call(HttpMethod.HEAD, "/v2/a/manifests/" + bad);
+      assertThat(head.status()).isEqualTo(404);
+      // Nothing can be stored there, so a PUT stays a client error.
+      RawManifest m = image("a", "bad-tag");
+      Reply put = putManifest("a", bad, m);
+      assertThat(put.status()).as("PUT %s", bad).isEqualTo(400);
+      assertThat(put.code()).isEqualTo("TAG_INVALID");
+    }
+  }
+
+  @Test
+  void end4a_end6_aSessionStartedWithoutAnAlgorithmFinishesWithSha512() throws IOException {
+    Bytes content = Bytes.utf8("0123456789".repeat(10_000));
+    Digest sha512 = Digest.of(DigestAlgorithm.SHA512, content);
+    // post + put
+    String location = call(HttpMethod.POST, "/v2/x/blobs/uploads/").header("Location");
+    Reply done = call(HttpMethod.PUT, location + "?digest=" + sha512, Headers.empty(), content);
+    assertThat(done.status()).isEqualTo(201);
+    assertThat(done.header("Docker-Content-Digest")).isEqualTo(sha512.toString());
+    assertThat(call(HttpMethod.GET, "/v2/x/blobs/" + sha512).body()).isEqualTo(content);
+    // chunked: two PATCHes, then the PUT
+    String chunked = call(HttpMethod.POST, "/v2/y/blobs/uploads/").header("Location");
+    int half = content.size() / 2;
+    Bytes first = Bytes.of(java.util.Arrays.copyOfRange(content.toByteArray(), 0, half));
+    Bytes second =
+        Bytes.of(java.util.Arrays.copyOfRange(content.toByteArray(), half, content.size()));
+    assertThat(
+            call(
+                    HttpMethod.PATCH,
+                    chunked,
+                    Headers.builder().set("Content-Range", "0-" + (half - 1)).build(),
+                    first)
+                .status())
+        .isEqualTo(202);
+    assertThat(
+            call(
+                    HttpMethod.PATCH,
+                    chunked,
+                    Headers.builder()
+                        .set("Content-Range", half + "-" + (content.size() - 1))
+                        .build(),
+                    second)
+                .status())
+        .isEqualTo(202);
+    assertThat(call(HttpMethod.PUT, chunked + "?digest=" + sha512).status()).isEqualTo(201);
+    assertThat(call(HttpMethod.GET, "/v2/y/blobs/" + sha512).body()).isEqualTo(content);
+    // a mount of a blob the source lacks falls back to a session, which ends with sha512 too
+    Bytes other = Bytes.utf8("other content");
+    Digest other512 = Digest.of(DigestAlgorithm.SHA512, other);
+    String fallback =
+        call(HttpMethod.POST, "/v2/z/blobs/uploads/?mount=" + other512 + "&from=x")
+            .header("Location");
+    assertThat(
+            call(HttpMethod.PUT, fallback + "?digest=" + other512, Headers.empty(), other).status())
+        .isEqualTo(201);
+    // a wrong sha512 is refused and stores nothing
+    String wrong = call(HttpMethod.POST, "/v2/x/blobs/uploads/").header("Location");
+    Digest bad = Digest.of(DigestAlgorithm.SHA512, Bytes.utf8("not this"));
+    Reply refused = call(HttpMethod.PUT, wrong + "?digest=" + bad, Headers.empty(), other);
+    assertThat(refused.code()).isEqualTo("DIGEST_INVALID");
+    assertThat(call(HttpMethod.HEAD, "/v2/x/blobs/" + bad).status()).isEqualTo(404);
+  }
+
+  @Test
   void end12_referrersWithSubjectAndFilter() throws IOException {
     RawManifest subject = image("app", "s");
     putManifest("app", "v1", subject);
@@ -415,16 +516,69 @@ public abstract class RegistryConformanceContract {
     assertThat(r.status()).isEqualTo(405);
   }
 
+  /** Restarts the transport with a registry over {@code storage}. */
+  private void restartWith(Registry registry) throws Exception {
+    stop();
+    start(registry);
+  }
+
+  @Test
+  void aStorageFailureIsTheSpecsJsonError500() throws Exception {
+    FailingStorage failing = new FailingStorage(RegistryStorage.inMemory());
+    restartWith(Registry.builder(failing.storage()).build());
+    Bytes content = Bytes.utf8("written to a full disk");
+    Digest digest = Digest.sha256(content);
+
+    failing.failing().add("write");
+    Reply upload =
+        call(HttpMethod.POST, "/v2/x/blobs/uploads/?digest=" + digest, Headers.empty(), content);
+    assertThat(upload.status()).isEqualTo(500);
+    assertThat(upload.header("Content-Type")).isEqualTo("application/json");
+    assertThat(upload.code()).isEqualTo("UNKNOWN");
+    String requestId = upload.header("X-Request-Id");
+    assertThat(requestId).isNotBlank();
+    assertThat(upload.body().utf8()).contains(requestId).doesNotContain("No space left");
+    assertThat(call(HttpMethod.HEAD, "/v2/x/blobs/" + digest).status()).isEqualTo(404);
+
+    failing.failing().clear();
+    RawManifest m = image("x", "before the database failed");
+    assertThat(putManifest("x", "v1", m).status()).isEqualTo(201);
+
+    failing.failing().addAll(List.of("resolveTag", "getManifest"));
+    Reply get = call(HttpMethod.GET, "/v2/x/manifests/v1");
+    assertThat(get.status()).isEqualTo(500);
+    assertThat(get.code()).isEqualTo("UNKNOWN");
+    Reply head = call(HttpMethod.HEAD, "/v2/x/manifests/v1");
+    assertThat(head.status()).isEqualTo(500);
+    assertThat(head.body().isEmpty()).isTrue();
+
+    failing.failing().add("putManifest");
+    Reply put = putManifest("x", "v2", image("x", "during"));
+    assertThat(put.status()).isEqualTo(500);
+    assertThat(put.code()).isEqualTo("UNKNOWN");
+
+    // Nothing was damaged: once the store is back, everything answers as before.
+    failing.failing().clear();
+    assertThat(call(HttpMethod.GET, "/v2/x/manifests/v1").body()).isEqualTo(m.bytes());
+    assertThat(
+            call(HttpMethod.POST, "/v2/x/blobs/uploads/?digest=" + digest, Headers.empty(), content)
+                .status())
+        .isEqualTo(201);
+  }
+
   @Test
   void badNamesReferencesAndEndpoints() throws IOException {
     assertThat(call(HttpMethod.GET, "/v2/UPPER/tags/list").code()).isEqualTo("NAME_INVALID");
     // A dot segment never reaches a repository: the engine refuses the name, a transport the path.
     assertThat(call(HttpMethod.GET, "/v2/a/../b/tags/list").code())
         .isIn("NAME_INVALID", "NAME_UNKNOWN");
-    assertThat(call(HttpMethod.GET, "/v2/a/manifests/bad!tag").code()).isEqualTo("TAG_INVALID");
+    assertThat(call(HttpMethod.GET, "/v2/a/manifests/bad!tag").code())
+        .isEqualTo("MANIFEST_UNKNOWN");
     assertThat(call(HttpMethod.GET, "/v2/a/blobs/sha256:abc").code()).isEqualTo("DIGEST_INVALID");
     assertThat(call(HttpMethod.GET, "/v3/").status()).isEqualTo(404);
-    assertThat(call(HttpMethod.PATCH, "/v2/a/manifests/v1").status()).isEqualTo(405);
+    Reply patch = call(HttpMethod.PATCH, "/v2/a/manifests/v1");
+    assertThat(patch.status()).isEqualTo(405);
+    assertThat(patch.header("Allow")).isEqualTo("GET, HEAD, PUT, DELETE");
     Reply head = call(HttpMethod.HEAD, "/v2/a/manifests/missing");
     assertThat(head.status()).isEqualTo(404);
     assertThat(head.body().isEmpty()).isTrue();

@@ -1,9 +1,6 @@
 package io.wharf.oci.server.transport;
 
-import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.error.ErrorCode;
-import io.wharf.oci.model.error.ErrorResponse;
-import io.wharf.oci.server.Headers;
 import io.wharf.oci.server.HttpMethod;
 import io.wharf.oci.server.RegistryResponse;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -112,16 +108,7 @@ public final class TransportSupport {
 
   /** A response with an OCI error body ({@code {"errors":[{"code":...,"message":...}]}}). */
   public static RegistryResponse error(int status, ErrorCode code, String message) {
-    Bytes body =
-        new ErrorResponse(List.of(new ErrorResponse.Entry(code.name(), message, Optional.empty())))
-            .toJson();
-    return RegistryResponse.of(
-        status,
-        Headers.builder()
-            .set("Content-Type", "application/json")
-            .set("Docker-Distribution-API-Version", "registry/2.0")
-            .build(),
-        body);
+    return ErrorResponses.of(status, code, message);
   }
 
   /**

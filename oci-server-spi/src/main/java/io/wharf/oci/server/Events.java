@@ -1,0 +1,133 @@
+package io.wharf.oci.server;
+
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** Makes {@link RegistryEvent}s from request contexts; without listeners, it makes none. */
+final class Events {
+
+  private final @Nullable EventDispatcher dispatcher;
+  private final Clock clock;
+
+  Events(@Nullable EventDispatcher dispatcher, Clock clock) {
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  /** Whether anyone listens. */
+  boolean enabled() {
+    return dispatcher != null;
+  }
+
+  /** An event about {@code digest} in the request's repository. */
+  void emit(
+      RequestContext request,
+      RegistryEvent.Kind kind,
+      int status,
+      Digest digest,
+      Optional<MediaType> mediaType,
+      Set<Tag> tags) {
+    emit(
+        request,
+        kind,
+        status,
+        Optional.of(digest),
+        mediaType,
+        tags,
+        Optional.empty(),
+        Optional.empty(),
+        List.of());
+  }
+
+  /** A tag moved from {@code previous} to {@code digest}. */
+  void tagMoved(RequestContext request, Tag tag, Digest digest, Digest previous) {
+    emit(
+        request,
+        RegistryEvent.Kind.TAG_MOVED,
+        201,
+        Optional.of(digest),
+        Optional.empty(),
+        Set.of(tag),
+        Optional.of(previous),
+        Optional.empty(),
+        List.of());
+  }
+
+  /** A blob mounted from {@code source}. */
+  void mounted(RequestContext request, Digest digest, RepositoryName source) {
+    emit(
+        request,
+        RegistryEvent.Kind.BLOB_MOUNTED,
+        201,
+        Optional.of(digest),
+        Optional.empty(),
+        Set.of(),
+        Optional.empty(),
+        Optional.of(source),
+        List.of());
+  }
+
+  /** A refusal. */
+  void denied(RequestContext request, int status, List<String> reasons) {
+    denied(request, status, reasons, Optional.empty(), Optional.empty(), Set.of());
+  }
+
+  /** A refusal of an operation on a manifest. */
+  void denied(
+      RequestContext request,
+      int status,
+      List<String> reasons,
+      Optional<Digest> digest,
+      Optional<MediaType> mediaType,
+      Set<Tag> tags) {
+    emit(
+        request,
+        RegistryEvent.Kind.DENIED,
+        status,
+        digest,
+        mediaType,
+        tags,
+        Optional.empty(),
+        Optional.empty(),
+        reasons);
+  }
+
+  private void emit(
+      RequestContext request,
+      RegistryEvent.Kind kind,
+      int status,
+      Optional<Digest> digest,
+      Optional<MediaType> mediaType,
+      Set<Tag> tags,
+      Optional<Digest> previous,
+      Optional<RepositoryName> source,
+      List<String> reasons) {
+    EventDispatcher d = dispatcher;
+    if (d == null) {
+      return;
+    }
+    d.publish(
+        new RegistryEvent(
+            kind,
+            clock.instant(),
+            request.requestId(),
+            request.endpoint(),
+            request.identity(),
+            request.clientAddress(),
+            request.repository(),
+            digest,
+            mediaType,
+            tags,
+            previous,
+            source,
+            status,
+            reasons));
+  }
+}

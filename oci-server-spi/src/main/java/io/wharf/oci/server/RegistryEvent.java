@@ -1,0 +1,97 @@
+package io.wharf.oci.server;
+
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.MediaType;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Something that happened in the registry, told to {@link RegistryEventListener}s after the fact:
+ * what, who, where, the content, the result and the reasons, when, and the request's id (the same
+ * as in the request's log line and {@code X-Request-Id}).
+ *
+ * @param kind what happened
+ * @param time when (the registry's clock)
+ * @param requestId the request's id
+ * @param endpoint the endpoint of the request
+ * @param actor who asked
+ * @param clientAddress from where, as the transport saw it
+ * @param repository the repository, when the request named one
+ * @param digest the manifest's or blob's digest; for {@link Kind#TAG_MOVED} the new target
+ * @param mediaType a manifest's media type
+ * @param tags the tags pushed, pulled, moved or deleted
+ * @param previousDigest for {@link Kind#TAG_MOVED}, what the tag pointed at before
+ * @param sourceRepository for {@link Kind#BLOB_MOUNTED}, the repository mounted from
+ * @param status the HTTP status the request was answered with (the result: 2xx, or 401/403)
+ * @param reasons for {@link Kind#DENIED}, why
+ */
+public record RegistryEvent(
+    Kind kind,
+    Instant time,
+    String requestId,
+    Endpoint endpoint,
+    Identity actor,
+    Optional<InetSocketAddress> clientAddress,
+    Optional<RepositoryName> repository,
+    Optional<Digest> digest,
+    Optional<MediaType> mediaType,
+    Set<Tag> tags,
+    Optional<Digest> previousDigest,
+    Optional<RepositoryName> sourceRepository,
+    int status,
+    List<String> reasons) {
+
+  /** What happened. */
+  public enum Kind {
+    /** A manifest was pushed (end-7a/7b); {@code tags} are the tags it was pushed with. */
+    MANIFEST_PUSHED,
+    /** A manifest was served by {@code GET} (end-3); {@code tags} holds the tag it was asked by. */
+    MANIFEST_PULLED,
+    /** A manifest was deleted by digest with the tags that pointed at it (end-9). */
+    MANIFEST_DELETED,
+    /** A push moved a tag that pointed at another manifest. */
+    TAG_MOVED,
+    /** A tag was deleted; its manifest stays (end-9). */
+    TAG_DELETED,
+    /** A blob upload was completed (end-4b, end-6). */
+    BLOB_PUSHED,
+    /** A blob was mounted from another repository (end-11). */
+    BLOB_MOUNTED,
+    /** A blob was unlinked from a repository (end-10). */
+    BLOB_DELETED,
+    /**
+     * A request was refused: credentials refused (401), access denied (403) or an admission gate
+     * denied it (403); {@code reasons} says why. An anonymous request answered with a challenge is
+     * the protocol's handshake, not a denial, and makes no event.
+     */
+    DENIED
+  }
+
+  /** Validates and copies. */
+  public RegistryEvent {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(clientAddress, "clientAddress");
+    Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(digest, "digest");
+    Objects.requireNonNull(mediaType, "mediaType");
+    tags = Set.copyOf(tags);
+    Objects.requireNonNull(previousDigest, "previousDigest");
+    Objects.requireNonNull(sourceRepository, "sourceRepository");
+    reasons = List.copyOf(reasons);
+  }
+
+  /** Whether this is a refusal. */
+  public boolean denied() {
+    return kind == Kind.DENIED;
+  }
+}
