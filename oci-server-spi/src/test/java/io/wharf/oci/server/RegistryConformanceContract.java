@@ -524,7 +524,7 @@ public abstract class RegistryConformanceContract {
 
   @Test
   void aStorageFailureIsTheSpecsJsonError500() throws Exception {
-    FailingStorage failing = new FailingStorage(RegistryStorage.inMemory());
+    StorageProbe failing = new StorageProbe(RegistryStorage.inMemory());
     restartWith(Registry.builder(failing.storage()).build());
     Bytes content = Bytes.utf8("written to a full disk");
     Digest digest = Digest.sha256(content);

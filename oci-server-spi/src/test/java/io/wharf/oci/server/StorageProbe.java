@@ -10,18 +10,21 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * Stores that fail on purpose: every call of a method named in {@link #failing()} (on the blob
- * store, its uploads or the metadata store) throws the {@link IOException} a full disk or a lost
- * database connection would. A fake for the error-path tests, in front of real in-memory stores.
+ * Stores that fail on purpose and say what was called: every call of a method named in {@link
+ * #failing()} (on the blob store, its uploads or the metadata store) throws the {@link IOException}
+ * a full disk or a lost database connection would, and every call is passed to {@link
+ * #onCall(Consumer)}. A fake for the error-path and hook-order tests, in front of real stores.
  */
-final class FailingStorage {
+final class StorageProbe {
 
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private final RegistryStorage storage;
+  private volatile Consumer<String> onCall = name -> {};
 
-  FailingStorage(RegistryStorage delegate) {
+  StorageProbe(RegistryStorage delegate) {
     this.storage =
         new RegistryStorage(
             wrap(BlobStore.class, delegate.blobs()),
@@ -37,9 +40,15 @@ final class FailingStorage {
     return storage;
   }
 
+  /** Tells {@code observer} the name of every method called from now on. */
+  void onCall(Consumer<String> observer) {
+    this.onCall = observer;
+  }
+
   private <T> T wrap(Class<T> type, T target) {
     InvocationHandler handler =
         (proxy, method, args) -> {
+          onCall.accept(method.getName());
           if (failing.contains(method.getName())) {
             throw new IOException("No space left on device (" + method.getName() + ", on purpose)");
           }
