@@ -89,26 +89,36 @@ public final class ApiSurface {
 
   /** Every place an exported signature names a {@linkplain #BANNED banned} type. */
   public List<String> violations() throws IOException {
+    return violations(List.of());
+  }
+
+  /**
+   * Every place an exported signature names a {@linkplain #BANNED banned} type or one whose name
+   * starts with any of {@code alsoBanned} (a module's own unexported packages, say).
+   */
+  public List<String> violations(List<String> alsoBanned) throws IOException {
+    List<String> banned = new ArrayList<>(BANNED);
+    banned.addAll(alsoBanned);
     List<String> violations = new ArrayList<>();
     for (Class<?> type : exportedTypes()) {
-      check(type.getGenericSuperclass(), type + " extends", violations);
+      check(type.getGenericSuperclass(), type + " extends", banned, violations);
       for (Type i : type.getGenericInterfaces()) {
-        check(i, type + " implements", violations);
+        check(i, type + " implements", banned, violations);
       }
       for (Method m : type.getDeclaredMethods()) {
         if (isApi(m.getModifiers()) && !m.isSynthetic()) {
-          checkExecutable(m, violations);
-          check(m.getGenericReturnType(), m.toString(), violations);
+          checkExecutable(m, banned, violations);
+          check(m.getGenericReturnType(), m.toString(), banned, violations);
         }
       }
       for (Constructor<?> c : type.getDeclaredConstructors()) {
         if (isApi(c.getModifiers())) {
-          checkExecutable(c, violations);
+          checkExecutable(c, banned, violations);
         }
       }
       for (Field f : type.getDeclaredFields()) {
         if (isApi(f.getModifiers())) {
-          check(f.getGenericType(), f.toString(), violations);
+          check(f.getGenericType(), f.toString(), banned, violations);
         }
       }
     }
@@ -119,21 +129,22 @@ public final class ApiSurface {
     return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
   }
 
-  private static void checkExecutable(Executable e, List<String> violations) {
+  private static void checkExecutable(Executable e, List<String> banned, List<String> violations) {
     for (Type p : e.getGenericParameterTypes()) {
-      check(p, e.toString(), violations);
+      check(p, e.toString(), banned, violations);
     }
     for (Type x : e.getGenericExceptionTypes()) {
-      check(x, e.toString(), violations);
+      check(x, e.toString(), banned, violations);
     }
   }
 
-  private static void check(Type type, String where, List<String> violations) {
+  private static void check(
+      Type type, String where, List<String> bannedPrefixes, List<String> violations) {
     if (type == null) {
       return;
     }
     String name = type.getTypeName();
-    for (String banned : BANNED) {
+    for (String banned : bannedPrefixes) {
       if (name.contains(banned)) {
         violations.add(where + " uses " + name);
       }

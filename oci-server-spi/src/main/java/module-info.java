@@ -1,0 +1,21 @@
+/**
+ * The OCI Distribution API engine ({@code io.wharf.oci.server}: the registry, its endpoint table
+ * and hooks), its JDK {@code HttpServer} transport, its Jakarta Servlet adapter and the JUnit 5
+ * extension for tests. The transports' shared helpers ({@code io.wharf.oci.server.transport}) are
+ * not exported. The servlet API and JUnit are optional: the container or the test classpath brings
+ * them.
+ */
+module io.wharf.oci.server {
+  requires transitive io.wharf.oci.model;
+  requires transitive io.wharf.oci.storage;
+  requires jdk.httpserver;
+  requires org.slf4j;
+  requires static transitive org.jspecify;
+  requires static jakarta.servlet;
+  requires static org.junit.jupiter.api;
+
+  exports io.wharf.oci.server;
+  exports io.wharf.oci.server.jdk;
+  exports io.wharf.oci.server.servlet;
+  exports io.wharf.oci.server.testing;
+}
