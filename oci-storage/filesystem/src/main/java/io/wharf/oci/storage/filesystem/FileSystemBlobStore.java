@@ -91,15 +91,20 @@ import org.jspecify.annotations.Nullable;
  *
  * A store made by {@link #open(Path)} is durable: before a commit returns, the blob's bytes are
  * forced to the device (fsync), and so is its directory after the rename, so that a power failure
- * cannot lose or truncate an acknowledged blob. A new upload's {@code info} file and folder are
- * forced too. Chunks are not forced one by one: after a power failure an upload may hold fewer
- * bytes than were acknowledged, which {@link BlobUpload#offset()} then reports (clients resume from
- * there), and a digest mismatch is all a lost chunk can cause. Deletions are not forced: a deleted
- * blob may come back after a power failure, which garbage collection undoes. {@link
- * Builder#durable(boolean) durable(false)} skips every fsync: much faster on small blobs, and still
- * safe against a crash of the process (the operating system keeps the writes), but after a power
- * failure or kernel crash a committed blob may be missing, empty or truncated. Use it for tests,
- * benchmarks and caches that can be refilled, not for a registry of record.
+ * cannot lose or truncate an acknowledged blob. Uploads in progress are not forced: not a new
+ * upload's folder and {@code info} file (three fsyncs, a third of a small blob's cost, for a
+ * session the client can simply start again), and not its chunks. After a power failure an upload
+ * may hold fewer bytes than were acknowledged, which {@link BlobUpload#offset()} then reports
+ * (clients resume from there), and a digest mismatch is all a lost chunk can cause; an upload whose
+ * folder or {@code info} did not reach the device is gone (the client gets {@code
+ * BLOB_UPLOAD_UNKNOWN} and starts again), and one whose {@code info} is left empty or torn is
+ * removed when a store opens the folder. A process crash loses nothing of an upload: the operating
+ * system keeps its writes. Deletions are not forced: a deleted blob may come back after a power
+ * failure, which garbage collection undoes. {@link Builder#durable(boolean) durable(false)} skips
+ * every fsync: much faster on small blobs, and still safe against a crash of the process (the
+ * operating system keeps the writes), but after a power failure or kernel crash a committed blob
+ * may be missing, empty or truncated. Use it for tests, benchmarks and caches that can be refilled,
+ * not for a registry of record.
  *
  * <h2>Concurrency</h2>
  *
@@ -250,8 +255,9 @@ public final class FileSystemBlobStore implements BlobStore {
 
   /**
    * Removes what crashes left in {@code uploads/}: temporary {@code info} files, and upload folders
-   * without {@code data} (a commit moved it) or without {@code info} (never finished starting).
-   * Entries this store did not make are left alone.
+   * without {@code data} (a commit moved it), without {@code info} (never finished starting) or
+   * whose {@code info} cannot be read (a power failure tore it). Entries this store did not make
+   * are left alone.
    */
   private void removeLeftovers() throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
@@ -262,10 +268,20 @@ public final class FileSystemBlobStore implements BlobStore {
         }
         Files.deleteIfExists(dir.resolve(INFO + TEMP_SUFFIX));
         if (!Files.isRegularFile(dir.resolve(DATA), LinkOption.NOFOLLOW_LINKS)
-            || !Files.isRegularFile(dir.resolve(INFO), LinkOption.NOFOLLOW_LINKS)) {
+            || !Files.isRegularFile(dir.resolve(INFO), LinkOption.NOFOLLOW_LINKS)
+            || !readable(dir.resolve(INFO))) {
           deleteUploadFolder(dir);
         }
       }
+    }
+  }
+
+  private static boolean readable(Path info) {
+    try {
+      UploadInfo.read(info);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -794,7 +810,8 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     /**
-     * Creates the folder, the empty {@code data} file and, atomically, {@code info}.
+     * Creates the folder, the empty {@code data} file and, atomically, {@code info}; none of them
+     * forced to the device (see the class's Durability).
      *
      * @return false when the folder exists already (and was left alone)
      */
@@ -816,13 +833,8 @@ public final class FileSystemBlobStore implements BlobStore {
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }
-        if (durable) {
-          channel.force(true);
-        }
       }
       Files.move(temp, dir.resolve(INFO), StandardCopyOption.ATOMIC_MOVE);
-      fsyncDirectory(dir);
-      fsyncDirectory(uploads);
       return true;
     }
 

@@ -394,6 +394,8 @@ class FileSystemBlobStoreTest {
     kept.write(new ByteArrayInputStream(random(1234, 12)));
     BlobUpload committedHalfWay = store.newUpload();
     BlobUpload startedHalfWay = store.newUpload();
+    BlobUpload tornByPowerLoss = store.newUpload();
+    BlobUpload garbled = store.newUpload();
     store.close();
     Path uploads = data.resolve("uploads");
     // A crash after a commit's rename: info stays, data is gone.
@@ -401,6 +403,9 @@ class FileSystemBlobStoreTest {
     // A crash in newUpload: data but no info yet, and a temporary info file.
     Files.delete(uploads.resolve(startedHalfWay.id().value()).resolve("info"));
     Files.writeString(uploads.resolve(startedHalfWay.id().value()).resolve("info.tmp"), "algo");
+    // A power failure after newUpload: info was never forced, and is empty or torn.
+    Files.write(uploads.resolve(tornByPowerLoss.id().value()).resolve("info"), new byte[0]);
+    Files.writeString(uploads.resolve(garbled.id().value()).resolve("info"), "algorithm=sha2");
     // A temporary info file next to a complete upload, and things that are not uploads.
     Files.writeString(uploads.resolve(kept.id().value()).resolve("info.tmp"), "algo");
     Files.writeString(uploads.resolve("README"), "not ours");
@@ -412,6 +417,8 @@ class FileSystemBlobStoreTest {
     assertThat(uploads.resolve(kept.id().value()).resolve("info.tmp")).doesNotExist();
     assertThat(store.resumeUpload(committedHalfWay.id())).isEmpty();
     assertThat(store.resumeUpload(startedHalfWay.id())).isEmpty();
+    assertThat(store.resumeUpload(tornByPowerLoss.id())).isEmpty();
+    assertThat(store.resumeUpload(garbled.id())).isEmpty();
     BlobUpload resumed = store.resumeUpload(kept.id()).orElseThrow();
     assertThat(resumed.offset()).isEqualTo(1234);
   }
