@@ -33,6 +33,9 @@ final class ExchangeAdapter implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) {
+    // The request line and headers are in: from now on nothing cuts the exchange for being slow to
+    // arrive, only the stall watchdog for making no progress.
+    HeaderDeadline.handlerReached();
     long start = System.nanoTime();
     String methodName = exchange.getRequestMethod();
     String rawPath = exchange.getRequestURI().getRawPath();

@@ -28,6 +28,19 @@ import java.util.Objects;
  * progress for {@link #stallTimeout(Duration)}, so a client that stops sending mid-body, or stops
  * reading the response, frees its thread within that time.
  *
+ * <p><b>Request headers, and clients that try TLS first.</b> The JDK server starts an exchange once
+ * the first bytes of a request are readable, then reads the request line and headers itself. The
+ * transport closes the connection of an exchange whose request line and headers have not all
+ * arrived {@link #headerTimeout(Duration)} after its thread started it (default 1 s, {@link
+ * #DEFAULT_HEADER_TIMEOUT}). This bounds clients that send headers slowly, and it makes clients
+ * that try HTTPS first fall back to HTTP at once: skopeo, podman and every client of
+ * containers/image send a TLS ClientHello, in which the server would wait for a line end until the
+ * client's TLS handshake timeout (10 s, once or twice per command). Closed instead, the handshake
+ * fails and the client retries over HTTP. Keep-alive connections idle between requests are not
+ * affected (an exchange starts only when the next request's bytes arrive), nor are slow bodies once
+ * the headers are in (the stall timeout bounds those). A connection that sends nothing at all is
+ * closed by the JDK after {@code sun.net.httpserver.idleInterval}.
+ *
  * <p><b>JDK limits.</b> Some limits of the JDK server are process-wide system properties, read once
  * when the server class loads; the transport does not set them. On Java 17 (17.0.15 checked):
  *
@@ -38,8 +51,7 @@ import java.util.Objects;
  *   <li>{@code sun.net.httpserver.idleInterval} (30 s): idle keep-alive connections are closed;
  *   <li>{@code sun.net.httpserver.maxReqTime} and {@code maxRspTime} (seconds, off by default):
  *       bound the <em>whole</em> reading of a request (headers and body) or writing of a response,
- *       which also cuts long uploads and downloads; they are the only bound on a client that stalls
- *       while sending headers, before the transport sees the request.
+ *       which also cuts long uploads and downloads.
  * </ul>
  */
 public final class JdkHttpTransport {
@@ -53,6 +65,15 @@ public final class JdkHttpTransport {
   /** Default stall timeout. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * Default header timeout: one second. A request's line and headers (a few KiB, which clients send
+   * in one write) follow its first bytes within one network round trip, usually in the same packet;
+   * a second leaves room for a round trip of a few hundred milliseconds plus one lost packet resent
+   * (Linux resends after 200 ms at the earliest) or a pause of the server, and is what a TLS client
+   * waits before it falls back to HTTP, instead of its 10 s handshake timeout.
+   */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(1);
+
   /** Default time {@link RegistryServer#close()} waits for requests in flight. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -61,6 +82,7 @@ public final class JdkHttpTransport {
   private int maxThreads = DEFAULT_MAX_THREADS;
   private int maxQueued = DEFAULT_MAX_QUEUED;
   private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+  private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private int backlog;
 
@@ -106,6 +128,20 @@ public final class JdkHttpTransport {
     return this;
   }
 
+  /**
+   * How long the request line and headers may take to arrive, from the start of the exchange (the
+   * JDK starts one when a request's first bytes are readable) until the handler is reached; the
+   * connection is closed when they are late. Default {@link #DEFAULT_HEADER_TIMEOUT} (1 s). See the
+   * class documentation for why it is short.
+   */
+  public JdkHttpTransport headerTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("headerTimeout must be positive: " + timeout);
+    }
+    this.headerTimeout = timeout;
+    return this;
+  }
+
   /** How long {@link RegistryServer#close()} waits for requests in flight; default 10 s. */
   public JdkHttpTransport shutdownTimeout(Duration timeout) {
     if (timeout.isNegative()) {
@@ -127,7 +163,8 @@ public final class JdkHttpTransport {
    * @throws IOException if the address cannot be bound
    */
   public RegistryServer start(InetSocketAddress address) throws IOException {
-    ServerExecutor executor = new ServerExecutor(virtualThreads, maxThreads, maxQueued);
+    ServerExecutor executor =
+        new ServerExecutor(virtualThreads, maxThreads, maxQueued, headerTimeout);
     StallWatchdog watchdog = new StallWatchdog(stallTimeout);
     try {
       return RegistryServer.start(

@@ -3,6 +3,7 @@ package io.wharf.oci.server.jdk;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -20,8 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs the server's exchanges: one virtual thread each on Java 21+, else a bounded pool of platform
  * threads with a bounded queue. When pool and queue are full, the exchange runs on a small overflow
  * pool that only answers 503 ({@link #overloaded()} is true there); when that is full too, the JDK
- * server closes the connection. Counts the exchanges submitted and not finished, for a graceful
- * stop.
+ * server closes the connection. Each exchange runs under a {@link HeaderDeadline}, which starts
+ * when the exchange's thread starts it (time spent queued for a thread does not count). Counts the
+ * exchanges submitted and not finished, for a graceful stop.
  */
 final class ServerExecutor implements java.util.concurrent.Executor {
 
@@ -31,12 +33,14 @@ final class ServerExecutor implements java.util.concurrent.Executor {
 
   private final ExecutorService main;
   private final ExecutorService overflow;
+  private final HeaderDeadline headers;
   private final boolean virtual;
   private final AtomicLong inFlight = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
 
-  ServerExecutor(boolean preferVirtual, int threads, int queue) {
+  ServerExecutor(boolean preferVirtual, int threads, int queue, Duration headerTimeout) {
+    this.headers = new HeaderDeadline(headerTimeout);
     Optional<ExecutorService> v = preferVirtual ? virtualThreads() : Optional.empty();
     this.virtual = v.isPresent();
     this.overflow =
@@ -119,7 +123,7 @@ final class ServerExecutor implements java.util.concurrent.Executor {
       main.execute(
           () -> {
             try {
-              command.run();
+              headers.run(command);
             } finally {
               done();
             }
@@ -162,5 +166,6 @@ final class ServerExecutor implements java.util.concurrent.Executor {
   void shutdownNow() {
     main.shutdownNow();
     overflow.shutdownNow();
+    headers.close();
   }
 }

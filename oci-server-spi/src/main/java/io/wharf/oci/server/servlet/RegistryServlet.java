@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +36,59 @@ import org.slf4j.LoggerFactory;
  * TransportSupport#decodePath(String)} refuses (containers may refuse such paths first). When the
  * handler throws {@link IOException}, the exception goes to the container, which aborts the
  * connection; a body cut short is never passed off as complete.
+ *
+ * <p><b>Servlet 6.0 and 6.1.</b> Both work. With Servlet 6.1 ({@code
+ * ServletOutputStream.write(ByteBuffer)}: Jetty 12.1 ee11, Tomcat 11, or Jetty 12 ee10 with the 6.1
+ * API on the class path) response bodies go to the container as {@code ByteBuffer}s, so a blob read
+ * into a direct buffer is not copied through a byte array. With Servlet 6.0 (Jetty 12.0 and 12.1
+ * ee10 with the API version they bring, Tomcat 10.1, Spring Boot 3), which lacks that method, they
+ * are copied through one byte array per response of at most 128 KiB (less for a smaller body).
+ * Which one is looked up once, when this class is loaded.
  */
 public class RegistryServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RegistryServlet.class);
 
+  /** Largest byte array a response body is copied through when the API lacks ByteBuffer writes. */
+  static final int COPY_BUFFER = 128 * 1024;
+
+  /**
+   * Whether the servlet API in use has {@code ServletOutputStream.write(ByteBuffer)} (Servlet 6.1).
+   * The call is compiled in; on Servlet 6.0 it would fail with {@link NoSuchMethodError}.
+   */
+  static final boolean BYTE_BUFFER_WRITES = hasByteBufferWrites();
+
   /** The handler; servlets are serializable in principle, registries are not. */
   private final transient RegistryHandler handler;
 
+  /** Whether bodies go out through {@code ServletOutputStream.write(ByteBuffer)}. */
+  private final boolean byteBufferWrites;
+
   /** A servlet serving {@code handler}. */
   public RegistryServlet(RegistryHandler handler) {
+    this(handler, true);
+  }
+
+  /**
+   * A servlet serving {@code handler}; with {@code byteBufferWrites} false, bodies are copied
+   * through a byte array even when the API could take {@code ByteBuffer}s (for tests).
+   */
+  RegistryServlet(RegistryHandler handler, boolean byteBufferWrites) {
     this.handler = Objects.requireNonNull(handler, "handler");
+    this.byteBufferWrites = byteBufferWrites && BYTE_BUFFER_WRITES;
+  }
+
+  private static boolean hasByteBufferWrites() {
+    try {
+      ServletOutputStream.class.getMethod("write", ByteBuffer.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      LOG.debug(
+          "the servlet API has no ServletOutputStream.write(ByteBuffer) (Servlet 6.0):"
+              + " response bodies are copied through a byte array");
+      return false;
+    }
   }
 
   /** Handles every method, so that {@code PATCH} and unknown methods reach the adapter. */
@@ -66,7 +108,7 @@ public class RegistryServlet extends HttpServlet {
       } else {
         response = handle(method.get(), rawPath, req);
       }
-      send(resp, head, response, sent);
+      send(resp, head, response, sent, byteBufferWrites);
       status = response.status();
     } catch (IOException e) {
       // The connection failed (the client went away, or the container refused to read or
@@ -108,7 +150,11 @@ public class RegistryServlet extends HttpServlet {
   }
 
   private static void send(
-      HttpServletResponse resp, boolean head, RegistryResponse response, long[] sent)
+      HttpServletResponse resp,
+      boolean head,
+      RegistryResponse response,
+      long[] sent,
+      boolean byteBufferWrites)
       throws IOException {
     resp.setStatus(response.status());
     for (Map.Entry<String, List<String>> e : response.headers().asMap().entrySet()) {
@@ -136,32 +182,111 @@ public class RegistryServlet extends HttpServlet {
     long length = body.get().contentLength();
     resp.setContentLengthLong(length);
     ServletOutputStream out = resp.getOutputStream();
-    // A channel over ServletOutputStream.write(ByteBuffer) (Servlet 6.1): a blob read into a
-    // direct buffer goes to the container without a copy through a byte array.
-    WritableByteChannel channel =
-        new WritableByteChannel() {
-          @Override
-          public int write(ByteBuffer src) throws IOException {
-            int n = src.remaining();
-            out.write(src);
-            src.position(src.limit());
-            sent[0] += n;
-            return n;
-          }
-
-          @Override
-          public boolean isOpen() {
-            return true;
-          }
-
-          @Override
-          public void close() {}
-        };
-    body.get().transferTo(channel);
+    if (byteBufferWrites) {
+      body.get().transferTo(new ByteBufferChannel(out, sent));
+    } else {
+      ArrayChannel channel = new ArrayChannel(out, sent, length);
+      body.get().transferTo(channel);
+      channel.drain();
+    }
     if (sent[0] != length) {
       throw new IOException("the body wrote " + sent[0] + " bytes, its length is " + length);
     }
     out.flush();
+  }
+
+  /**
+   * A channel over {@code ServletOutputStream.write(ByteBuffer)} (Servlet 6.1): a blob read into a
+   * direct buffer goes to the container without a copy through a byte array.
+   */
+  private static final class ByteBufferChannel implements WritableByteChannel {
+    private final ServletOutputStream out;
+    private final long[] sent;
+
+    ByteBufferChannel(ServletOutputStream out, long[] sent) {
+      this.out = out;
+      this.sent = sent;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      int n = src.remaining();
+      out.write(src);
+      src.position(src.limit());
+      sent[0] += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * A channel that writes through one byte array (Servlet 6.0, which has no {@code
+   * write(ByteBuffer)}): small buffers are gathered into it, so that the container sees few large
+   * writes; a large heap buffer goes straight from its array. {@link #drain()} writes what is left.
+   */
+  static final class ArrayChannel implements WritableByteChannel {
+    private final ServletOutputStream out;
+    private final long[] sent;
+    private final int capacity;
+    private byte @Nullable [] buffer;
+    private int pending;
+
+    ArrayChannel(ServletOutputStream out, long[] sent, long length) {
+      this.out = out;
+      this.sent = sent;
+      this.capacity = (int) Math.max(1, Math.min(COPY_BUFFER, length));
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      int n = src.remaining();
+      while (src.hasRemaining()) {
+        if (pending == 0 && src.hasArray() && src.remaining() >= capacity) {
+          int k = src.remaining();
+          out.write(src.array(), src.arrayOffset() + src.position(), k);
+          src.position(src.limit());
+          sent[0] += k;
+          continue;
+        }
+        byte[] b = buffer;
+        if (b == null) {
+          b = new byte[capacity];
+          buffer = b;
+        }
+        int k = Math.min(src.remaining(), capacity - pending);
+        src.get(b, pending, k);
+        pending += k;
+        if (pending == capacity) {
+          drain();
+        }
+      }
+      return n;
+    }
+
+    /** Writes the gathered bytes. */
+    void drain() throws IOException {
+      byte[] b = buffer;
+      if (pending > 0 && b != null) {
+        out.write(b, 0, pending);
+        sent[0] += pending;
+        pending = 0;
+      }
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** The request path after the context path, still encoded. */

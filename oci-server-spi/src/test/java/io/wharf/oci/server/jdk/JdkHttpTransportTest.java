@@ -1,10 +1,13 @@
 package io.wharf.oci.server.jdk;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.wharf.oci.server.transport.TestHandler;
 import io.wharf.oci.server.transport.TransportContract;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,17 +15,27 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JdkHttpTransportTest extends TransportContract {
 
   static final Duration STALL = Duration.ofSeconds(1);
+
+  /** Short enough for tests to idle well past it, long enough for a loaded machine's pauses. */
+  static final Duration QUICK_HEADERS = Duration.ofMillis(400);
 
   RegistryServer server;
 
@@ -127,6 +140,186 @@ class JdkHttpTransportTest extends TransportContract {
       assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       assertThat(queued.get(10, TimeUnit.SECONDS).body()).isEqualTo("/echo/q");
     }
+  }
+
+  @Test
+  void tlsClientHelloFailsWellBeforeTheClientsHandshakeTimeout() throws Exception {
+    long start = System.nanoTime();
+    assertThat(tlsHandshake(server.port()))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(SocketTimeoutException.class);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(ms).isLessThan(JdkHttpTransport.DEFAULT_HEADER_TIMEOUT.toMillis() + 4000);
+    assertThat(rawStatus("/echo/ok")).isEqualTo(200);
+  }
+
+  @Test
+  void headersSentTooSlowlyAreCut() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET /echo/x HTTP/1.1\r\nHost: x\r\n".getBytes(US_ASCII));
+      long start = System.nanoTime();
+      assertThat(readOrReset(s.getInputStream())).isEqualTo(-1);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(ms).isLessThan(JdkHttpTransport.DEFAULT_HEADER_TIMEOUT.toMillis() + 4000);
+    }
+  }
+
+  @Test
+  void headerTimeoutMustBePositive() {
+    assertThatThrownBy(() -> JdkHttpTransport.of(handler).headerTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void keepAliveConnectionIdleLongerThanTheHeaderTimeoutIsKept(boolean virtual) throws Exception {
+    TestHandler h = new TestHandler();
+    try (RegistryServer quick = quickDeadline(h, virtual);
+        Socket s = new Socket("127.0.0.1", quick.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      out.write("GET /echo/1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII));
+      assertThat(readResponse(in)).isEqualTo("200 /echo/1");
+      Thread.sleep(QUICK_HEADERS.toMillis() * 3);
+      out.write("GET /echo/2 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII));
+      assertThat(readResponse(in)).isEqualTo("200 /echo/2");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void slowBodyAfterPromptHeadersIsNotCut(boolean virtual) throws Exception {
+    TestHandler h = new TestHandler();
+    int size = 1024 * 1024;
+    int pieces = 8;
+    try (RegistryServer quick = quickDeadline(h, virtual);
+        Socket s = new Socket("127.0.0.1", quick.port())) {
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n")
+              .getBytes(US_ASCII));
+      out.flush();
+      byte[] piece = new byte[size / pieces];
+      for (int i = 0; i < pieces; i++) {
+        // Each pause is under the stall timeout; all together they are six header timeouts.
+        Thread.sleep(QUICK_HEADERS.toMillis() * 3 / 4);
+        TestHandler.fill(piece, (long) i * piece.length, piece.length);
+        out.write(piece);
+        out.flush();
+      }
+      String head = readHead(new BufferedInputStream(s.getInputStream()));
+      assertThat(head).startsWith("HTTP/1.1 201").containsIgnoringCase("X-bytes: " + size);
+      assertThat(head).containsIgnoringCase("X-sha256: " + TestHandler.expectedSha256(size));
+    }
+    assertThat(h.readFailures).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void handlerSlowerThanTheHeaderTimeoutIsNotInterrupted(boolean virtual) throws Exception {
+    TestHandler h = new TestHandler();
+    try (RegistryServer quick = quickDeadline(h, virtual)) {
+      CompletableFuture<HttpResponse<String>> slow =
+          client.sendAsync(
+              java.net.http.HttpRequest.newBuilder(URI.create(quick.uri() + "/slow")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(h.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+      // The handler waits interruptibly: an interrupt would fail the request.
+      Thread.sleep(QUICK_HEADERS.toMillis() * 3);
+      h.release.countDown();
+      HttpResponse<String> r = slow.get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("done");
+    }
+  }
+
+  @Test
+  void theOnePlatformThreadServesOnAfterCuttingTlsHandshakes() throws Exception {
+    TestHandler h = new TestHandler();
+    try (RegistryServer one =
+        JdkHttpTransport.of(h)
+            .virtualThreads(false)
+            .maxThreads(1)
+            .headerTimeout(QUICK_HEADERS)
+            .start(new InetSocketAddress("127.0.0.1", 0))) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(tlsHandshake(one.port()))
+            .isInstanceOf(IOException.class)
+            .isNotInstanceOf(SocketTimeoutException.class);
+        // The thread that was interrupted takes the next exchange, which must not be cut.
+        try (Socket s = new Socket("127.0.0.1", one.port())) {
+          s.setSoTimeout(10_000);
+          s.getOutputStream().write("GET /echo/n HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII));
+          assertThat(readResponse(new BufferedInputStream(s.getInputStream())))
+              .isEqualTo("200 /echo/n");
+        }
+      }
+    }
+  }
+
+  /** A server whose header timeout is short, so that tests can idle well past it. */
+  private static RegistryServer quickDeadline(TestHandler h, boolean virtual) throws IOException {
+    Assumptions.assumeTrue(
+        !virtual || Runtime.version().feature() >= 21, "virtual threads need Java 21");
+    return JdkHttpTransport.of(h)
+        .virtualThreads(virtual)
+        .headerTimeout(QUICK_HEADERS)
+        .stallTimeout(Duration.ofSeconds(10))
+        .start(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  /**
+   * What skopeo and podman do first against a registry: a TLS handshake, here the JDK's own
+   * ClientHello over a plain socket, with a 10 s timeout as in containers/image. Returns what the
+   * handshake threw.
+   */
+  private static Throwable tlsHandshake(int port) throws IOException {
+    try (Socket plain = new Socket("127.0.0.1", port)) {
+      plain.setSoTimeout(10_000);
+      SSLSocket tls =
+          (SSLSocket)
+              ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                  .createSocket(plain, "127.0.0.1", port, true);
+      return catchThrowable(tls::startHandshake);
+    }
+  }
+
+  /** The next byte, or -1 at the end of the stream or when the peer reset the connection. */
+  private static int readOrReset(InputStream in) throws IOException {
+    try {
+      return in.read();
+    } catch (SocketException reset) {
+      return -1;
+    }
+  }
+
+  /** The status line and headers of a response, up to the empty line. */
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed in the response head: " + head);
+      }
+      head.append((char) c);
+    }
+    return head.toString();
+  }
+
+  /** "status body" of a response with a Content-Length, read off a keep-alive connection. */
+  private static String readResponse(InputStream in) throws IOException {
+    String head = readHead(in);
+    int length = 0;
+    for (String line : head.split("\r\n")) {
+      if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    byte[] body = in.readNBytes(length);
+    return head.substring(9, 12) + " " + new String(body, US_ASCII);
   }
 
   private int rawStatus(String path) throws IOException {

@@ -1,0 +1,14 @@
+package io.wharf.oci.server.servlet;
+
+/**
+ * The conformance contract through {@link RegistryServlet}'s Servlet 6.0 path: bodies copied
+ * through a byte array, in a container whose {@code ServletOutputStream.write(ByteBuffer)} fails as
+ * on 6.0.
+ */
+class ServletRegistryOnServlet60Test extends ServletRegistryTest {
+
+  @Override
+  boolean servlet60() {
+    return true;
+  }
+}
