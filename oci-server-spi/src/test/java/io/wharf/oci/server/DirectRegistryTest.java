@@ -32,4 +32,9 @@ class DirectRegistryTest extends RegistryConformanceContract {
 
   @Override
   protected void stop() {}
+
+  @Override
+  protected boolean knowsClientAddress() {
+    return false;
+  }
 }

@@ -38,6 +38,11 @@ public abstract class RegistryConformanceContract {
   /** Stops what {@link #start} started. */
   protected abstract void stop() throws Exception;
 
+  /** Whether the transport tells the engine the client's address (HTTP transports do). */
+  protected boolean knowsClientAddress() {
+    return true;
+  }
+
   @org.junit.jupiter.api.BeforeEach
   void startRegistry() throws Exception {
     start(Registry.builder(RegistryStorage.inMemory()).build());
@@ -564,6 +569,36 @@ public abstract class RegistryConformanceContract {
             call(HttpMethod.POST, "/v2/x/blobs/uploads/?digest=" + digest, Headers.empty(), content)
                 .status())
         .isEqualTo(201);
+  }
+
+  @Test
+  void hooksSeeTheRequestContextAndEveryResponseCarriesItsId() throws Exception {
+    java.util.List<RequestContext> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    restartWith(
+        Registry.builder(RegistryStorage.inMemory())
+            .authenticator(
+                (request, headers) -> {
+                  seen.add(request);
+                  return Authentication.anonymous();
+                })
+            .build());
+    Reply ok = call(HttpMethod.GET, "/v2/some/repo/tags/list?n=5");
+    Reply refused = call(HttpMethod.GET, "/v2/some/repo/manifests/sha256:zz");
+    assertThat(ok.header("X-Request-Id")).isNotBlank();
+    assertThat(refused.header("X-Request-Id")).isNotBlank().isNotEqualTo(ok.header("X-Request-Id"));
+    RequestContext first = seen.get(0);
+    assertThat(first.requestId()).isEqualTo(ok.header("X-Request-Id"));
+    assertThat(first.endpoint()).isEqualTo(Endpoint.TAGS_PAGE);
+    assertThat(first.repository()).contains(new io.wharf.oci.model.ref.RepositoryName("some/repo"));
+    assertThat(first.accesses())
+        .containsExactly(Access.pull(new io.wharf.oci.model.ref.RepositoryName("some/repo")));
+    assertThat(seen.get(1).reference()).contains("sha256:zz");
+    if (knowsClientAddress()) {
+      assertThat(first.clientAddress()).isPresent();
+      assertThat(first.clientAddress().get().getAddress().isLoopbackAddress()).isTrue();
+    } else {
+      assertThat(first.clientAddress()).isEmpty();
+    }
   }
 
   @Test

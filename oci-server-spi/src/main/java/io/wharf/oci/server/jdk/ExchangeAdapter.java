@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ final class ExchangeAdapter implements HttpHandler {
           response = handle(method.get(), rawPath, rawQuery, exchange, body);
         }
       }
+      outcome.response = response;
       send(exchange, head, response, body, guard, outcome);
     } catch (IOException | RuntimeException e) {
       outcome.broken = true;
@@ -81,7 +83,8 @@ final class ExchangeAdapter implements HttpHandler {
           rawPath,
           outcome.broken ? -1 : outcome.status,
           outcome.bytes,
-          System.nanoTime() - start);
+          System.nanoTime() - start,
+          outcome.response);
     }
   }
 
@@ -100,12 +103,12 @@ final class ExchangeAdapter implements HttpHandler {
             path,
             rawQuery == null ? "" : rawQuery,
             Headers.of(exchange.getRequestHeaders()),
-            body);
+            body,
+            Optional.ofNullable(exchange.getRemoteAddress()));
     try {
       return handler.handle(request);
-    } catch (RuntimeException e) {
-      LOG.warn("{} {}: handler failed", method, rawPath, e);
-      return TransportSupport.internalError();
+    } catch (IOException | RuntimeException e) {
+      return TransportSupport.handlerFailed(LOG, method, rawPath, e);
     }
   }
 
@@ -169,6 +172,7 @@ final class ExchangeAdapter implements HttpHandler {
 
   /** What happened, for the log line. */
   private static final class Outcome {
+    @Nullable RegistryResponse response;
     int status;
     long bytes;
     boolean broken;

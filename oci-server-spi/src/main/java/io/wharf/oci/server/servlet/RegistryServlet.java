@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Collections;
@@ -99,10 +101,10 @@ public class RegistryServlet extends HttpServlet {
     String rawPath = rawPath(req);
     long[] sent = {0};
     int status = -1;
+    RegistryResponse response = null;
     try {
       Optional<HttpMethod> method = TransportSupport.method(methodName);
       boolean head = method.isPresent() && method.get() == HttpMethod.HEAD;
-      RegistryResponse response;
       if (method.isEmpty()) {
         response = TransportSupport.methodNotAllowed(methodName);
       } else {
@@ -118,7 +120,7 @@ public class RegistryServlet extends HttpServlet {
       throw e;
     } finally {
       TransportSupport.logRequest(
-          LOG, methodName, rawPath, status, sent[0], System.nanoTime() - start);
+          LOG, methodName, rawPath, status, sent[0], System.nanoTime() - start, response);
     }
   }
 
@@ -139,12 +141,12 @@ public class RegistryServlet extends HttpServlet {
     String query = req.getQueryString();
     try (InputStream body = req.getInputStream()) {
       RegistryRequest request =
-          new RegistryRequest(method, path, query == null ? "" : query, headers.build(), body);
+          new RegistryRequest(
+              method, path, query == null ? "" : query, headers.build(), body, clientAddress(req));
       try {
         return handler.handle(request);
-      } catch (RuntimeException e) {
-        LOG.warn("{} {}: handler failed", method, rawPath, e);
-        return TransportSupport.internalError();
+      } catch (IOException | RuntimeException e) {
+        return TransportSupport.handlerFailed(LOG, method, rawPath, e);
       }
     }
   }
@@ -287,6 +289,31 @@ public class RegistryServlet extends HttpServlet {
 
     @Override
     public void close() {}
+  }
+
+  /** The client's address as the container reports it (a proxy's, behind one). */
+  private static Optional<InetSocketAddress> clientAddress(HttpServletRequest req) {
+    String address = req.getRemoteAddr();
+    if (address == null || address.isEmpty() || !isIpLiteral(address)) {
+      return Optional.empty();
+    }
+    try {
+      // An IP literal: InetAddress parses it without a name lookup.
+      return Optional.of(
+          new InetSocketAddress(InetAddress.getByName(address), req.getRemotePort()));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isIpLiteral(String address) {
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (Character.digit(c, 16) < 0 && c != '.' && c != ':' && c != '[' && c != ']') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The request path after the context path, still encoded. */

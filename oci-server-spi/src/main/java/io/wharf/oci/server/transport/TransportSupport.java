@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -154,20 +155,47 @@ public final class TransportSupport {
 
   /**
    * Logs one line at INFO: method, path (raw, without query, which may carry tokens; control
-   * characters replaced, cut at 512 characters), status, body bytes sent and milliseconds. Headers
+   * characters replaced, cut at 512 characters), status, body bytes sent, milliseconds and the
+   * request id the engine gave the request ({@code X-Request-Id}; {@code -} when there is none), so
+   * that this line, the engine's own log lines and the events of a request can be matched. Headers
    * are never logged.
    */
   public static void logRequest(
-      Logger log, String method, String rawPath, int status, long bytes, long nanos) {
+      Logger log,
+      String method,
+      String rawPath,
+      int status,
+      long bytes,
+      long nanos,
+      @Nullable RegistryResponse response) {
     if (log.isInfoEnabled()) {
+      String id =
+          response == null
+              ? "-"
+              : response.headers().first(REQUEST_ID_HEADER).map(v -> forLog(v, 64)).orElse("-");
       log.info(
-          "{} {} {} {}B {}ms",
+          "{} {} {} {}B {}ms {}",
           forLog(method, 32),
           forLog(rawPath, MAX_LOGGED_PATH),
           status,
           bytes,
-          nanos / 1_000_000);
+          nanos / 1_000_000,
+          id);
     }
+  }
+
+  /** The response header the engine puts its request id in. */
+  public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  /**
+   * 500 UNKNOWN (the spec's JSON error) for a handler that threw, logged once here at ERROR. The
+   * engine, {@code Registry}, answers its own failures and never throws: this is for other
+   * handlers.
+   */
+  public static RegistryResponse handlerFailed(
+      Logger log, Object method, String rawPath, Exception e) {
+    log.error("{} {}: the handler failed", method, forLog(rawPath, MAX_LOGGED_PATH), e);
+    return internalError();
   }
 
   private static String forLog(String s, int max) {
