@@ -1,11 +1,12 @@
 package io.wharf.examples;
 
+import static io.wharf.oci.model.testing.OciGenerators.anyStrings;
+import static io.wharf.oci.model.testing.OciGenerators.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /** The command-line parser: option forms, repeats, positionals, and the errors. */
@@ -77,16 +78,21 @@ class CliTest {
         .contains("  -f, --flag ", "      --value=V ", "      --many=M ", "  -h, --help ");
   }
 
-  @Property(tries = 500)
-  void anyWordsParseOrFailWithAUsageError(@ForAll List<String> args) {
-    try {
-      Cli.Args parsed = Cli.parse(SYNTAX, args);
-      if (!parsed.flag(Cli.HELP) && !parsed.flag(Cli.VERSION)) {
-        assertThat(parsed.positional(0)).isNotNull();
-        assertThat(parsed.positional(1)).isNotNull();
-      }
-    } catch (Cli.UsageError e) {
-      assertThat(e.getMessage()).isNotBlank().hasSizeLessThan(400).doesNotContain("\n");
-    }
+  @Test
+  void anyWordsParseOrFailWithAUsageError() {
+    qt().withExamples(500)
+        .forAll(lists(anyStrings(), 0, 255))
+        .checkAssert(
+            args -> {
+              try {
+                Cli.Args parsed = Cli.parse(SYNTAX, args);
+                if (!parsed.flag(Cli.HELP) && !parsed.flag(Cli.VERSION)) {
+                  assertThat(parsed.positional(0)).isNotNull();
+                  assertThat(parsed.positional(1)).isNotNull();
+                }
+              } catch (Cli.UsageError e) {
+                assertThat(e.getMessage()).isNotBlank().hasSizeLessThan(400).doesNotContain("\n");
+              }
+            });
   }
 }

@@ -1,27 +1,35 @@
 package io.wharf.oci.client;
 
+import static io.wharf.oci.model.testing.OciGenerators.ints;
+import static io.wharf.oci.model.testing.OciGenerators.longs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.wharf.oci.client.auth.Credential;
 import java.time.Duration;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class RetryPolicyTest {
 
-  @Property
-  void backoffGrowsWithinItsHalfAndNeverPassesTheCap(
-      @ForAll @IntRange(min = 1, max = 200) int attempt,
-      @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double random) {
-    RetryPolicy p = RetryPolicy.DEFAULT;
-    Duration d = p.backoff(attempt, random);
-    Duration full =
-        Duration.ofMillis(Math.min(p.maxDelay().toMillis(), 200L << Math.min(attempt - 1, 20)));
-    assertThat(d).isBetween(full.dividedBy(2), full);
+  @Test
+  void backoffGrowsWithinItsHalfAndNeverPassesTheCap() {
+    qt().forAll(ints(1, 200), fractions())
+        .checkAssert(
+            (attempt, random) -> {
+              RetryPolicy p = RetryPolicy.DEFAULT;
+              Duration d = p.backoff(attempt, random);
+              Duration full =
+                  Duration.ofMillis(
+                      Math.min(p.maxDelay().toMillis(), 200L << Math.min(attempt - 1, 20)));
+              assertThat(d).isBetween(full.dividedBy(2), full);
+            });
+  }
+
+  /** Doubles from 0 included to 1 excluded, in steps of 2^-53: 0 and the one below 1 included. */
+  private static Gen<Double> fractions() {
+    return longs(0, (1L << 53) - 1).map(l -> l * 0x1.0p-53);
   }
 
   @Test

@@ -1,6 +1,13 @@
 package io.wharf.oci.model;
 
+import static io.wharf.oci.model.testing.OciGenerators.anyStrings;
+import static io.wharf.oci.model.testing.OciGenerators.byteArrays;
+import static io.wharf.oci.model.testing.OciGenerators.lists;
+import static io.wharf.oci.model.testing.OciGenerators.longs;
+import static io.wharf.oci.model.testing.OciGenerators.oneOf;
+import static io.wharf.oci.model.testing.OciGenerators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,21 +17,15 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.ErrorResponse;
 import io.wharf.oci.model.error.InvalidContentException;
-import io.wharf.oci.model.testing.OciArbitraries;
+import io.wharf.oci.model.testing.OciGenerators;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Whatever bytes or text the parsers are given, they either return a value or throw {@link
@@ -38,104 +39,127 @@ class ParserRobustnessPropertiesTest {
 
   // Media types and platforms
 
-  @Property
-  void mediaTypeParseOfAnyStringSucceedsOrFailsWithManifestInvalid(
-      @ForAll("mediaTypeLike") String text) {
-    MediaType m = succeedsOrFails(() -> MediaType.parse(text));
-    if (m != null) {
-      assertThat(MediaType.parse(m.value())).isEqualTo(m);
-    }
+  @Test
+  void mediaTypeParseOfAnyStringSucceedsOrFailsWithManifestInvalid() {
+    qt().forAll(mediaTypeLike())
+        .checkAssert(
+            text -> {
+              MediaType m = succeedsOrFails(() -> MediaType.parse(text));
+              if (m != null) {
+                assertThat(MediaType.parse(m.value())).isEqualTo(m);
+              }
+            });
   }
 
-  @Property
-  void platformParseOfAnyStringSucceedsOrFailsWithManifestInvalid(
-      @ForAll("platformLike") String text) {
-    Platform p = succeedsOrFails(() -> Platform.parse(text));
-    if (p != null) {
-      assertThat(Platform.parse(p.toString())).isEqualTo(p);
-    }
+  @Test
+  void platformParseOfAnyStringSucceedsOrFailsWithManifestInvalid() {
+    qt().forAll(platformLike())
+        .checkAssert(
+            text -> {
+              Platform p = succeedsOrFails(() -> Platform.parse(text));
+              if (p != null) {
+                assertThat(Platform.parse(p.toString())).isEqualTo(p);
+              }
+            });
   }
 
   // Manifests
 
-  @Property
-  void manifestReadOfRandomBytesSucceedsOrFailsWithInvalidContent(
-      @ForAll @Size(max = 200) byte[] bytes) {
-    readManifest(Bytes.of(bytes));
+  @Test
+  void manifestReadOfRandomBytesSucceedsOrFailsWithInvalidContent() {
+    qt().forAll(byteArrays(0, 200)).checkAssert(bytes -> readManifest(Bytes.of(bytes)));
   }
 
-  @Property(tries = 500)
-  void manifestReadOfJsonLikeTextSucceedsOrFailsWithInvalidContent(
-      @ForAll("jsonLike") String text) {
-    readManifest(Bytes.utf8(text));
+  @Test
+  void manifestReadOfJsonLikeTextSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(OciGenerators.jsonLike())
+        .checkAssert(text -> readManifest(Bytes.utf8(text)));
   }
 
-  @Property(tries = 500)
-  void manifestReadOfJsonLikeBytesSucceedsOrFailsWithInvalidContent(
-      @ForAll("jsonLikeBytes") byte[] bytes) {
-    readManifest(Bytes.of(bytes));
+  @Test
+  void manifestReadOfJsonLikeBytesSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(OciGenerators.jsonLikeBytes())
+        .checkAssert(bytes -> readManifest(Bytes.of(bytes)));
   }
 
-  @Property(tries = 500)
-  void manifestReadOfMutatedManifestSucceedsOrFailsWithInvalidContent(
-      @ForAll("mutatedManifests") String text) {
-    readManifest(Bytes.utf8(text));
+  @Test
+  void manifestReadOfMutatedManifestSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(mutatedManifests())
+        .checkAssert(text -> readManifest(Bytes.utf8(text)));
   }
 
-  @Property(tries = 500)
-  void manifestReadWithDeclaredTypeSucceedsOrFailsWithInvalidContent(
-      @ForAll("mutatedManifests") String text, @ForAll("mediaTypes") MediaType declared) {
-    succeedsOrFails(() -> CODEC.read(Bytes.utf8(text), declared));
+  @Test
+  void manifestReadWithDeclaredTypeSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(mutatedManifests(), OciGenerators.mediaTypes())
+        .checkAssert(
+            (text, declared) -> succeedsOrFails(() -> CODEC.read(Bytes.utf8(text), declared)));
   }
 
   // Image configurations
 
-  @Property
-  void configParseOfRandomBytesSucceedsOrFailsWithInvalidContent(
-      @ForAll @Size(max = 200) byte[] bytes) {
-    succeedsOrFails(() -> ImageConfig.parse(Bytes.of(bytes)));
+  @Test
+  void configParseOfRandomBytesSucceedsOrFailsWithInvalidContent() {
+    qt().forAll(byteArrays(0, 200))
+        .checkAssert(bytes -> succeedsOrFails(() -> ImageConfig.parse(Bytes.of(bytes))));
   }
 
-  @Property(tries = 500)
-  void configParseOfJsonLikeTextSucceedsOrFailsWithInvalidContent(@ForAll("jsonLike") String text) {
-    succeedsOrFails(() -> ImageConfig.parse(Bytes.utf8(text)));
+  @Test
+  void configParseOfJsonLikeTextSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(OciGenerators.jsonLike())
+        .checkAssert(text -> succeedsOrFails(() -> ImageConfig.parse(Bytes.utf8(text))));
   }
 
-  @Property(tries = 500)
-  void configParseOfJsonLikeBytesSucceedsOrFailsWithInvalidContent(
-      @ForAll("jsonLikeBytes") byte[] bytes) {
-    succeedsOrFails(() -> ImageConfig.parse(Bytes.of(bytes)));
+  @Test
+  void configParseOfJsonLikeBytesSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(OciGenerators.jsonLikeBytes())
+        .checkAssert(bytes -> succeedsOrFails(() -> ImageConfig.parse(Bytes.of(bytes))));
   }
 
-  @Property(tries = 500)
-  void configParseOfMutatedConfigSucceedsOrFailsWithInvalidContent(
-      @ForAll("mutatedConfigs") String text) {
-    ImageConfig c = succeedsOrFails(() -> ImageConfig.parse(Bytes.utf8(text)));
-    if (c != null) {
-      assertThat(ImageConfig.parse(c.toBytes())).isEqualTo(c);
-    }
+  @Test
+  void configParseOfMutatedConfigSucceedsOrFailsWithInvalidContent() {
+    qt().withExamples(500)
+        .forAll(mutatedConfigs())
+        .checkAssert(
+            text -> {
+              ImageConfig c = succeedsOrFails(() -> ImageConfig.parse(Bytes.utf8(text)));
+              if (c != null) {
+                assertThat(ImageConfig.parse(c.toBytes())).isEqualTo(c);
+              }
+            });
   }
 
   // Error bodies
 
-  @Property
-  void errorResponseParseOfRandomBytesNeverThrows(@ForAll @Size(max = 200) byte[] bytes) {
-    ErrorResponse.parse(Bytes.of(bytes));
+  @Test
+  void errorResponseParseOfRandomBytesNeverThrows() {
+    qt().forAll(byteArrays(0, 200)).checkAssert(bytes -> ErrorResponse.parse(Bytes.of(bytes)));
   }
 
-  @Property(tries = 500)
-  void errorResponseParseOfJsonLikeTextNeverThrows(@ForAll("jsonLike") String text) {
-    reparsesToTheSameResponse(ErrorResponse.parse(Bytes.utf8(text)));
+  @Test
+  void errorResponseParseOfJsonLikeTextNeverThrows() {
+    qt().withExamples(500)
+        .forAll(OciGenerators.jsonLike())
+        .checkAssert(text -> reparsesToTheSameResponse(ErrorResponse.parse(Bytes.utf8(text))));
   }
 
-  @Property(tries = 500)
-  void errorResponseParseOfJsonLikeBytesNeverThrows(@ForAll("jsonLikeBytes") byte[] bytes) {
-    reparsesToTheSameResponse(ErrorResponse.parse(Bytes.of(bytes)));
+  @Test
+  void errorResponseParseOfJsonLikeBytesNeverThrows() {
+    qt().withExamples(500)
+        .forAll(OciGenerators.jsonLikeBytes())
+        .checkAssert(bytes -> reparsesToTheSameResponse(ErrorResponse.parse(Bytes.of(bytes))));
   }
 
-  @Property(tries = 300)
-  void errorResponseParseOfErrorShapedTextNeverThrows(@ForAll("errorBodies") String text) {
-    reparsesToTheSameResponse(ErrorResponse.parse(Bytes.utf8(text)));
+  @Test
+  void errorResponseParseOfErrorShapedTextNeverThrows() {
+    qt().withExamples(300)
+        .forAll(errorBodies())
+        .checkAssert(text -> reparsesToTheSameResponse(ErrorResponse.parse(Bytes.utf8(text))));
   }
 
   // Found by the properties above; kept as examples
@@ -193,70 +217,56 @@ class ParserRobustnessPropertiesTest {
     throw new AssertionError("expected InvalidContentException");
   }
 
-  @Provide
-  Arbitrary<String> mediaTypeLike() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings(),
-        Arbitraries.strings()
-            .withChars("aZ09/;=\" \t\\+-.!#$&^_%'*`|~\u00e9\u0001")
-            .ofMaxLength(60),
-        OciArbitraries.mediaTypes().map(MediaType::value),
-        OciArbitraries.mediaTypes().map(m -> " " + m.value() + "\t"),
-        Arbitraries.strings().withChars("ab/").ofMinLength(500).ofMaxLength(600));
+  private static Gen<String> mediaTypeLike() {
+    return oneOf(
+        anyStrings(),
+        strings("aZ09/;=\" \t\\+-.!#$&^_%'*`|~\u00e9\u0001", 0, 60),
+        OciGenerators.mediaTypes().map(MediaType::value),
+        OciGenerators.mediaTypes().map(m -> " " + m.value() + "\t"),
+        strings("ab/", 500, 600));
   }
 
-  @Provide
-  Arbitrary<String> platformLike() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings(),
-        Arbitraries.strings().withChars("linuxamd64/v8 ").ofMaxLength(20),
-        OciArbitraries.platforms().map(Platform::toString),
-        Arbitraries.strings().withChars("a/").ofMinLength(60).ofMaxLength(140));
+  private static Gen<String> platformLike() {
+    return oneOf(
+        anyStrings(),
+        strings("linuxamd64/v8 ", 0, 20),
+        OciGenerators.platforms().map(Platform::toString),
+        strings("a/", 60, 140));
   }
 
-  @Provide
-  Arbitrary<MediaType> mediaTypes() {
-    return OciArbitraries.mediaTypes();
+  private static Gen<String> mutatedManifests() {
+    return mutated(OciGenerators.manifests().map(m -> CODEC.encode(m).bytes()));
   }
 
-  @Provide
-  Arbitrary<String> jsonLike() {
-    return OciArbitraries.jsonLike();
+  private static Gen<String> mutatedConfigs() {
+    return mutated(OciGenerators.imageConfigs().map(ImageConfig::toBytes));
   }
 
-  @Provide
-  Arbitrary<byte[]> jsonLikeBytes() {
-    return OciArbitraries.jsonLikeBytes();
+  private static Gen<String> errorBodies() {
+    Gen<String> entry =
+        OciGenerators.jsonLike()
+            .zip(
+                OciGenerators.jsonLike(),
+                OciGenerators.jsonLike(),
+                (c, m, d) -> "{\"code\":" + c + ",\"message\":" + m + ",\"detail\":" + d + "}");
+    return oneOf(
+        lists(entry, 0, 3).map(l -> "{\"errors\":[" + String.join(",", l) + "]}"),
+        OciGenerators.jsonLike().map(v -> "{\"errors\":" + v + "}"));
   }
 
-  @Provide
-  Arbitrary<String> mutatedManifests() {
-    return mutated(OciArbitraries.manifests().map(m -> CODEC.encode(m).bytes()));
+  /**
+   * Valid JSON documents with one value replaced by JSON-like text, or one field removed; the place
+   * is picked by a {@link Random} of a generated seed.
+   */
+  private static Gen<String> mutated(Gen<Bytes> documents) {
+    return documents.zip(
+        longs(Long.MIN_VALUE, Long.MAX_VALUE),
+        OciGenerators.jsonLike(),
+        ParserRobustnessPropertiesTest::mutate);
   }
 
-  @Provide
-  Arbitrary<String> mutatedConfigs() {
-    return mutated(OciArbitraries.imageConfigs().map(ImageConfig::toBytes));
-  }
-
-  @Provide
-  Arbitrary<String> errorBodies() {
-    Arbitrary<String> entry =
-        Combinators.combine(
-                OciArbitraries.jsonLike(), OciArbitraries.jsonLike(), OciArbitraries.jsonLike())
-            .as((c, m, d) -> "{\"code\":" + c + ",\"message\":" + m + ",\"detail\":" + d + "}");
-    return Arbitraries.oneOf(
-        entry.list().ofMaxSize(3).map(l -> "{\"errors\":[" + String.join(",", l) + "]}"),
-        OciArbitraries.jsonLike().map(v -> "{\"errors\":" + v + "}"));
-  }
-
-  /** Valid JSON documents with one value replaced by JSON-like text, or one field removed. */
-  private static Arbitrary<String> mutated(Arbitrary<Bytes> documents) {
-    return Combinators.combine(documents, Arbitraries.randoms(), OciArbitraries.jsonLike())
-        .as(ParserRobustnessPropertiesTest::mutate);
-  }
-
-  private static String mutate(Bytes document, Random random, String replacement) {
+  private static String mutate(Bytes document, long seed, String replacement) {
+    Random random = new Random(seed);
     JsonNode root;
     try {
       root = MAPPER.readTree(document.toByteArray());

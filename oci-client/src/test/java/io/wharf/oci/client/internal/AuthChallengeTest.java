@@ -1,21 +1,20 @@
 package io.wharf.oci.client.internal;
 
+import static io.wharf.oci.model.testing.OciGenerators.anyStrings;
+import static io.wharf.oci.model.testing.OciGenerators.lists;
+import static io.wharf.oci.model.testing.OciGenerators.maps;
+import static io.wharf.oci.model.testing.OciGenerators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class AuthChallengeTest {
 
@@ -67,48 +66,44 @@ class AuthChallengeTest {
         .hasSize(AuthChallenge.MAX_CHALLENGES);
   }
 
-  @Property
-  void formattedChallengesParseBack(@ForAll("challenges") List<Map<String, String>> challenges) {
-    List<String> parts = new ArrayList<>();
-    for (Map<String, String> params : challenges) {
-      StringBuilder b = new StringBuilder("Bearer");
-      String sep = " ";
-      for (var e : params.entrySet()) {
-        b.append(sep).append(e.getKey()).append("=\"");
-        b.append(e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        sep = ", ";
-      }
-      parts.add(b.toString());
-    }
-    List<AuthChallenge> parsed = AuthChallenge.parse(List.of(String.join(", ", parts)));
-    assertThat(parsed).hasSize(challenges.size());
-    for (int i = 0; i < parsed.size(); i++) {
-      assertThat(parsed.get(i).params()).isEqualTo(challenges.get(i));
-    }
+  @Test
+  void formattedChallengesParseBack() {
+    qt().forAll(challenges())
+        .checkAssert(
+            challenges -> {
+              List<String> parts = new ArrayList<>();
+              for (Map<String, String> params : challenges) {
+                StringBuilder b = new StringBuilder("Bearer");
+                String sep = " ";
+                for (var e : params.entrySet()) {
+                  b.append(sep).append(e.getKey()).append("=\"");
+                  b.append(e.getValue().replace("\\", "\\\\").replace("\"", "\\\""));
+                  b.append('"');
+                  sep = ", ";
+                }
+                parts.add(b.toString());
+              }
+              List<AuthChallenge> parsed = AuthChallenge.parse(List.of(String.join(", ", parts)));
+              assertThat(parsed).hasSize(challenges.size());
+              for (int i = 0; i < parsed.size(); i++) {
+                assertThat(parsed.get(i).params()).isEqualTo(challenges.get(i));
+              }
+            });
   }
 
-  @Property
-  void anyInputParsesWithoutThrowing(@ForAll String header) {
-    assertThat(AuthChallenge.parse(List.of(header)))
-        .hasSizeLessThanOrEqualTo(AuthChallenge.MAX_CHALLENGES);
+  @Test
+  void anyInputParsesWithoutThrowing() {
+    qt().forAll(anyStrings())
+        .checkAssert(
+            header ->
+                assertThat(AuthChallenge.parse(List.of(header)))
+                    .hasSizeLessThanOrEqualTo(AuthChallenge.MAX_CHALLENGES));
   }
 
-  @Provide
-  Arbitrary<List<Map<String, String>>> challenges() {
-    Arbitrary<String> names =
-        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8);
-    Arbitrary<String> values = Arbitraries.strings().withChars("ab ,=\"\\:/;.-").ofMaxLength(20);
-    Arbitrary<Map<String, String>> params =
-        Combinators.combine(
-                names.list().uniqueElements().ofMinSize(1).ofMaxSize(5), values.list().ofSize(5))
-            .as(
-                (keys, vals) -> {
-                  Map<String, String> m = new LinkedHashMap<>();
-                  for (int i = 0; i < keys.size(); i++) {
-                    m.put(keys.get(i), vals.get(i));
-                  }
-                  return m;
-                });
-    return params.list().ofMinSize(1).ofMaxSize(4);
+  /** 1 to 4 challenges of 1 to 5 parameters with distinct names, values with quotes and commas. */
+  private static Gen<List<Map<String, String>>> challenges() {
+    Gen<String> names = strings("abcdefghijklmnopqrstuvwxyz", 1, 8);
+    Gen<String> values = strings("ab ,=\"\\:/;.-", 0, 20);
+    return lists(maps(names, values, 1, 5), 1, 4);
   }
 }

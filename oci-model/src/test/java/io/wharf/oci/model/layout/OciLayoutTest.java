@@ -4,8 +4,14 @@ import static io.wharf.oci.model.layout.LayoutFiles.GGCR;
 import static io.wharf.oci.model.layout.LayoutFiles.REGCLIENT;
 import static io.wharf.oci.model.layout.LayoutFiles.assertSameTree;
 import static io.wharf.oci.model.layout.LayoutFiles.fixture;
+import static io.wharf.oci.model.testing.OciGenerators.booleans;
+import static io.wharf.oci.model.testing.OciGenerators.byteArrays;
+import static io.wharf.oci.model.testing.OciGenerators.lists;
+import static io.wharf.oci.model.testing.OciGenerators.pick;
+import static io.wharf.oci.model.testing.OciGenerators.unchecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.wharf.oci.model.Annotations;
 import io.wharf.oci.model.Bytes;
@@ -34,15 +40,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Reading the fixture layouts, writing them back byte for byte, and writing new layouts. */
 class OciLayoutTest {
@@ -389,9 +393,15 @@ class OciLayoutTest {
         .encode(ImageManifest.artifact(new MediaType("application/example"), List.of(layer)));
   }
 
-  @Property(tries = 40)
-  void randomBlobsRoundTripThroughDirectoriesAndTars(
-      @ForAll("blobLists") List<byte[]> blobs, @ForAll boolean archive) throws IOException {
+  @Test
+  void randomBlobsRoundTripThroughDirectoriesAndTars() {
+    qt().withExamples(40)
+        .withShrinkCycles(1000) // each step writes a layout: a failure takes seconds, not minutes
+        .forAll(blobLists(), booleans())
+        .checkAssert((blobs, archive) -> unchecked(() -> roundTrip(blobs, archive)));
+  }
+
+  private static void roundTrip(List<byte[]> blobs, boolean archive) throws IOException {
     Path work = Files.createTempDirectory("wharf-layout-property");
     try {
       Path target = work.resolve(archive ? "layout.tar" : "layout");
@@ -425,17 +435,11 @@ class OciLayoutTest {
     }
   }
 
-  @Provide
-  Arbitrary<List<byte[]>> blobLists() {
-    Arbitrary<byte[]> small = Arbitraries.bytes().array(byte[].class).ofMaxSize(1100);
+  private static Gen<List<byte[]>> blobLists() {
+    Gen<byte[]> small = byteArrays(0, 1100);
     // Block-boundary sizes (0, 511, 512, 513, 1024) are where tar padding goes wrong.
-    Arbitrary<byte[]> edge =
-        Arbitraries.of(0, 1, 511, 512, 513, 1023, 1024, 1025)
-            .flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(n));
-    return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(3, small), net.jqwik.api.Tuple.of(1, edge))
-        .list()
-        .ofMaxSize(8);
+    Gen<byte[]> edge = pick(0, 1, 511, 512, 513, 1023, 1024, 1025).flatMap(n -> byteArrays(n, n));
+    return lists(Generate.frequency(Pair.of(3, small), Pair.of(1, edge)), 0, 8);
   }
 
   // ---------------------------------------------------------------- helpers

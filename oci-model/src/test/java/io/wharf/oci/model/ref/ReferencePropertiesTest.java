@@ -1,19 +1,24 @@
 package io.wharf.oci.model.ref;
 
+import static io.wharf.oci.model.testing.OciGenerators.anyStrings;
+import static io.wharf.oci.model.testing.OciGenerators.longs;
+import static io.wharf.oci.model.testing.OciGenerators.oneOf;
+import static io.wharf.oci.model.testing.OciGenerators.optionals;
+import static io.wharf.oci.model.testing.OciGenerators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
-import io.wharf.oci.model.testing.OciArbitraries;
+import io.wharf.oci.model.testing.OciGenerators;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class ReferencePropertiesTest {
 
@@ -21,79 +26,94 @@ class ReferencePropertiesTest {
 
   // Round trips of generated references
 
-  @Property
-  void strictParseOfToStringGivesTheSameReference(@ForAll("references") Reference r) {
-    assertThat(Reference.parse(r.toString())).isEqualTo(r);
+  @Test
+  void strictParseOfToStringGivesTheSameReference() {
+    qt().forAll(OciGenerators.references())
+        .checkAssert(r -> assertThat(Reference.parse(r.toString())).isEqualTo(r));
   }
 
-  @Property
-  void dockerParseOfToStringGivesTheSameReferenceWhenTagOrDigestIsGiven(
-      @ForAll("referencesWithIdentifier") Reference r) {
-    assertThat(ReferenceParser.docker().parse(r.toString())).isEqualTo(r);
+  @Test
+  void dockerParseOfToStringGivesTheSameReferenceWhenTagOrDigestIsGiven() {
+    qt().forAll(referencesWithIdentifier())
+        .checkAssert(r -> assertThat(ReferenceParser.docker().parse(r.toString())).isEqualTo(r));
   }
 
-  @Property
-  void partsOfGeneratedReferencesAreValidOnTheirOwn(@ForAll("references") Reference r) {
-    assertThat(new RegistryHost(r.registry().value())).isEqualTo(r.registry());
-    assertThat(RepositoryName.of(r.repository().value())).isEqualTo(r.repository());
-    r.tag().ifPresent(t -> assertThat(Tag.of(t.value())).isEqualTo(t));
-    if (r.hasIdentifier()) {
-      String expected = r.digest().map(Digest::toString).orElseGet(() -> r.tag().get().value());
-      assertThat(r.identifier()).isEqualTo(expected);
-    }
+  @Test
+  void partsOfGeneratedReferencesAreValidOnTheirOwn() {
+    qt().forAll(OciGenerators.references())
+        .checkAssert(
+            r -> {
+              assertThat(new RegistryHost(r.registry().value())).isEqualTo(r.registry());
+              assertThat(RepositoryName.of(r.repository().value())).isEqualTo(r.repository());
+              r.tag().ifPresent(t -> assertThat(Tag.of(t.value())).isEqualTo(t));
+              if (r.hasIdentifier()) {
+                String expected =
+                    r.digest().map(Digest::toString).orElseGet(() -> r.tag().get().value());
+                assertThat(r.identifier()).isEqualTo(expected);
+              }
+            });
   }
 
-  @Property
-  void dockerNormalisedReferencesAreFixpointsAndParseStrictly(
-      @ForAll("referenceLikeStrings") String text) {
-    Reference r;
-    try {
-      r = ReferenceParser.docker().parse(text);
-    } catch (InvalidContentException e) {
-      return;
-    }
-    assertThat(r.hasIdentifier()).isTrue();
-    assertThat(ReferenceParser.docker().parse(r.toString())).isEqualTo(r);
-    assertThat(Reference.parse(r.toString())).isEqualTo(r);
+  @Test
+  void dockerNormalisedReferencesAreFixpointsAndParseStrictly() {
+    qt().forAll(referenceLikeStrings())
+        .checkAssert(
+            text -> {
+              Reference r;
+              try {
+                r = ReferenceParser.docker().parse(text);
+              } catch (InvalidContentException e) {
+                return;
+              }
+              assertThat(r.hasIdentifier()).isTrue();
+              assertThat(ReferenceParser.docker().parse(r.toString())).isEqualTo(r);
+              assertThat(Reference.parse(r.toString())).isEqualTo(r);
+            });
   }
 
   // Random text: either a value or InvalidContentException, never anything else
 
-  @Property
-  void strictParseOfAnyStringSucceedsOrFailsWithReferenceCode(@ForAll String text) {
-    strictParseRoundTripsOrFails(text);
+  @Test
+  void strictParseOfAnyStringSucceedsOrFailsWithReferenceCode() {
+    qt().forAll(anyStrings()).checkAssert(ReferencePropertiesTest::strictParseRoundTripsOrFails);
   }
 
-  @Property
-  void strictParseOfReferenceLikeStringSucceedsOrFailsWithReferenceCode(
-      @ForAll("referenceLikeStrings") String text) {
-    strictParseRoundTripsOrFails(text);
+  @Test
+  void strictParseOfReferenceLikeStringSucceedsOrFailsWithReferenceCode() {
+    qt().forAll(referenceLikeStrings())
+        .checkAssert(ReferencePropertiesTest::strictParseRoundTripsOrFails);
   }
 
-  @Property
-  void dockerParseOfAnyStringSucceedsOrFailsWithReferenceCode(@ForAll String text) {
-    succeedsOrFailsWith(
-        () -> ReferenceParser.docker().parse(text),
-        ErrorCode.NAME_INVALID,
-        ErrorCode.TAG_INVALID,
-        ErrorCode.DIGEST_INVALID);
+  @Test
+  void dockerParseOfAnyStringSucceedsOrFailsWithReferenceCode() {
+    qt().forAll(anyStrings())
+        .checkAssert(
+            text ->
+                succeedsOrFailsWith(
+                    () -> ReferenceParser.docker().parse(text),
+                    ErrorCode.NAME_INVALID,
+                    ErrorCode.TAG_INVALID,
+                    ErrorCode.DIGEST_INVALID));
   }
 
-  @Property
-  void tagOfAnyStringSucceedsOrFailsWithTagInvalid(@ForAll("anyOrReferenceLike") String text) {
-    succeedsOrFailsWith(() -> new Tag(text), ErrorCode.TAG_INVALID);
+  @Test
+  void tagOfAnyStringSucceedsOrFailsWithTagInvalid() {
+    qt().forAll(anyOrReferenceLike())
+        .checkAssert(text -> succeedsOrFailsWith(() -> new Tag(text), ErrorCode.TAG_INVALID));
   }
 
-  @Property
-  void repositoryNameOfAnyStringSucceedsOrFailsWithNameInvalid(
-      @ForAll("anyOrReferenceLike") String text) {
-    succeedsOrFailsWith(() -> new RepositoryName(text), ErrorCode.NAME_INVALID);
+  @Test
+  void repositoryNameOfAnyStringSucceedsOrFailsWithNameInvalid() {
+    qt().forAll(anyOrReferenceLike())
+        .checkAssert(
+            text -> succeedsOrFailsWith(() -> new RepositoryName(text), ErrorCode.NAME_INVALID));
   }
 
-  @Property
-  void registryHostOfAnyStringSucceedsOrFailsWithNameInvalid(
-      @ForAll("anyOrReferenceLike") String text) {
-    succeedsOrFailsWith(() -> new RegistryHost(text), ErrorCode.NAME_INVALID);
+  @Test
+  void registryHostOfAnyStringSucceedsOrFailsWithNameInvalid() {
+    qt().forAll(anyOrReferenceLike())
+        .checkAssert(
+            text -> succeedsOrFailsWith(() -> new RegistryHost(text), ErrorCode.NAME_INVALID));
   }
 
   private static void strictParseRoundTripsOrFails(String text) {
@@ -119,47 +139,50 @@ class ReferencePropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<Reference> references() {
-    return OciArbitraries.references();
+  /**
+   * {@link OciGenerators#references()} that have a tag, a digest or both, as often relative to each
+   * other as there (tag 60%, digest 50%, independent).
+   */
+  private static Gen<Reference> referencesWithIdentifier() {
+    Gen<Optional<Tag>> tag = OciGenerators.tags().map(Optional::of);
+    Gen<Optional<Digest>> digest = OciGenerators.digests().map(Optional::of);
+    return Generate.frequency(
+        Pair.of(3, references(tag, digest)),
+        Pair.of(3, references(tag, in -> Optional.empty())),
+        Pair.of(2, references(in -> Optional.empty(), digest)));
   }
 
-  @Provide
-  Arbitrary<Reference> referencesWithIdentifier() {
-    return OciArbitraries.references().filter(Reference::hasIdentifier);
+  private static Gen<Reference> references(Gen<Optional<Tag>> tags, Gen<Optional<Digest>> digests) {
+    return OciGenerators.registryHosts()
+        .zip(OciGenerators.repositoryNames(), tags, digests, Reference::new);
   }
 
-  @Provide
-  Arbitrary<String> referenceLikeStrings() {
-    Arbitrary<String> soup = Arbitraries.strings().withChars(REFERENCE_CHARS).ofMaxLength(40);
-    Arbitrary<String> mutated =
-        Combinators.combine(
-                OciArbitraries.references().map(Reference::toString),
-                Arbitraries.randoms(),
-                Arbitraries.strings().withChars(REFERENCE_CHARS).ofMinLength(1).ofMaxLength(3))
-            .as(ReferencePropertiesTest::mutate);
-    Arbitrary<String> bare =
-        Combinators.combine(
-                OciArbitraries.repositoryNames(),
-                OciArbitraries.tags().optional(0.5),
-                OciArbitraries.digests().optional(0.3))
-            .as(
+  private static Gen<String> referenceLikeStrings() {
+    Gen<String> soup = strings(REFERENCE_CHARS, 0, 40);
+    Gen<String> mutated =
+        OciGenerators.references()
+            .map(Reference::toString)
+            .zip(
+                longs(Long.MIN_VALUE, Long.MAX_VALUE),
+                strings(REFERENCE_CHARS, 1, 3),
+                ReferencePropertiesTest::mutate);
+    Gen<String> bare =
+        OciGenerators.repositoryNames()
+            .zip(
+                optionals(OciGenerators.tags(), 50),
+                optionals(OciGenerators.digests(), 30),
                 (name, tag, digest) ->
                     name + tag.map(t -> ":" + t).orElse("") + digest.map(d -> "@" + d).orElse(""));
-    return Arbitraries.oneOf(
-        soup, mutated, bare, OciArbitraries.references().map(Reference::toString));
+    return oneOf(soup, mutated, bare, OciGenerators.references().map(Reference::toString));
   }
 
-  @Provide
-  Arbitrary<String> anyOrReferenceLike() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings(),
-        referenceLikeStrings(),
-        Arbitraries.strings().withChars(REFERENCE_CHARS).ofMinLength(120).ofMaxLength(300));
+  private static Gen<String> anyOrReferenceLike() {
+    return oneOf(anyStrings(), referenceLikeStrings(), strings(REFERENCE_CHARS, 120, 300));
   }
 
-  /** Deletes, replaces or inserts a few characters at a random place. */
-  private static String mutate(String text, Random random, String insert) {
+  /** Deletes, replaces or inserts a few characters at a place picked by a seeded random. */
+  private static String mutate(String text, long seed, String insert) {
+    Random random = new Random(seed);
     int at = random.nextInt(text.length() + 1);
     int end = Math.min(text.length(), at + random.nextInt(3));
     return switch (random.nextInt(3)) {

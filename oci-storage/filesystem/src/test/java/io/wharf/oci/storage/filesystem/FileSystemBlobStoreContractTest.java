@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The storage TCK against the filesystem blob store, fsync off (it adds nothing to what a test
- * sees). Each store gets a fresh folder under {@code target/}: jqwik properties do not get JUnit's
- * {@code @TempDir}.
+ * sees). Each store gets a fresh folder under {@code target/}, as the chunking property opens a
+ * store for each try.
  */
 class FileSystemBlobStoreContractTest extends BlobStoreContract {
   private Path dir;

@@ -1,7 +1,16 @@
 package io.wharf.oci.storage.filesystem;
 
+import static io.wharf.oci.model.testing.OciGenerators.booleans;
+import static io.wharf.oci.model.testing.OciGenerators.byteArrays;
+import static io.wharf.oci.model.testing.OciGenerators.ints;
+import static io.wharf.oci.model.testing.OciGenerators.lists;
+import static io.wharf.oci.model.testing.OciGenerators.oneOf;
+import static io.wharf.oci.model.testing.OciGenerators.pick;
+import static io.wharf.oci.model.testing.OciGenerators.strings;
+import static io.wharf.oci.model.testing.OciGenerators.unchecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Digest;
@@ -38,19 +47,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
 
 class FileSystemBlobStoreTest {
+
+  /**
+   * Shrink steps a falsified property may take. Each step opens a store, so this bounds a failing
+   * run to seconds (QuickTheories' default is 100 steps for each try).
+   */
+  private static final int STORE_SHRINK_CYCLES = 1000;
 
   @TempDir Path temp;
   private Path data;
@@ -487,8 +496,15 @@ class FileSystemBlobStoreTest {
     assertThat(filesUnder(temp)).isEqualTo(before);
   }
 
-  @Property(tries = 300)
-  void noUploadIdReachesOutsideTheDataFolder(@ForAll("uploadIds") String text) throws IOException {
+  @Test
+  void noUploadIdReachesOutsideTheDataFolder() {
+    qt().withExamples(300)
+        .withShrinkCycles(STORE_SHRINK_CYCLES)
+        .forAll(uploadIds())
+        .checkAssert(text -> unchecked(() -> resumeAndPurgeStayInside(text)));
+  }
+
+  private static void resumeAndPurgeStayInside(String text) throws IOException {
     Path parent = Files.createTempDirectory("wharf-fs-ids");
     try (FileSystemBlobStore fresh =
         FileSystemBlobStore.builder(parent.resolve("data")).durable(false).open()) {
@@ -505,22 +521,15 @@ class FileSystemBlobStoreTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> uploadIds() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings()
-            .withChars("-_.aA0")
-            .ofMinLength(1)
-            .ofMaxLength(8)
-            .filter(s -> s.matches("[A-Za-z0-9_-]+")),
-        Arbitraries.strings()
-            .withCharRange('a', 'z')
-            .withCharRange('A', 'Z')
-            .withCharRange('0', '9')
-            .withChars("-_")
-            .ofMinLength(1)
-            .ofMaxLength(128),
-        Arbitraries.of("-", "_", "--", "lock", "data", "info", "blobs", "uploads", "CON", "nul"));
+  /**
+   * Upload ids: short ones of a few characters ({@code -_aA0}), long ones of every character an id
+   * may hold, and names the store itself uses.
+   */
+  private static Gen<String> uploadIds() {
+    return oneOf(
+        strings("-_aA0", 1, 8),
+        strings("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 1, 128),
+        pick("-", "_", "--", "lock", "data", "info", "blobs", "uploads", "CON", "nul"));
   }
 
   // ----------------------------------------------------------------------------- concurrency
@@ -595,12 +604,18 @@ class FileSystemBlobStoreTest {
 
   // ------------------------------------------------------------------------------ properties
 
-  @Property(tries = 200)
-  void anyChunkingYieldsTheDigestOfTheWhole(
-      @ForAll @Size(max = 20_000) byte[] content,
-      @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 20_000) Integer> cuts,
-      @ForAll boolean sha512,
-      @ForAll boolean reopenHalfWay)
+  @Test
+  void anyChunkingYieldsTheDigestOfTheWhole() {
+    qt().withExamples(200)
+        .withShrinkCycles(STORE_SHRINK_CYCLES)
+        .forAll(byteArrays(0, 20_000), lists(ints(0, 20_000), 0, 12), booleans(), booleans())
+        .checkAssert(
+            (content, cuts, sha512, reopenHalfWay) ->
+                unchecked(() -> uploadInChunks(content, cuts, sha512, reopenHalfWay)));
+  }
+
+  private static void uploadInChunks(
+      byte[] content, List<Integer> cuts, boolean sha512, boolean reopenHalfWay)
       throws IOException {
     DigestAlgorithm algorithm = sha512 ? DigestAlgorithm.SHA512 : DigestAlgorithm.SHA256;
     Digest expected = Digest.of(algorithm, Bytes.of(content));

@@ -3,7 +3,6 @@ package io.wharf.oci.storage.local;
 import io.wharf.oci.storage.BlobStore;
 import io.wharf.oci.storage.tck.BlobStoreContract;
 import java.io.IOException;
-import net.jqwik.api.lifecycle.AfterProperty;
 import org.junit.jupiter.api.AfterEach;
 
 /** The blob store TCK against {@link LocalStorage}'s blob store, as the storage opens it. */
@@ -23,7 +22,6 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
   }
 
   @AfterEach
-  @AfterProperty
   void closeStorages() throws IOException {
     storages.closeAll();
   }

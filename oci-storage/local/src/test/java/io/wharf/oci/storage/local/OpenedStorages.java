@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Non-durable local storages in fresh folders under {@code target/tck} (jqwik properties do not get
- * JUnit's {@code @TempDir}), remembered so that a contract test, which closes only the one store it
- * was given, can close the other one too.
+ * Non-durable local storages in fresh folders under {@code target/tck} (the chunking property opens
+ * one for each try), remembered so that a contract test, which closes only the one store it was
+ * given, can close the other one too.
  */
 final class OpenedStorages {
   private final List<RegistryStorage> opened = new ArrayList<>();

@@ -1,10 +1,16 @@
 package io.wharf.oci.storage.tck;
 
+import static io.wharf.oci.model.testing.OciGenerators.booleans;
+import static io.wharf.oci.model.testing.OciGenerators.byteArrays;
+import static io.wharf.oci.model.testing.OciGenerators.ints;
+import static io.wharf.oci.model.testing.OciGenerators.lists;
+import static io.wharf.oci.model.testing.OciGenerators.unchecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Digest;
@@ -39,10 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -72,8 +74,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       is skipped.
  *   <li>Tests of optional features ({@link StorageFeature}) are skipped unless {@link
  *       BlobStore#features()} declares them.
- *   <li>The concrete class runs under both the JUnit Jupiter and the jqwik engine (both are test
- *       dependencies of every Wharf module): one test is a jqwik {@link Property}.
  * </ul>
  *
  * <p>Range checks past the end of a blob and digests of unregistered algorithms are the business of
@@ -82,6 +82,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * test accepts no exception at all.
  */
 public abstract class BlobStoreContract {
+
+  /**
+   * Shrink steps a falsified property may take. Each step opens a store, so this bounds a failing
+   * run to seconds (QuickTheories' default is 100 steps for each try).
+   */
+  private static final int STORE_SHRINK_CYCLES = 1000;
 
   /** A fresh, empty store. The contract closes it. */
   protected abstract BlobStore newStore() throws Exception;
@@ -748,12 +754,20 @@ public abstract class BlobStoreContract {
   // ---------------------------------------------------------------------------------------------
   // Properties
 
-  /** Run by the jqwik engine: any way of cutting the same bytes into chunks gives the same blob. */
-  @Property(tries = 60)
-  void anyChunkingGivesTheSameDigestAndContent(
-      @ForAll @Size(max = 3000) byte[] content,
-      @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 700) Integer> chunkSizes,
-      @ForAll boolean withOffsets)
+  /**
+   * A QuickTheories property: any way of cutting the same bytes into chunks gives the same blob.
+   */
+  @Test
+  void anyChunkingGivesTheSameDigestAndContent() {
+    qt().withExamples(60)
+        .withShrinkCycles(STORE_SHRINK_CYCLES)
+        .forAll(byteArrays(0, 3000), lists(ints(0, 700), 0, 12), booleans())
+        .checkAssert(
+            (content, chunkSizes, withOffsets) ->
+                unchecked(() -> uploadInChunks(content, chunkSizes, withOffsets)));
+  }
+
+  private void uploadInChunks(byte[] content, List<Integer> chunkSizes, boolean withOffsets)
       throws Exception {
     try (BlobStore s = newStore()) {
       Digest digest = sha256(content);
