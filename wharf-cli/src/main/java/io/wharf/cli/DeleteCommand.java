@@ -38,6 +38,7 @@ final class DeleteCommand extends ClientCommand {
     if (!d.explicit()) {
       throw new IllegalArgumentException("name a tag or digest to delete: " + image);
     }
+    subject(d);
     Reference ref = d.reference();
     try (RegistryClient c = client.client(ref.registry(), args.value(InspectCommand.CREDS))) {
       Reference byDigest;

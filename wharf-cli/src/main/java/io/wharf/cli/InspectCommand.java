@@ -45,6 +45,7 @@ final class InspectCommand extends ClientCommand {
     ImageLocation location = ImageLocation.parse(args.positional(0));
     RawManifest manifest;
     if (location instanceof ImageLocation.Docker d) {
+      subject(d);
       try (RegistryClient c = client.client(d.reference().registry(), args.value(CREDS))) {
         manifest = c.getManifest(d.reference());
       }

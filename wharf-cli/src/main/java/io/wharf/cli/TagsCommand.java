@@ -33,6 +33,7 @@ final class TagsCommand extends ClientCommand {
     if (d.explicit()) {
       throw new IllegalArgumentException("name a repository without tag or digest: " + repository);
     }
+    subject(d);
     try (RegistryClient c =
         client.client(d.reference().registry(), args.value(InspectCommand.CREDS))) {
       PrintWriter out = out();
