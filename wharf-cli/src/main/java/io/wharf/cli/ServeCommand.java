@@ -44,7 +44,8 @@ final class ServeCommand implements Command {
               "Runs an OCI registry on the single-node store.",
               "The store keeps files and SQLite in one data folder.",
               "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish, then the store closes.",
-              "Settings come from the defaults, then the config file, then the flags."),
+              "Settings come from the defaults, then the config file, then the flags.",
+              "Exit status: 0 stopped cleanly, 1 could not start or stop cleanly, 2 bad flags."),
           List.of(),
           List.of(LISTEN, DATA, CONFIG, DELETES, UPLOAD_EXPIRY, MAX_MANIFEST_BYTES));
 

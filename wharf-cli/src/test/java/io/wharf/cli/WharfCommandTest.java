@@ -54,7 +54,9 @@ class WharfCommandTest {
     assertThat(run("copy", "-V").out()).startsWith("wharf ");
     Run help = run("serve", "--help");
     assertThat(help.status()).isZero();
-    assertThat(help.out()).contains("--listen=HOST:PORT", "--data=DIR", "--config=FILE");
+    assertThat(help.out())
+        .contains("--listen=HOST:PORT", "--data=DIR", "--config=FILE")
+        .contains("Exit status: 0 stopped cleanly"); // WharfProgramIT checks it after SIGTERM
     Run copyHelp = run("help", "copy");
     assertThat(copyHelp.status()).isZero();
     assertThat(copyHelp.out())
