@@ -222,6 +222,10 @@ class WharfProgramIT {
 
     LauncherRun first = launch(script, "tags", "docker://" + host + "/none/here");
     assertThat(first.exit()).as(first.out()).isEqualTo(1); // no such repository: NAME_UNKNOWN
+    // Standard error is a pipe here, not a terminal: the launcher says why the command waits.
+    assertThat(first.out().lines())
+        .first()
+        .isEqualTo("wharf: recording the start-up archive (once per build, a few seconds)");
     assertThat(first.out()).contains("wharf tags: ").contains("NAME_UNKNOWN");
     assertThat(archive).as("recorded by the training before the first client command").exists();
     assertThat(Files.size(archive)).isGreaterThan(1 << 20);
@@ -232,6 +236,7 @@ class WharfProgramIT {
 
     LauncherRun second = launch(script, "inspect", "docker://" + host + "/none/here:v1");
     assertThat(second.exit()).as(second.out()).isEqualTo(1);
+    assertThat(second.out()).doesNotContain("recording");
     assertThat(Files.getLastModifiedTime(archive))
         .as("used, not recorded again")
         .isEqualTo(recorded);
@@ -243,7 +248,12 @@ class WharfProgramIT {
     LauncherRun failed =
         launch(script, Map.of("JAVA_OPTS", noTmp), "tags", "docker://" + host + "/none/here");
     assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
-    assertThat(failed.out().lines()).as(failed.out()).hasSize(1);
+    assertThat(failed.out().lines())
+        .as(failed.out())
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("wharf: recording the start-up archive");
     assertThat(archive).doesNotExist();
     Path marker = target.resolve("wharf.jsa.failed");
     assertThat(marker).exists();
@@ -252,6 +262,7 @@ class WharfProgramIT {
     LauncherRun again =
         launch(script, Map.of("JAVA_OPTS", noTmp), "tags", "docker://" + host + "/none/here");
     assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.out().lines()).as(again.out()).hasSize(1);
     assertThat(Files.getLastModifiedTime(marker)).as("not tried again").isEqualTo(failedAt);
   }
 
