@@ -13,12 +13,9 @@ import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The work the {@code wharf} launcher records its class-data sharing archive from ({@code wharf
@@ -35,10 +32,11 @@ final class CdsTraining {
 
   /** Runs the training; returns 0, or 1 when a step failed (the archive is then partial). */
   static int run(PrintWriter err) throws IOException {
-    Path dir = Files.createTempDirectory("wharf-cds-training-");
     PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream(), false, UTF_8);
-    try (WharfServer one = server(dir.resolve("one"));
-        WharfServer two = server(dir.resolve("two"))) {
+    try (TempFolder temp = TempFolder.create("wharf-cds-training-");
+        WharfServer one = server(temp.path().resolve("one"));
+        WharfServer two = server(temp.path().resolve("two"))) {
+      Path dir = temp.path();
       String a = "docker://127.0.0.1:" + one.port() + "/cds/app";
       String b = "docker://127.0.0.1:" + two.port() + "/cds/app";
       String layout = "oci:" + image(dir.resolve("layout")) + ":v1";
@@ -52,7 +50,9 @@ final class CdsTraining {
               List.of("inspect", a + ":v1"),
               List.of("inspect", "--json", b + ":v1"),
               List.of("tags", a),
-              List.of("delete", b + ":v1"));
+              List.of("delete", b + ":v1"),
+              List.of("create-image", "oci:" + dir.resolve("created") + ":v1"),
+              List.of("create-image", b + "-created:v1"));
       int status = 0;
       for (List<String> command : commands) {
         int s = Wharf.run(command, quiet, quiet);
@@ -62,14 +62,11 @@ final class CdsTraining {
         }
       }
       return status;
-    } finally {
-      deleteTree(dir);
     }
   }
 
   private static WharfServer server(Path data) throws IOException {
-    return WharfServer.start(
-        ServerSettings.defaults().withListen(new ListenAddress("127.0.0.1", 0)).withData(data));
+    return WharfServer.start(ServerSettings.loopback(data));
   }
 
   /**
@@ -90,13 +87,5 @@ final class CdsTraining {
       w.add(w.writeManifest(manifest), Tag.of("v1"));
     }
     return dir;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

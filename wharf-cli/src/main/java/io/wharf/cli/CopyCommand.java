@@ -75,7 +75,7 @@ final class CopyCommand extends ClientCommand {
     PlatformSelection selection = selection(all, platforms);
     List<RegistryClient> clients = new ArrayList<>();
     try (ImageSource src = source(from, clients);
-        ImageDestination dst = destination(to, clients)) {
+        ImageDestination dst = destination(to, client, destCreds, clients)) {
       boolean terminal = System.console() != null && !quiet;
       CopyProgressPrinter printer = new CopyProgressPrinter(out(), terminal, quiet);
       CopyResult result =
@@ -143,10 +143,18 @@ final class CopyCommand extends ClientCommand {
     return ImageSource.layout(l.path(), l.tag());
   }
 
-  private ImageDestination destination(ImageLocation location, List<RegistryClient> clients)
+  /**
+   * {@code location} as a destination: a layout, or a registry through a client with {@code creds}
+   * (else the configured credentials) that is added to {@code clients}, for the caller to close.
+   */
+  static ImageDestination destination(
+      ImageLocation location,
+      ClientOptions options,
+      Optional<String> creds,
+      List<RegistryClient> clients)
       throws IOException {
     if (location instanceof ImageLocation.Docker d) {
-      RegistryClient c = client.client(d.reference().registry(), destCreds);
+      RegistryClient c = options.client(d.reference().registry(), creds);
       clients.add(c);
       return ImageDestination.registry(c, d.reference());
     }

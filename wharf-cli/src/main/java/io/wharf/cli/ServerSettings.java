@@ -47,6 +47,14 @@ public record ServerSettings(
         ManifestCodec.DEFAULT_MAX_BYTES);
   }
 
+  /**
+   * The defaults on a free loopback port (127.0.0.1:0) with data folder {@code data}: a server for
+   * the training run and for tests.
+   */
+  public static ServerSettings loopback(Path data) {
+    return defaults().withListen(new ListenAddress("127.0.0.1", 0)).withData(data);
+  }
+
   /** These settings listening on {@code listen}. */
   public ServerSettings withListen(ListenAddress listen) {
     return new ServerSettings(listen, data, deletes, uploadExpiry, maxManifestBytes);

@@ -10,16 +10,18 @@ import java.util.Optional;
 
 /**
  * The {@code wharf} program: {@code wharf serve} runs a registry, {@code wharf fsck} checks a data
- * folder, {@code wharf copy}, {@code inspect}, {@code tags} and {@code delete} use the client.
- * {@link #main} is the entry point of {@code wharf-cli/target/wharf.jar}, which the {@code wharf}
- * script at the repository root runs.
+ * folder, {@code wharf copy}, {@code inspect}, {@code tags} and {@code delete} use the client, and
+ * {@code wharf create-image} makes a small image to try them with. {@link #main} is the entry point
+ * of {@code wharf-cli/target/wharf.jar}, which the {@code wharf} script at the repository root
+ * runs.
  */
 public final class Wharf {
 
   private static final String DATE_TIME_KEY = "org.slf4j.simpleLogger.showDateTime";
   private static final String DATE_FORMAT_KEY = "org.slf4j.simpleLogger.dateTimeFormat";
   private static final String DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
-  private static final String COMMAND_LIST = "serve, fsck, copy, inspect, tags or delete";
+  private static final String COMMAND_LIST =
+      "serve, fsck, copy, inspect, tags, delete or create-image";
 
   private Wharf() {}
 
@@ -125,6 +127,7 @@ public final class Wharf {
           case "inspect" -> new InspectCommand();
           case "tags" -> new TagsCommand();
           case "delete" -> new DeleteCommand();
+          case "create-image" -> new CreateImageCommand();
           default -> null;
         };
     return Optional.ofNullable(c);
@@ -137,13 +140,14 @@ public final class Wharf {
     s.append("  -h, --help      Show this help message and exit.\n");
     s.append("  -V, --version   Print version information and exit.\n");
     s.append("Commands:\n");
-    for (String name : List.of("serve", "fsck", "copy", "inspect", "tags", "delete")) {
+    for (String name :
+        List.of("serve", "fsck", "copy", "inspect", "tags", "delete", "create-image")) {
       Cli.Syntax syntax = command(name).orElseThrow().syntax();
-      s.append("  ").append(name).append(" ".repeat(10 - name.length()));
+      s.append("  ").append(name).append(" ".repeat(Math.max(2, 14 - name.length())));
       s.append(syntax.description().get(0)).append('\n');
     }
     s.append(
-        "  help      Shows a command's options: wharf help COMMAND, or wharf COMMAND --help.\n");
+        "  help          Shows a command's options: wharf help COMMAND, or wharf COMMAND --help.\n");
     return s.toString();
   }
 

@@ -3,8 +3,6 @@ package io.wharf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,11 +24,7 @@ class ClientCommandErrorsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server =
-        WharfServer.start(
-            ServerSettings.defaults()
-                .withListen(new ListenAddress("127.0.0.1", 0))
-                .withData(dir.resolve("data")));
+    server = WharfServer.start(ServerSettings.loopback(dir.resolve("data")));
     host = "127.0.0.1:" + server.port();
   }
 
@@ -39,19 +33,13 @@ class ClientCommandErrorsTest {
     server.close();
   }
 
-  /** What one run printed on standard error and returned. */
-  record Run(int status, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter err = new StringWriter();
-    PrintWriter out = new PrintWriter(new StringWriter(), true);
-    int status = Wharf.run(List.of(args), out, new PrintWriter(err, true));
-    return new Run(status, err.toString());
+  private static WharfRun run(String... args) {
+    return WharfRun.of(args);
   }
 
   @Test
   void end8a_tagsOfAnUnknownRepositoryNameTheRepository() {
-    Run r = run("tags", "docker://" + host + "/no/such");
+    WharfRun r = run("tags", "docker://" + host + "/no/such");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err())
         .startsWith("wharf tags: list tags of " + host + "/no/such: ")
@@ -61,17 +49,17 @@ class ClientCommandErrorsTest {
 
   @Test
   void end3_inspectAndDeleteOfAnUnknownManifestNameTheRepository() {
-    Run inspect = run("inspect", "docker://" + host + "/no/such:v1");
+    WharfRun inspect = run("inspect", "docker://" + host + "/no/such:v1");
     assertThat(inspect.status()).isEqualTo(1);
     assertThat(inspect.err())
         .startsWith("wharf inspect: get manifest " + host + "/no/such:v1: ")
         .contains("MANIFEST_UNKNOWN")
         .hasLineCount(1);
-    Run delete = run("delete", "docker://" + host + "/no/such:v1");
+    WharfRun delete = run("delete", "docker://" + host + "/no/such:v1");
     assertThat(delete.status()).isEqualTo(1);
     assertThat(delete.err())
         .isEqualTo("wharf delete: no manifest " + host + "/no/such:v1 to delete\n");
-    Run copy = run("copy", "docker://" + host + "/no/such:v1", "oci:" + dir.resolve("out"));
+    WharfRun copy = run("copy", "docker://" + host + "/no/such:v1", "oci:" + dir.resolve("out"));
     assertThat(copy.status()).isEqualTo(1);
     assertThat(copy.err())
         .startsWith("wharf copy: cannot read docker://" + host + "/no/such:v1: ")
@@ -89,7 +77,7 @@ class ClientCommandErrorsTest {
     // every client command shares the naming (ClientCommand), and copy names its source itself.
     for (String[] args :
         List.of(new String[] {"tags", repo}, new String[] {"delete", repo + ":v1"})) {
-      Run r = run(args);
+      WharfRun r = run(args);
       assertThat(r.status()).as(r.err()).isEqualTo(1);
       assertThat(r.err()).as(args[0]).contains(repo).hasLineCount(1);
     }

@@ -29,11 +29,7 @@ class DockerRegistryPeerIT {
     Tools.require("skopeo");
     DockerRegistryProcess.requireAvailable();
     peer = DockerRegistryProcess.start();
-    wharf =
-        WharfServer.start(
-            ServerSettings.defaults()
-                .withListen(new ListenAddress("127.0.0.1", 0))
-                .withData(temp.resolve("wharf-data")));
+    wharf = WharfServer.start(ServerSettings.loopback(temp.resolve("wharf-data")));
   }
 
   @AfterAll

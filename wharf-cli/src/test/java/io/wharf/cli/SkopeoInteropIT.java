@@ -44,9 +44,7 @@ class SkopeoInteropIT {
     Tools.require("skopeo");
     wharf =
         WharfServer.start(
-            ServerSettings.defaults()
-                .withListen(new ListenAddress("127.0.0.1", 0))
-                .withData(temp.resolve("wharf-data")),
+            ServerSettings.loopback(temp.resolve("wharf-data")),
             handler -> recorder = new RecordingHandler(handler));
     host = "127.0.0.1:" + wharf.port();
   }

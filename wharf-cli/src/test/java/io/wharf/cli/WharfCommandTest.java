@@ -10,8 +10,6 @@ import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,14 +23,8 @@ class WharfCommandTest {
 
   @TempDir Path dir;
 
-  /** What one run printed and returned. */
-  record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Wharf.run(List.of(args), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(status, out.toString(), err.toString());
+  private static WharfRun run(String... args) {
+    return WharfRun.of(args);
   }
 
   private static ServerSettings serve(String... args) throws Exception {
@@ -43,7 +35,7 @@ class WharfCommandTest {
 
   @Test
   void withoutACommandItPrintsUsageAndExits2() {
-    Run r = run();
+    WharfRun r = run();
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("Missing a command").contains("serve").contains("fsck");
   }
@@ -52,47 +44,47 @@ class WharfCommandTest {
   void versionAndHelp() {
     assertThat(run("--version").out()).startsWith("wharf ");
     assertThat(run("copy", "-V").out()).startsWith("wharf ");
-    Run help = run("serve", "--help");
+    WharfRun help = run("serve", "--help");
     assertThat(help.status()).isZero();
     assertThat(help.out())
         .contains("--listen=HOST:PORT", "--data=DIR", "--config=FILE")
         .contains("Exit status: 0 stopped cleanly"); // WharfProgramIT checks it after SIGTERM
-    Run copyHelp = run("help", "copy");
+    WharfRun copyHelp = run("help", "copy");
     assertThat(copyHelp.status()).isZero();
     assertThat(copyHelp.out())
         .startsWith("Usage: wharf copy [OPTIONS] SRC DST")
         .contains("--platform=OS/ARCH[/VARIANT]", "-q, --quiet", "--authfile=FILE");
-    Run all = run("--help");
+    WharfRun all = run("--help");
     assertThat(all.status()).isZero();
     assertThat(all.out()).contains("serve", "fsck", "copy", "inspect", "tags", "delete");
   }
 
   @Test
   void usageMistakesExit2WithTheUsage() {
-    Run unknown = run("cpy");
+    WharfRun unknown = run("cpy");
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).contains("Unknown command: 'cpy'").contains("Usage: wharf");
-    Run option = run("copy", "--al", "a", "b");
+    WharfRun option = run("copy", "--al", "a", "b");
     assertThat(option.status()).isEqualTo(2);
     assertThat(option.err())
         .startsWith("wharf copy: Unknown option: '--al'")
         .contains("Usage: wharf copy");
-    Run missing = run("copy", "oci:/tmp/a");
+    WharfRun missing = run("copy", "oci:/tmp/a");
     assertThat(missing.status()).isEqualTo(2);
     assertThat(missing.err()).contains("Missing required parameter: 'DST'");
-    Run extra = run("tags", "docker://127.0.0.1:1/a", "b");
+    WharfRun extra = run("tags", "docker://127.0.0.1:1/a", "b");
     assertThat(extra.status()).isEqualTo(2);
     assertThat(extra.err()).contains("Unexpected argument: 'b'");
-    Run number = run("copy", "--parallel", "many", "oci:/tmp/a", "oci:/tmp/b");
+    WharfRun number = run("copy", "--parallel", "many", "oci:/tmp/a", "oci:/tmp/b");
     assertThat(number.status()).isEqualTo(2);
     assertThat(number.err()).contains("Invalid value for option '--parallel'").contains("many");
-    Run noValue = run("serve", "--data");
+    WharfRun noValue = run("serve", "--data");
     assertThat(noValue.status()).isEqualTo(2);
     assertThat(noValue.err()).contains("Missing value for option '--data' (DIR)");
-    Run twice = run("serve", "--data", "a", "--data=b");
+    WharfRun twice = run("serve", "--data", "a", "--data=b");
     assertThat(twice.status()).isEqualTo(2);
     assertThat(twice.err()).contains("'--data' is given more than once");
-    Run bool = run("serve", "--deletes", "yes");
+    WharfRun bool = run("serve", "--deletes", "yes");
     assertThat(bool.status()).isEqualTo(2);
     assertThat(bool.err()).contains("'yes' is not true or false");
   }
@@ -141,13 +133,13 @@ class WharfCommandTest {
 
   @Test
   void badFlagsAndABadConfigAreClearErrors() throws Exception {
-    Run listen = run("serve", "--listen", "5000");
+    WharfRun listen = run("serve", "--listen", "5000");
     assertThat(listen.status()).isEqualTo(2);
     assertThat(listen.err()).contains("--listen").contains("'5000' is not host:port");
 
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "listen: 127.0.0.1:5000\nport: 5000\n");
-    Run bad = run("serve", "--config", config.toString());
+    WharfRun bad = run("serve", "--config", config.toString());
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("wharf serve: ").contains("bad.yaml: unknown key 'port'");
   }
@@ -156,7 +148,7 @@ class WharfCommandTest {
   void serveReportsAFolderInUse() throws Exception {
     Path data = dir.resolve("busy");
     try (RegistryStorage held = LocalStorage.open(data)) {
-      Run r = run("serve", "--listen", "127.0.0.1:0", "--data", data.toString());
+      WharfRun r = run("serve", "--listen", "127.0.0.1:0", "--data", data.toString());
       assertThat(r.status()).isEqualTo(1);
       assertThat(r.err()).contains("wharf serve: cannot start").contains("already open");
     }
@@ -168,7 +160,7 @@ class WharfCommandTest {
     try (RegistryStorage storage = LocalStorage.open(data)) {
       put(storage, "library/app", Bytes.utf8("hello"));
     }
-    Run r = run("fsck", "--data", data.toString());
+    WharfRun r = run("fsck", "--data", data.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("1 blobs verified").contains("no problems");
   }
@@ -183,7 +175,7 @@ class WharfCommandTest {
     Path blob = findBlobFile(data, digest);
     Files.writeString(blob, "HELLO");
 
-    Run check = run("fsck", "--data", data.toString());
+    WharfRun check = run("fsck", "--data", data.toString());
     assertThat(check.status()).isEqualTo(1);
     assertThat(check.out())
         .contains("CORRUPT_BLOB: blob " + digest)
@@ -191,23 +183,23 @@ class WharfCommandTest {
         .contains("2 problems");
     assertThat(blob).exists();
 
-    Run repair = run("fsck", "--data", data.toString(), "--repair");
+    WharfRun repair = run("fsck", "--data", data.toString(), "--repair");
     assertThat(repair.status()).isEqualTo(1);
     assertThat(repair.out())
         .contains("repaired: deleted corrupt blob " + digest)
         .contains("repaired");
 
-    Run after = run("fsck", "--data", data.toString());
+    WharfRun after = run("fsck", "--data", data.toString());
     assertThat(after.status()).as(after.out()).isZero();
     assertThat(after.out()).contains("no problems");
   }
 
   @Test
   void fsckRefusesWhatIsNotADataFolder() throws Exception {
-    Run missing = run("fsck", "--data", dir.resolve("nothing").toString());
+    WharfRun missing = run("fsck", "--data", dir.resolve("nothing").toString());
     assertThat(missing.status()).isEqualTo(2);
     assertThat(missing.err()).contains("no data folder at");
-    Run other = run("fsck", "--data", dir.toString());
+    WharfRun other = run("fsck", "--data", dir.toString());
     assertThat(other.status()).isEqualTo(2);
     assertThat(other.err()).contains("is not a Wharf data folder");
     assertThat(dir.resolve(LocalStorage.BLOB_FOLDER)).doesNotExist();
@@ -217,7 +209,7 @@ class WharfCommandTest {
   void fsckReportsAFolderInUse() throws Exception {
     Path data = dir.resolve("data");
     try (RegistryStorage held = LocalStorage.open(data)) {
-      Run r = run("fsck", "--data", data.toString());
+      WharfRun r = run("fsck", "--data", data.toString());
       assertThat(r.status()).isEqualTo(2);
       assertThat(r.err()).contains("cannot check").contains("already open");
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The built program ({@code wharf-cli/target/wharf.jar}) copying between a Wharf server, Debian's
  * {@code docker-registry} and OCI layouts, checked with skopeo's view of the results ({@code skopeo
  * inspect --raw}: the same bytes, hence the same digests); {@code wharf tags}, {@code inspect} and
- * {@code delete}; exit codes.
+ * {@code delete}; exit codes; and {@code wharf create-image}, whose image skopeo copies into both
+ * registries and GNU tar reads.
  */
 class WharfCopyIT {
 
@@ -37,11 +38,7 @@ class WharfCopyIT {
   @BeforeAll
   static void start() throws Exception {
     Tools.require("skopeo");
-    wharf =
-        WharfServer.start(
-            ServerSettings.defaults()
-                .withListen(new ListenAddress("127.0.0.1", 0))
-                .withData(temp.resolve("wharf-data")));
+    wharf = WharfServer.start(ServerSettings.loopback(temp.resolve("wharf-data")));
     wharfHost = "127.0.0.1:" + wharf.port();
     DockerRegistryProcess.requireAvailable();
     distribution = DockerRegistryProcess.start();
@@ -213,6 +210,66 @@ class WharfCopyIT {
         wharf("copy", "--all", "oci:" + regclient() + ":no-such-tag", "oci:" + temp.resolve("n"));
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("no-such-tag");
+  }
+
+  @Test
+  void createImageMakesAnImageThatSkopeoCopiesIntoWharfAndDistribution() throws Exception {
+    Path script = Files.writeString(temp.resolve("run.sh"), "#!/bin/sh\necho hello\n");
+    assertThat(script.toFile().setExecutable(true)).isTrue();
+    Path notes = Files.writeString(temp.resolve("notes.txt"), "notes\n");
+    Path layout = temp.resolve("created");
+    String runSh = "--file=" + script + ":app/run.sh";
+    String notesTxt = "--file=" + notes + ":app/notes.txt";
+    String created = ok("create-image", runSh, notesTxt, "oci:" + layout + ":latest");
+    Digest digest = Layouts.find(layout, "latest").digest();
+    assertThat(created).startsWith("Created oci:" + layout + ":latest: " + digest);
+    String arch = CopyCommand.runtimePlatform().architecture();
+
+    // The README's steps: skopeo copies the layout into a registry and inspects it there.
+    Skopeo skopeo = Skopeo.fresh(temp);
+    for (String host : List.of(wharfHost, distHost)) {
+      String image = "docker://" + host + "/it/created:latest";
+      skopeo.run("copy", "--dest-tls-verify=false", "oci:" + layout + ":latest", image);
+      assertThat(skopeo.run("inspect", "--tls-verify=false", image))
+          .as(host)
+          .contains("\"Digest\": \"" + digest + "\"")
+          .contains("\"Os\": \"linux\"")
+          .contains("\"Architecture\": \"" + arch + "\"");
+      assertThat(digestOf(skopeoRaw(skopeo, image))).isEqualTo(digest);
+    }
+
+    // Straight into a registry and into an archive: the same files, the same digest.
+    String direct = "docker://" + distHost + "/it/created-direct:v1";
+    ok("create-image", notesTxt, runSh, direct);
+    assertThat(digestOf(skopeoRaw(skopeo, direct))).isEqualTo(digest);
+    Path archive = temp.resolve("created.tar");
+    ok("create-image", runSh, notesTxt, "oci-archive:" + archive + ":v1");
+    assertThat(skopeo.run("inspect", "oci-archive:" + archive + ":v1"))
+        .contains("\"Digest\": \"" + digest + "\"");
+
+    // GNU tar reads the layer: folders and files, owner 0/0, the epoch, the script executable.
+    io.wharf.oci.model.ImageManifest manifest;
+    try (io.wharf.oci.model.layout.OciLayout l = io.wharf.oci.model.layout.OciLayout.open(layout)) {
+      manifest =
+          (io.wharf.oci.model.ImageManifest) l.readManifest(Layouts.find(layout, "latest")).parse();
+    }
+    Path layer = layout.resolve("blobs/sha256/" + manifest.layers().get(0).digest().encoded());
+    Process tar =
+        new ProcessBuilder("tar", "--numeric-owner", "--utc", "-tvzf", layer.toString())
+            .redirectErrorStream(true)
+            .start();
+    String listing = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(tar.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(tar.exitValue()).as(listing).isZero();
+    assertThat(listing.lines())
+        .hasSize(3)
+        .satisfiesExactly(
+            l -> assertThat(l).matches("drwxr-xr-x 0/0 +0 1970-01-01 00:00 app/"),
+            l -> assertThat(l).matches("-rw-r--r-- 0/0 +6 1970-01-01 00:00 app/notes.txt"),
+            l ->
+                assertThat(l)
+                    .matches(
+                        "-rwxr-xr-x 0/0 +" + Files.size(script) + " 1970-01-01 00:00 app/run.sh"));
   }
 
   @Test
