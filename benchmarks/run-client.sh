@@ -30,7 +30,8 @@ for tool in curl skopeo docker-registry java mvn python3 sha256sum; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
 done
 [ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)"; exit 2; }
-[ -f examples/target/wharf.jar ] || mvn -B -q -pl examples -am package -DskipTests
+[ -f wharf-cli/target/wharf.jar ] || mvn -B -q -pl wharf-cli -am package -DskipTests \
+  -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 WHARF="$PWD/wharf"   # the launcher users run: -Xmx256m and its class-data sharing archive
 
 # oras-java: a project of its own (benchmarks/oras), built here.

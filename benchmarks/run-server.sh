@@ -23,7 +23,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for tool in curl skopeo docker-registry wrk ab java sha256sum openssl bc python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install curl skopeo docker-registry wrk apache2-utils bc)"; exit 2; }
 done
-[ -f examples/target/wharf.jar ] || mvn -B -q -pl examples -am package -DskipTests
+[ -f wharf-cli/target/wharf.jar ] || mvn -B -q -pl wharf-cli -am package -DskipTests \
+  -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # utime + stime, in seconds (USER_HZ=100)

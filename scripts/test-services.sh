@@ -11,7 +11,7 @@ _wharf_services() {
   command -v mvn >/dev/null 2>&1 || need+=(maven)
   command -v tar >/dev/null 2>&1 || need+=(tar)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
-  # Real clients and a reference registry for the interop tests (examples *IT).
+  # Real clients and a reference registry for the interop tests (wharf-cli *IT).
   command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
   [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
   if [ "${#need[@]}" -gt 0 ]; then

@@ -529,7 +529,12 @@ public final class RegistryClient implements AutoCloseable {
   public List<Tag> listTags(Repository repo) throws IOException {
     List<Tag> tags = new ArrayList<>();
     for (String t :
-        pages(repo.registry(), url(repo, "tags/list?n=" + settings.pageSize), pull(repo), "tags")) {
+        pages(
+            repo.registry(),
+            url(repo, "tags/list?n=" + settings.pageSize),
+            pull(repo),
+            "tags",
+            "tags of " + repo)) {
       tags.add(Tag.of(t));
     }
     return tags;
@@ -539,40 +544,45 @@ public final class RegistryClient implements AutoCloseable {
   public List<RepositoryName> listRepositories(RegistryHost registry) throws IOException {
     List<RepositoryName> names = new ArrayList<>();
     URI first = base(registry).resolve("_catalog?n=" + settings.pageSize);
-    for (String n : pages(registry, first, Set.of(Scope.catalog()), "repositories")) {
+    for (String n :
+        pages(
+            registry,
+            first,
+            Set.of(Scope.catalog()),
+            "repositories",
+            "repositories of " + registry)) {
       names.add(RepositoryName.of(n));
     }
     return names;
   }
 
-  private List<String> pages(RegistryHost registry, URI first, Set<Scope> scopes, String field)
+  /**
+   * Every entry of the JSON array {@code field} over the pages from {@code first}; {@code listed}
+   * names what is listed in messages ("tags of HOST/REPO"), so an error names the repository.
+   */
+  private List<String> pages(
+      RegistryHost registry, URI first, Set<Scope> scopes, String field, String listed)
       throws IOException {
     List<String> all = new ArrayList<>();
     URI next = first;
     for (int page = 0; ; page++) {
       if (page >= settings.maxPages) {
         throw new IOException(
-            "listing "
-                + field
-                + " of "
-                + registry
-                + " has more than "
-                + settings.maxPages
-                + " pages");
+            "listing " + listed + " has more than " + settings.maxPages + " pages");
       }
       HttpResponse r =
           exchanger.execute(
               new Exchanger.Call(
                   registry, HttpRequest.of("GET", next), scopes, Retrier.Mode.IDEMPOTENT, false));
       if (r.status() != 200) {
-        throw RemoteErrors.toException(r, "GET", "list " + field + " of " + registry, clock());
+        throw RemoteErrors.toException(r, "GET", "list " + listed, clock());
       }
       Optional<String> link = LinkHeader.next(r.headers("Link"));
       // The bound on entries is checked while the page is read: a page never grows the heap
       // past it.
       try (r) {
         byte[] body = r.readBody(MAX_LIST_PAGE_BYTES).toByteArray();
-        String what = "listing " + field + " of " + registry;
+        String what = "listing " + listed;
         all.addAll(Json.readStringArray(body, field, all.size(), settings.maxListEntries, what));
       }
       if (link.isEmpty()) {

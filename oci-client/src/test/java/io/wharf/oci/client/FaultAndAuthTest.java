@@ -150,7 +150,7 @@ class FaultAndAuthTest {
     clients.add(client);
     assertThatThrownBy(() -> client.listTags(repo))
         .isInstanceOf(IOException.class)
-        .hasMessage("listing tags of " + host + " has more than 1000 entries");
+        .hasMessage("listing tags of " + repo + " has more than 1000 entries");
     RegistryClient roomy = RegistryClient.builder().listing(600, 10, 1200).build();
     clients.add(roomy);
     assertThat(roomy.listTags(repo)).hasSize(1200);

@@ -211,6 +211,19 @@ class RegistryClientTest {
   }
 
   @Test
+  void end8a_tagsOfAnUnknownRepositoryFailWithItsNameNotJustTheHost() throws Exception {
+    Repository nosuch = new Repository(host, RepositoryName.of("no/such"));
+    assertThatThrownBy(() -> client.listTags(nosuch))
+        .isInstanceOfSatisfying(
+            RegistryClientException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(404);
+              assertThat(e.code()).contains(ErrorCode.NAME_UNKNOWN);
+              assertThat(e.getMessage()).startsWith("list tags of " + host + "/no/such: ");
+            });
+  }
+
+  @Test
   void end12_referrersThroughTheApiFilteredByArtifactType() throws Exception {
     RawManifest subject = pushImage("v1", TestContent.random(10, 10));
     client.pushBlob(

@@ -1,0 +1,268 @@
+package io.wharf.cli;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The settings of a {@code wharf.yaml} file; every key is optional, and a key that is absent leaves
+ * the default (or a command-line flag) in force. Unknown keys, wrong types and bad values are
+ * refused with a message that names the file and the key.
+ *
+ * <pre>
+ * listen: 127.0.0.1:5000     # host:port; [::1]:5000 for IPv6; port 0 picks a free port
+ * data: ./wharf-data         # relative to the folder of the config file
+ * deletes: true              # whether clients may delete manifests, tags and blobs
+ * uploadExpiry: 24h          # idle upload sessions are removed after this (ms, s, m, h, d)
+ * maxManifestBytes: 4MiB     # the largest manifest accepted (a number of bytes, KiB or MiB)
+ * </pre>
+ *
+ * @param listen {@code listen}
+ * @param data {@code data}, resolved against the config file's folder
+ * @param deletes {@code deletes}
+ * @param uploadExpiry {@code uploadExpiry}
+ * @param maxManifestBytes {@code maxManifestBytes}
+ */
+public record WharfConfig(
+    Optional<ListenAddress> listen,
+    Optional<Path> data,
+    Optional<Boolean> deletes,
+    Optional<Duration> uploadExpiry,
+    Optional<Integer> maxManifestBytes) {
+
+  /** The keys a config file may have, in the order they are documented. */
+  public static final List<String> KEYS =
+      List.of("listen", "data", "deletes", "uploadExpiry", "maxManifestBytes");
+
+  private static final int MAX_FILE_BYTES = 1 << 20;
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*(B|KiB|MiB)?", Pattern.CASE_INSENSITIVE);
+
+  /** Checks for nulls. */
+  public WharfConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(deletes, "deletes");
+    Objects.requireNonNull(uploadExpiry, "uploadExpiry");
+    Objects.requireNonNull(maxManifestBytes, "maxManifestBytes");
+  }
+
+  /** A config that sets nothing. */
+  public static WharfConfig empty() {
+    return new WharfConfig(
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Reads and validates {@code file}.
+   *
+   * @throws ConfigException when the file is missing, unreadable, not YAML, or holds an unknown key
+   *     or a bad value
+   */
+  public static WharfConfig read(Path file) throws ConfigException {
+    String text;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new ConfigException(file + ": larger than 1 MiB; is it the right file?");
+      }
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file + ": not UTF-8 text");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, file.toString(), base == null ? Path.of("") : base);
+  }
+
+  /**
+   * Parses and validates YAML {@code text}.
+   *
+   * @param source the file name, for messages
+   * @param baseDirectory what a relative {@code data} is resolved against
+   * @throws ConfigException when the text is not YAML, or holds an unknown key or a bad value
+   */
+  public static WharfConfig parse(String text, String source, Path baseDirectory)
+      throws ConfigException {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(20);
+    options.setCodePointLimit(MAX_FILE_BYTES);
+    Object document;
+    try {
+      document = new Yaml(new SafeConstructor(options)).load(text);
+    } catch (YAMLException e) {
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
+    }
+    if (document == null) {
+      return empty();
+    }
+    if (!(document instanceof Map<?, ?> map)) {
+      throw new ConfigException(
+          source
+              + ": expected keys and values (for example 'listen: 127.0.0.1:5000'), found "
+              + kind(document));
+    }
+    WharfConfig config = empty();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getKey() instanceof String key) || !KEYS.contains(key)) {
+        throw new ConfigException(
+            source
+                + ": unknown key '"
+                + e.getKey()
+                + "' (known keys: "
+                + String.join(", ", KEYS)
+                + ")");
+      }
+      Object value = e.getValue();
+      if (value == null) {
+        throw new ConfigException(source + ": " + key + " has no value");
+      }
+      try {
+        config = config.with(key, value, baseDirectory);
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigException(source + ": " + key + ": " + ex.getMessage(), ex);
+      }
+    }
+    return config;
+  }
+
+  private WharfConfig with(String key, Object value, Path base) {
+    switch (key) {
+      case "listen":
+        return new WharfConfig(
+            Optional.of(ListenAddress.parse(string(value, "host:port, e.g. 127.0.0.1:5000"))),
+            data,
+            deletes,
+            uploadExpiry,
+            maxManifestBytes);
+      case "data":
+        String folder = string(value, "a folder, e.g. ./wharf-data");
+        if (folder.isBlank()) {
+          throw new IllegalArgumentException("the folder name is empty");
+        }
+        Path path;
+        try {
+          path = base.resolve(folder).normalize();
+        } catch (InvalidPathException ex) {
+          throw new IllegalArgumentException("'" + folder + "' is not a valid path");
+        }
+        return new WharfConfig(listen, Optional.of(path), deletes, uploadExpiry, maxManifestBytes);
+      case "deletes":
+        if (!(value instanceof Boolean b)) {
+          throw new IllegalArgumentException("expected true or false, found " + kind(value));
+        }
+        return new WharfConfig(listen, data, Optional.of(b), uploadExpiry, maxManifestBytes);
+      case "uploadExpiry":
+        if (value instanceof Number) {
+          throw new IllegalArgumentException(
+              "'" + value + "' has no unit; write for example 24h, 30m or 90s");
+        }
+        Duration d = Durations.parse(string(value, "a duration, e.g. 24h"));
+        return new WharfConfig(listen, data, deletes, Optional.of(d), maxManifestBytes);
+      case "maxManifestBytes":
+        return new WharfConfig(listen, data, deletes, uploadExpiry, Optional.of(parseSize(value)));
+      default:
+        throw new IllegalStateException(key);
+    }
+  }
+
+  /**
+   * A positive number of bytes: an integer, or a string with a unit {@code B}, {@code KiB} or
+   * {@code MiB}; at most 2 GiB - 1.
+   */
+  static int parseSize(Object value) {
+    long bytes;
+    if (value instanceof Integer || value instanceof Long) {
+      bytes = ((Number) value).longValue();
+    } else if (value instanceof String s) {
+      Matcher m = SIZE.matcher(s.strip());
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "'" + s + "' is not a size (for example 4194304, 4MiB or 512KiB)");
+      }
+      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+      long multiplier =
+          switch (unit) {
+            case "kib" -> 1024L;
+            case "mib" -> 1024L * 1024;
+            default -> 1L;
+          };
+      try {
+        bytes = Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
+      } catch (ArithmeticException | NumberFormatException e) {
+        bytes = Long.MAX_VALUE;
+      }
+    } else {
+      throw new IllegalArgumentException(
+          "expected a number of bytes (for example 4194304 or 4MiB), found " + kind(value));
+    }
+    if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "'" + value + "' is not between 1 byte and " + Integer.MAX_VALUE + " bytes");
+    }
+    return (int) bytes;
+  }
+
+  /** {@code settings} with every key this config sets. */
+  public ServerSettings applyTo(ServerSettings settings) {
+    ServerSettings s = settings;
+    if (listen.isPresent()) {
+      s = s.withListen(listen.get());
+    }
+    if (data.isPresent()) {
+      s = s.withData(data.get());
+    }
+    if (deletes.isPresent()) {
+      s = s.withDeletes(deletes.get());
+    }
+    if (uploadExpiry.isPresent()) {
+      s = s.withUploadExpiry(uploadExpiry.get());
+    }
+    if (maxManifestBytes.isPresent()) {
+      s = s.withMaxManifestBytes(maxManifestBytes.get());
+    }
+    return s;
+  }
+
+  private static String string(Object value, String expected) {
+    if (value instanceof String s) {
+      return s;
+    }
+    throw new IllegalArgumentException("expected " + expected + ", found " + kind(value));
+  }
+
+  private static String kind(Object value) {
+    if (value instanceof Map) {
+      return "a mapping";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean (" + value + ")";
+    }
+    if (value instanceof Number) {
+      return "a number (" + value + ")";
+    }
+    return "'" + value + "'";
+  }
+}

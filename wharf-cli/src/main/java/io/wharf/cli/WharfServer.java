@@ -1,0 +1,138 @@
+package io.wharf.cli;
+
+import io.wharf.oci.server.Registry;
+import io.wharf.oci.server.RegistryHandler;
+import io.wharf.oci.storage.RegistryStorage;
+import io.wharf.oci.storage.local.LocalStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code wharf serve} runs: the single-node default store ({@link LocalStorage}) in the data
+ * folder, the {@link Registry} engine over it, and Jetty with the registry servlet ({@link
+ * JettyEndpoint}), which logs one line per request at INFO. {@link #close()} stops the transport
+ * gracefully (requests in flight finish) and then closes the store.
+ */
+public final class WharfServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WharfServer.class);
+
+  private final ServerSettings settings;
+  private final Path data;
+  private final RegistryStorage storage;
+  private final JettyEndpoint server;
+  private final URI uri;
+  private boolean closed;
+
+  private WharfServer(
+      ServerSettings settings, Path data, RegistryStorage storage, JettyEndpoint server) {
+    this.settings = settings;
+    this.data = data;
+    this.storage = storage;
+    this.server = server;
+    this.uri =
+        URI.create("http://" + new ListenAddress(settings.listen().host(), server.port()) + "/");
+  }
+
+  /**
+   * Opens the store and starts serving.
+   *
+   * @throws IOException when the data folder cannot be opened (or another process has it open), or
+   *     the address cannot be bound
+   */
+  public static WharfServer start(ServerSettings settings) throws IOException {
+    return start(settings, UnaryOperator.identity());
+  }
+
+  /**
+   * Opens the store and starts serving the registry as wrapped by {@code decorate}, which may, for
+   * example, observe every request.
+   *
+   * @throws IOException when the data folder cannot be opened (or another process has it open), or
+   *     the address cannot be bound
+   */
+  public static WharfServer start(ServerSettings settings, UnaryOperator<RegistryHandler> decorate)
+      throws IOException {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(decorate, "decorate");
+    Path data = settings.data().toAbsolutePath().normalize();
+    RegistryStorage storage = LocalStorage.open(data);
+    JettyEndpoint server;
+    try {
+      Registry registry =
+          Registry.builder(storage)
+              .deletesEnabled(settings.deletes())
+              .uploadExpiry(settings.uploadExpiry())
+              .maxManifestBytes(settings.maxManifestBytes())
+              .build();
+      server = JettyEndpoint.start(decorate.apply(registry), settings.listen().toSocketAddress());
+    } catch (IOException | RuntimeException e) {
+      try {
+        storage.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    WharfServer started = new WharfServer(settings, data, storage, server);
+    log.info(
+        "Wharf {} serving {} with data folder {} (deletes {}, uploads expire after {})",
+        Wharf.version(),
+        started.uri,
+        data,
+        settings.deletes() ? "allowed" : "refused",
+        Durations.format(settings.uploadExpiry()));
+    return started;
+  }
+
+  /** The registry's base URL, e.g. {@code http://127.0.0.1:5000/}, with the port bound. */
+  public URI uri() {
+    return uri;
+  }
+
+  /** The port the server listens on (the one the system chose, for port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  /** The data folder, absolute. */
+  public Path dataDirectory() {
+    return data;
+  }
+
+  /** The settings it runs with. */
+  public ServerSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Stops accepting requests, lets those in flight finish (up to the transport's shutdown timeout),
+   * then closes the store. Idempotent.
+   *
+   * @throws UncheckedIOException when the store fails to close
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Wharf stopping: finishing requests in flight");
+    try {
+      server.close();
+    } finally {
+      try {
+        storage.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("closing the data folder " + data + " failed", e);
+      }
+    }
+    log.info("Wharf stopped; data folder {} closed", data);
+  }
+}

@@ -1,0 +1,117 @@
+package io.wharf.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code skopeo} against plain-HTTP registries on loopback. Each {@link Skopeo} has
+ * its own {@code HOME}, hence its own blob-info cache ({@code
+ * ~/.local/share/containers/cache/blob-info-cache-v1.sqlite} for root): one instance is one
+ * client's history, and nothing leaks between tests or from the machine's own skopeo use.
+ */
+final class Skopeo {
+
+  /** What one run printed. */
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  private final Path executable;
+  private final Path home;
+
+  private Skopeo(Path executable, Path home) {
+    this.executable = executable;
+    this.home = home;
+  }
+
+  /** A skopeo with a fresh, empty {@code HOME} under {@code temp}; skips or fails without it. */
+  static Skopeo fresh(Path temp) throws IOException {
+    Path skopeo = Tools.require("skopeo");
+    return new Skopeo(skopeo, Files.createTempDirectory(temp, "skopeo-home-"));
+  }
+
+  /** Runs {@code args}; fails the test, with skopeo's output, unless it exits 0. */
+  String run(String... args) throws IOException, InterruptedException {
+    Result r = tryRun(args);
+    if (r.exitCode() != 0) {
+      throw new AssertionError(
+          "skopeo "
+              + String.join(" ", args)
+              + " exited "
+              + r.exitCode()
+              + "\nstdout: "
+              + r.stdout()
+              + "\nstderr: "
+              + r.stderr());
+    }
+    return r.stdout();
+  }
+
+  /** What one run printed, stdout as bytes (for manifests, whose digests depend on each byte). */
+  record BytesResult(int exitCode, byte[] stdoutBytes, String stderr) {}
+
+  /** Runs {@code args}; fails the test unless it exits 0; returns stdout's exact bytes. */
+  BytesResult tryRunBytes(String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(home, "stdout-", ".bin");
+    List<String> command = new ArrayList<>();
+    command.add(executable.toString());
+    command.add("--insecure-policy");
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("HOME", home.toString());
+    pb.redirectOutput(out.toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    CompletableFuture<String> err = drain(p.getErrorStream());
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("skopeo " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    byte[] bytes = Files.readAllBytes(out);
+    if (p.exitValue() != 0) {
+      throw new AssertionError(
+          "skopeo " + String.join(" ", args) + " exited " + p.exitValue() + ": " + err.join());
+    }
+    return new BytesResult(p.exitValue(), bytes, err.join());
+  }
+
+  /** Runs {@code args} and returns what happened. */
+  Result tryRun(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(executable.toString());
+    command.add("--insecure-policy");
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("HOME", home.toString());
+    pb.environment().remove("XDG_DATA_HOME");
+    pb.environment().remove("XDG_CONFIG_HOME");
+    pb.environment().remove("XDG_RUNTIME_DIR");
+    pb.environment().remove("REGISTRY_AUTH_FILE");
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    CompletableFuture<String> out = drain(p.getInputStream());
+    CompletableFuture<String> err = drain(p.getErrorStream());
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("skopeo " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  private static CompletableFuture<String> drain(java.io.InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+          }
+        });
+  }
+}

@@ -1,0 +1,303 @@
+package io.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The program as users run it: {@code wharf-cli/target/wharf.jar} in its own JVM. It prints where
+ * it serves, logs one line per request, and on SIGTERM lets a request in flight finish and closes
+ * the store, so that {@code wharf fsck} (which needs the folder's lock) finds it clean afterwards.
+ */
+class WharfProgramIT {
+
+  private static final Pattern SERVING =
+      Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/ with data folder (\\S+)");
+
+  @TempDir Path dir;
+
+  private final List<Process> started = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    for (Process p : started) {
+      if (p.isAlive()) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Path jar() {
+    Path jar = Path.of(System.getProperty("wharf.jar", "target/wharf.jar"));
+    assertThat(jar).as("the shaded jar (mvn package builds it)").exists();
+    return jar;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private Process wharf(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    started.add(p);
+    return p;
+  }
+
+  private static Matcher awaitServing(Process p, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Matcher m = SERVING.matcher(Files.readString(log));
+      if (m.find()) {
+        return m;
+      }
+      if (!p.isAlive()) {
+        throw new AssertionError(
+            "wharf exited with " + p.exitValue() + ":\n" + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("wharf did not start in 60 s:\n" + Files.readString(log));
+  }
+
+  @Test
+  void servesLogsEachRequestAndStopsCleanlyOnSigterm() throws Exception {
+    Files.writeString(dir.resolve("wharf.yaml"), "listen: 127.0.0.1:0\ndata: ./registry-data\n");
+    Path log = dir.resolve("serve.log");
+    Process wharf = wharf(log, "serve", "--config", "wharf.yaml");
+    Matcher serving = awaitServing(wharf, log);
+    int port = Integer.parseInt(serving.group(1));
+    assertThat(Path.of(serving.group(2))).isEqualTo(dir.toRealPath().resolve("registry-data"));
+    String base = "http://127.0.0.1:" + port;
+
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/v2/"))).statusCode()).isEqualTo(200);
+    Bytes blob = Bytes.utf8("a blob pushed through the program");
+    Digest digest = Digest.sha256(blob);
+    HttpResponse<String> pushed =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base
+                            + "/v2/it/app/blobs/uploads/?digest="
+                            + digest.toString().replace(":", "%3A")))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(blob.toByteArray())));
+    assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(201);
+    HttpResponse<String> session =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/it/app/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(session.statusCode()).isEqualTo(202);
+    String location = session.headers().firstValue("Location").orElseThrow();
+    String uploadPath = URI.create(base).resolve(location).getRawPath();
+
+    // A PATCH in flight when SIGTERM arrives: half its body is sent, then the signal, then the
+    // rest.
+    byte[] chunk = new byte[256 * 1024];
+    String statusLine;
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PATCH "
+                  + uploadPath
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
+                  + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                  + chunk.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(chunk, 0, chunk.length / 2);
+      out.flush();
+      Thread.sleep(300);
+
+      wharf.destroy(); // SIGTERM
+      // Longer than Jetty's default idle timeout on stop (1 s), which cut such requests.
+      Thread.sleep(1500);
+      assertThat(wharf.isAlive()).as("still finishing the request in flight").isTrue();
+
+      out.write(chunk, chunk.length / 2, chunk.length - chunk.length / 2);
+      out.flush();
+      statusLine = readLine(socket.getInputStream());
+    }
+    assertThat(wharf.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+    assertThat(statusLine)
+        .as("the PATCH's answer; the server's log:%n%s", Files.readString(log))
+        .startsWith("HTTP/1.1 202");
+    assertThat(wharf.exitValue()).as("exit status after a clean stop").isZero();
+
+    String output = Files.readString(log);
+    assertThat(output)
+        .containsPattern("INFO RegistryServlet - GET /v2/ 200 2B \\d+ms")
+        .containsPattern("INFO RegistryServlet - POST /v2/it/app/blobs/uploads/ 201 0B \\d+ms")
+        .containsPattern(
+            "INFO RegistryServlet - PATCH " + Pattern.quote(uploadPath) + " 202 0B \\d+ms")
+        .contains("Wharf stopping")
+        .contains(
+            "Wharf stopped; data folder " + dir.toRealPath().resolve("registry-data") + " closed");
+    // The PATCH was logged before the store closed.
+    assertThat(output.indexOf("PATCH " + uploadPath)).isLessThan(output.indexOf("Wharf stopped"));
+
+    // The lock is released and the store is consistent: fsck can open it and finds nothing wrong.
+    Path fsckLog = dir.resolve("fsck.log");
+    Process fsck = wharf(fsckLog, "fsck", "--data", "registry-data");
+    assertThat(fsck.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(fsck.exitValue()).as(Files.readString(fsckLog)).isZero();
+    assertThat(Files.readString(fsckLog)).contains("1 blobs verified").contains("no problems");
+  }
+
+  @Test
+  void aSecondServerOnTheSameFolderFailsClearly() throws Exception {
+    Path log = dir.resolve("first.log");
+    Process first = wharf(log, "serve", "--listen", "127.0.0.1:0", "--data", "shared");
+    awaitServing(first, log);
+
+    Path secondLog = dir.resolve("second.log");
+    Process second = wharf(secondLog, "serve", "--listen", "127.0.0.1:0", "--data", "shared");
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(secondLog))
+        .contains("wharf serve: cannot start on 127.0.0.1:0 with data folder")
+        .contains("is open by another process");
+
+    first.destroy();
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(log)).contains("Wharf stopped");
+  }
+
+  @Test
+  void theLauncherScriptRunsTheJar() throws Exception {
+    Path script = Path.of(System.getProperty("wharf.launcher", "../wharf"));
+    assertThat(script).isExecutable();
+    Process p =
+        new ProcessBuilder(script.toString(), "--version").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).startsWith("wharf ");
+  }
+
+  @Test
+  void theLauncherRecordsItsStartUpArchiveFromTheTrainingOncePerBuild() throws Exception {
+    // A copy of the launcher and the jar, so the archive is made afresh in a folder of our own.
+    Path root = dir.resolve("launcher-copy");
+    Path target = Files.createDirectories(root.resolve("wharf-cli/target"));
+    Path script = root.resolve("wharf");
+    Files.copy(Path.of(System.getProperty("wharf.launcher", "../wharf")), script);
+    Files.copy(jar(), target.resolve("wharf.jar"));
+    Path archive = target.resolve("wharf.jsa");
+
+    Process serving = wharf(dir.resolve("archive-serve.log"), "serve", "--listen", "127.0.0.1:0");
+    String host = "127.0.0.1:" + awaitServing(serving, dir.resolve("archive-serve.log")).group(1);
+
+    LauncherRun first = launch(script, "tags", "docker://" + host + "/none/here");
+    assertThat(first.exit()).as(first.out()).isEqualTo(1); // no such repository: NAME_UNKNOWN
+    // Standard error is a pipe here, not a terminal: the launcher says why the command waits.
+    assertThat(first.out().lines())
+        .first()
+        .isEqualTo("wharf: recording the start-up archive (once per build, a few seconds)");
+    assertThat(first.out()).contains("wharf tags: ").contains("NAME_UNKNOWN");
+    assertThat(archive).as("recorded by the training before the first client command").exists();
+    assertThat(Files.size(archive)).isGreaterThan(1 << 20);
+    // It holds the classes of a copy into a layout, which `tags` never loads.
+    assertThat(new String(Files.readAllBytes(archive), StandardCharsets.ISO_8859_1))
+        .contains("io/wharf/oci/client/copy/LayoutDestination");
+    FileTime recorded = Files.getLastModifiedTime(archive);
+
+    LauncherRun second = launch(script, "inspect", "docker://" + host + "/none/here:v1");
+    assertThat(second.exit()).as(second.out()).isEqualTo(1);
+    assertThat(second.out()).doesNotContain("recording");
+    assertThat(Files.getLastModifiedTime(archive))
+        .as("used, not recorded again")
+        .isEqualTo(recorded);
+
+    // No archive, and a training that fails (no temporary folder): the command still runs,
+    // without an archive, and the launcher does not try again until the next build.
+    Files.delete(archive);
+    String noTmp = "-Xmx256m -Djava.io.tmpdir=" + dir.resolve("no-such-folder");
+    LauncherRun failed =
+        launch(script, Map.of("JAVA_OPTS", noTmp), "tags", "docker://" + host + "/none/here");
+    assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
+    assertThat(failed.out().lines())
+        .as(failed.out())
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("wharf: recording the start-up archive");
+    assertThat(archive).doesNotExist();
+    Path marker = target.resolve("wharf.jsa.failed");
+    assertThat(marker).exists();
+    FileTime failedAt = Files.getLastModifiedTime(marker);
+    Thread.sleep(1100);
+    LauncherRun again =
+        launch(script, Map.of("JAVA_OPTS", noTmp), "tags", "docker://" + host + "/none/here");
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.out().lines()).as(again.out()).hasSize(1);
+    assertThat(Files.getLastModifiedTime(marker)).as("not tried again").isEqualTo(failedAt);
+  }
+
+  record LauncherRun(int exit, String out) {}
+
+  private static LauncherRun launch(Path script, String... args) throws Exception {
+    return launch(script, Map.of(), args);
+  }
+
+  private static LauncherRun launch(Path script, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(script.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    return new LauncherRun(p.exitValue(), out);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+}
