@@ -16,9 +16,9 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 /**
  * The HTTP side of {@code wharf serve}: Jetty 12 carrying the registry through {@link
  * RegistryServlet}. The program uses Jetty rather than the JDK's zero-dependency server for two
- * reasons measured with skopeo: Jetty answers a TLS handshake on its plain-HTTP port at once (so
- * clients that try HTTPS first fall back immediately, where the JDK server leaves them waiting for
- * their 10 s handshake timeout), and it moves bytes faster under parallel transfers.
+ * reasons measured with skopeo: Jetty refuses a TLS handshake on its plain-HTTP port at once (so
+ * clients that try HTTPS first fall back in milliseconds; the JDK transport cuts the probe only
+ * after its header timeout, 1 s by default), and it moves bytes faster under parallel transfers.
  */
 final class JettyEndpoint implements AutoCloseable {
 

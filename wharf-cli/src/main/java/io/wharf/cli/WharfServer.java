@@ -26,15 +26,21 @@ public final class WharfServer implements AutoCloseable {
   private final ServerSettings settings;
   private final Path data;
   private final RegistryStorage storage;
+  private final Registry registry;
   private final JettyEndpoint server;
   private final URI uri;
   private boolean closed;
 
   private WharfServer(
-      ServerSettings settings, Path data, RegistryStorage storage, JettyEndpoint server) {
+      ServerSettings settings,
+      Path data,
+      RegistryStorage storage,
+      Registry registry,
+      JettyEndpoint server) {
     this.settings = settings;
     this.data = data;
     this.storage = storage;
+    this.registry = registry;
     this.server = server;
     this.uri =
         URI.create("http://" + new ListenAddress(settings.listen().host(), server.port()) + "/");
@@ -64,8 +70,9 @@ public final class WharfServer implements AutoCloseable {
     Path data = settings.data().toAbsolutePath().normalize();
     RegistryStorage storage = LocalStorage.open(data);
     JettyEndpoint server;
+    Registry registry;
     try {
-      Registry registry =
+      registry =
           Registry.builder(storage)
               .deletesEnabled(settings.deletes())
               .uploadExpiry(settings.uploadExpiry())
@@ -80,7 +87,7 @@ public final class WharfServer implements AutoCloseable {
       }
       throw e;
     }
-    WharfServer started = new WharfServer(settings, data, storage, server);
+    WharfServer started = new WharfServer(settings, data, storage, registry, server);
     log.info(
         "Wharf {} serving {} with data folder {} (deletes {}, uploads expire after {})",
         Wharf.version(),
@@ -128,6 +135,7 @@ public final class WharfServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        registry.close(); // delivers the events still queued
         storage.close();
       } catch (IOException e) {
         throw new UncheckedIOException("closing the data folder " + data + " failed", e);
