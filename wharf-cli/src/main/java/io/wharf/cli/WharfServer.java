@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,19 +66,36 @@ public final class WharfServer implements AutoCloseable {
    */
   public static WharfServer start(ServerSettings settings, UnaryOperator<RegistryHandler> decorate)
       throws IOException {
+    return start(settings, builder -> {}, decorate);
+  }
+
+  /**
+   * Opens the store and starts serving a registry whose builder {@code hooks} has completed (its
+   * authenticator, authorizer, gates and listeners), as wrapped by {@code decorate}.
+   *
+   * @throws IOException when the data folder cannot be opened (or another process has it open), or
+   *     the address cannot be bound
+   */
+  public static WharfServer start(
+      ServerSettings settings,
+      Consumer<Registry.Builder> hooks,
+      UnaryOperator<RegistryHandler> decorate)
+      throws IOException {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(hooks, "hooks");
     Objects.requireNonNull(decorate, "decorate");
     Path data = settings.data().toAbsolutePath().normalize();
     RegistryStorage storage = LocalStorage.open(data);
     JettyEndpoint server;
     Registry registry;
     try {
-      registry =
+      Registry.Builder builder =
           Registry.builder(storage)
               .deletesEnabled(settings.deletes())
               .uploadExpiry(settings.uploadExpiry())
-              .maxManifestBytes(settings.maxManifestBytes())
-              .build();
+              .maxManifestBytes(settings.maxManifestBytes());
+      hooks.accept(builder);
+      registry = builder.build();
       server = JettyEndpoint.start(decorate.apply(registry), settings.listen().toSocketAddress());
     } catch (IOException | RuntimeException e) {
       try {

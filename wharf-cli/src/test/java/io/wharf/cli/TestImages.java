@@ -38,6 +38,17 @@ final class TestImages {
   /** Writes an image of {@code layers} layers for {@code platform}; seeded for distinct content. */
   static Image image(OciLayoutWriter out, Platform platform, int layers, long seed)
       throws IOException {
+    return image(out, platform, layers, seed, Map.of());
+  }
+
+  /** As {@link #image(OciLayoutWriter, Platform, int, long)}, the manifest with annotations. */
+  static Image image(
+      OciLayoutWriter out,
+      Platform platform,
+      int layers,
+      long seed,
+      Map<String, String> annotations)
+      throws IOException {
     Random random = new Random(seed);
     List<Descriptor> layerDescriptors = new ArrayList<>();
     List<Digest> diffIds = new ArrayList<>();
@@ -69,7 +80,9 @@ final class TestImages {
             + "]}}";
     Descriptor configDescriptor = out.writeBlob(MediaType.OCI_IMAGE_CONFIG, Bytes.utf8(config));
     RawManifest manifest =
-        ManifestCodec.defaults().encode(ImageManifest.of(configDescriptor, layerDescriptors));
+        ManifestCodec.defaults()
+            .encode(
+                ImageManifest.of(configDescriptor, layerDescriptors).withAnnotations(annotations));
     return new Image(manifest, out.writeManifest(manifest));
   }
 
