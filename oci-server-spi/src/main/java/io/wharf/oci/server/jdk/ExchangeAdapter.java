@@ -120,8 +120,11 @@ final class ExchangeAdapter implements HttpHandler {
       StallWatchdog.Guard guard,
       Outcome outcome)
       throws IOException {
-    // Finish with the request first (the JDK drains at most 64 KiB of an unread body, then drops
-    // the connection after the response), so that closing the exchange later never blocks.
+    // Finish with the request first, so that closing the exchange later never blocks. What the
+    // handler left unread (an answer given early: a refusal, a full disk) is read and dropped, up
+    // to a bound: the JDK drains only 64 KiB itself and then closes the connection with bytes
+    // unread, which sends a TCP reset that can destroy the answer before the client reads it.
+    TransportSupport.drain(requestBody);
     requestBody.close();
     com.sun.net.httpserver.Headers out = exchange.getResponseHeaders();
     for (Map.Entry<String, List<String>> e : response.headers().asMap().entrySet()) {

@@ -143,11 +143,14 @@ public class RegistryServlet extends HttpServlet {
       RegistryRequest request =
           new RegistryRequest(
               method, path, query == null ? "" : query, headers.build(), body, clientAddress(req));
+      RegistryResponse response;
       try {
-        return handler.handle(request);
+        response = handler.handle(request);
       } catch (IOException | RuntimeException e) {
-        return TransportSupport.handlerFailed(LOG, method, rawPath, e);
+        response = TransportSupport.handlerFailed(LOG, method, rawPath, e);
       }
+      TransportSupport.drain(body);
+      return response;
     }
   }
 

@@ -4,6 +4,8 @@ import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.server.HttpMethod;
 import io.wharf.oci.server.RegistryResponse;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -181,6 +183,34 @@ public final class TransportSupport {
           bytes,
           nanos / 1_000_000,
           id);
+    }
+  }
+
+  /** The most of an unread request body {@link #drain} reads and drops. */
+  public static final long MAX_DRAIN_BYTES = 64L << 20;
+
+  /** The longest {@link #drain} reads. */
+  public static final long MAX_DRAIN_NANOS = 2_000_000_000L;
+
+  /**
+   * Reads and drops what the handler left of a request body (it answered early: a refusal, a full
+   * disk), up to {@link #MAX_DRAIN_BYTES} and {@link #MAX_DRAIN_NANOS}, before the answer is sent.
+   * A connection closed with request bytes unread sends a TCP reset, which can destroy the answer
+   * before the client has read it; a body larger than the bound still ends that way.
+   */
+  public static void drain(InputStream body) {
+    byte[] buffer = new byte[64 * 1024];
+    long deadline = System.nanoTime() + MAX_DRAIN_NANOS;
+    long drained = 0;
+    try {
+      for (int n;
+          drained < MAX_DRAIN_BYTES
+              && System.nanoTime() - deadline < 0
+              && (n = body.read(buffer)) >= 0; ) {
+        drained += n;
+      }
+    } catch (IOException e) {
+      // The client went away: the answer will not reach it either way.
     }
   }
 

@@ -74,6 +74,13 @@ public final class TestHandler implements RegistryHandler {
           Headers.builder().add("Content-Type", "application/octet-stream").build(),
           Optional.of(body));
     }
+    if (path.equals("/refuse")) {
+      // Answers without reading the body, as a refusal or a full disk does.
+      return RegistryResponse.of(
+          403,
+          Headers.builder().add("Content-Type", "application/json").build(),
+          Bytes.utf8("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"not here\"}]}"));
+    }
     if (path.equals("/query")) {
       String text = request.rawQuery() + "\n" + request.query();
       return RegistryResponse.of(200, Headers.empty(), Bytes.utf8(text));

@@ -115,6 +115,20 @@ public abstract class TransportContract {
   }
 
   @Test
+  void anAnswerGivenBeforeTheBodyWasReadReachesTheClient() throws Exception {
+    // 8 MiB the handler never reads: the client must still read the refusal, not a reset.
+    byte[] body = new byte[8 << 20];
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r =
+          client.send(
+              request("/refuse").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(403);
+      assertThat(r.body()).contains("not here");
+    }
+  }
+
+  @Test
   void manyConcurrentRequests() throws Exception {
     List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
