@@ -62,7 +62,7 @@ final class Skopeo {
     command.add("--insecure-policy");
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("HOME", home.toString());
+    isolate(pb);
     pb.redirectOutput(out.toFile());
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     Process p = pb.start();
@@ -87,11 +87,7 @@ final class Skopeo {
     command.add("--insecure-policy");
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("HOME", home.toString());
-    pb.environment().remove("XDG_DATA_HOME");
-    pb.environment().remove("XDG_CONFIG_HOME");
-    pb.environment().remove("XDG_RUNTIME_DIR");
-    pb.environment().remove("REGISTRY_AUTH_FILE");
+    isolate(pb);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     Process p = pb.start();
     p.getOutputStream().close();
@@ -102,6 +98,19 @@ final class Skopeo {
       throw new AssertionError("skopeo " + String.join(" ", args) + " did not finish in 5 minutes");
     }
     return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  /**
+   * This instance's own HOME, runtime folder and credentials file. Without XDG_RUNTIME_DIR, skopeo
+   * reads and writes credentials in the machine-wide /run/containers/UID/auth.json.
+   */
+  private void isolate(ProcessBuilder pb) throws IOException {
+    Path run = Files.createDirectories(home.resolve("run"));
+    pb.environment().put("HOME", home.toString());
+    pb.environment().remove("XDG_DATA_HOME");
+    pb.environment().remove("XDG_CONFIG_HOME");
+    pb.environment().put("XDG_RUNTIME_DIR", run.toString());
+    pb.environment().put("REGISTRY_AUTH_FILE", home.resolve("auth.json").toString());
   }
 
   private static CompletableFuture<String> drain(java.io.InputStream in) {
