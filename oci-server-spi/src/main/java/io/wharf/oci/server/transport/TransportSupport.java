@@ -186,6 +186,8 @@ public final class TransportSupport {
     }
   }
 
+  private static final byte[] DISCARD = new byte[64 * 1024];
+
   /** The most of an unread request body {@link #drain} reads and drops. */
   public static final long MAX_DRAIN_BYTES = 64L << 20;
 
@@ -199,9 +201,18 @@ public final class TransportSupport {
    * before the client has read it; a body larger than the bound still ends that way.
    */
   public static void drain(InputStream body) {
-    byte[] buffer = new byte[64 * 1024];
+    try {
+      // The common case, a body read to its end (or none at all), costs one call.
+      if (body.read() < 0) {
+        return;
+      }
+    } catch (IOException e) {
+      return;
+    }
+    // Bytes read here are thrown away, so every thread may share one buffer.
+    byte[] buffer = DISCARD;
     long deadline = System.nanoTime() + MAX_DRAIN_NANOS;
-    long drained = 0;
+    long drained = 1;
     try {
       for (int n;
           drained < MAX_DRAIN_BYTES
