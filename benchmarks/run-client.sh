@@ -43,8 +43,8 @@ else
   echo "oras-java could not be built (see below); its rows are left out"; tail -20 "$WORK/oras-build.log"
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1/v2/" >/dev/null && return 0; sleep 0.1; done; echo "registry on $1 did not start"; exit 1; }
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
 start_registry() { # name -> port
   local name="$1" port; port="$(free_port)"
@@ -74,25 +74,13 @@ R1="127.0.0.1:$P1"; R2="127.0.0.1:$P2"
 echo "registries: $R1 (source), $R2 (destination); work folder $WORK"
 
 make_image() { # size-mib -> layout dir with tag v1
-  local mib="$1" L="$WORK/layout-$1" layers="" i d size
+  local mib="$1" L="$WORK/layout-$1" layers="" i
   mkdir -p "$L/blobs/sha256"
-  printf '{"imageLayoutVersion":"1.0.0"}' > "$L/oci-layout"
   for i in 1 2 3 4; do
-    head -c $((mib * 262144)) /dev/urandom | python3 -c '
-import gzip, shutil, sys
-with gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", compresslevel=0, mtime=0) as g:
-    shutil.copyfileobj(sys.stdin.buffer, g, 1 << 20)' > "$WORK/layer"
-    d="$(sha256sum "$WORK/layer" | cut -d' ' -f1)"; size="$(stat -c %s "$WORK/layer")"
-    mv "$WORK/layer" "$L/blobs/sha256/$d"
-    layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$size}"
+    head -c $((mib * 262144)) /dev/urandom | gzip_stored > "$WORK/layer"
+    add_layer "$L" "$WORK/layer"
   done
-  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$WORK/config"
-  local c; c="$(sha256sum "$WORK/config" | cut -d' ' -f1)"; cp "$WORK/config" "$L/blobs/sha256/$c"
-  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[%s]}' \
-    "$c" "$(stat -c %s "$WORK/config")" "$layers" > "$WORK/manifest"
-  local m; m="$(sha256sum "$WORK/manifest" | cut -d' ' -f1)"; cp "$WORK/manifest" "$L/blobs/sha256/$m"
-  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
-    "$m" "$(stat -c %s "$WORK/manifest")" > "$L/index.json"
+  finish_layout "$L" "$WORK"
 }
 
 fresh_skopeo_home() {

@@ -41,28 +41,19 @@ case " $SERVERS " in *" nohooks "* | *" hooks "*)
     || mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true ;;
 esac
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now() { date +%s.%N; }
-wait_up() { for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$1/v2/" >/dev/null && return 0; sleep 0.1; done; echo "server on $1 did not start"; exit 1; }
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 
 # ---- the image: 3 gzip layers of 1 MiB of random bytes each, a config, a manifest
 L="$WORK/layout"; mkdir -p "$L/blobs/sha256"
-printf '{"imageLayoutVersion":"1.0.0"}' > "$L/oci-layout"
 layers=""
 for i in 1 2 3; do
   head -c 1048576 /dev/urandom | gzip -1 > "$WORK/layer"
-  d="$(sha256sum "$WORK/layer" | cut -d' ' -f1)"; size="$(stat -c %s "$WORK/layer")"
-  mv "$WORK/layer" "$L/blobs/sha256/$d"
-  layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$size}"
+  add_layer "$L" "$WORK/layer"
 done
-printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$WORK/config"
-cd_="$(sha256sum "$WORK/config" | cut -d' ' -f1)"; cp "$WORK/config" "$L/blobs/sha256/$cd_"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[%s]}' \
-  "$cd_" "$(stat -c %s "$WORK/config")" "$layers" > "$WORK/manifest"
-md="$(sha256sum "$WORK/manifest" | cut -d' ' -f1)"; cp "$WORK/manifest" "$L/blobs/sha256/$md"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
-  "$md" "$(stat -c %s "$WORK/manifest")" > "$L/index.json"
-BLOB="sha256:$d"   # the last layer, for the HEAD runs
+finish_layout "$L" "$WORK"
+md="$MANIFEST_HEX"
+BLOB="$LAST_LAYER"   # for the HEAD runs
 
 # ---- the registries
 declare -A PORT

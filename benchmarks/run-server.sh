@@ -26,38 +26,25 @@ done
 [ -f wharf-cli/target/wharf.jar ] || mvn -B -q -pl wharf-cli -am package -DskipTests \
   -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=benchmarks/lib.sh
+. benchmarks/lib.sh
 cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # utime + stime, in seconds (USER_HZ=100)
 peak_rss_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l; }
-wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1/v2/" >/dev/null && return 0; sleep 0.1; done; echo "server on $1 did not start"; exit 1; }
 
 # ---- inputs: one 1 GiB blob, and a 4-layer OCI layout of 4 x 256 MiB
 echo "preparing inputs in $WORK ..."
 head -c 1073741824 /dev/urandom > "$WORK/blob"
 BLOB_DIGEST="sha256:$(sha256sum "$WORK/blob" | cut -d' ' -f1)"
 L="$WORK/layout"; mkdir -p "$L/blobs/sha256"
-printf '{"imageLayoutVersion":"1.0.0"}' > "$L/oci-layout"
 layers=""
 # Layers are gzip streams (stored blocks around 256 MiB of random bytes each): skopeo compresses
 # a layer it finds uncompressed, on push and on pull into a layout, and would then time its gzip.
 for i in 1 2 3 4; do
-  head -c 268435456 /dev/urandom | python3 -c '
-import gzip, shutil, sys
-with gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", compresslevel=0, mtime=0) as g:
-    shutil.copyfileobj(sys.stdin.buffer, g, 1 << 20)' > "$WORK/layer"
-  d="$(sha256sum "$WORK/layer" | cut -d' ' -f1)"; size="$(stat -c %s "$WORK/layer")"
-  mv "$WORK/layer" "$L/blobs/sha256/$d"
-  layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$size}"
+  head -c 268435456 /dev/urandom | gzip_stored > "$WORK/layer"
+  add_layer "$L" "$WORK/layer"
 done
-printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$WORK/config"
-cd_="$(sha256sum "$WORK/config" | cut -d' ' -f1)"; cp "$WORK/config" "$L/blobs/sha256/$cd_"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[%s]}' \
-  "$cd_" "$(stat -c %s "$WORK/config")" "$layers" > "$WORK/manifest"
-md="$(sha256sum "$WORK/manifest" | cut -d' ' -f1)"; cp "$WORK/manifest" "$L/blobs/sha256/$md"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
-  "$md" "$(stat -c %s "$WORK/manifest")" > "$L/index.json"
+finish_layout "$L" "$WORK"
 
 # ---- servers
 WPORT="$(free_port)"; DPORT="$(free_port)"

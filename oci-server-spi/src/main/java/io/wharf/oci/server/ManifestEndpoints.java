@@ -343,12 +343,6 @@ final class ManifestEndpoints {
   RegistryResponse catalog(RequestContext context, RegistryRequest request) throws IOException {
     Listing page = Listing.of(request);
     AccessControl access = settings.access();
-    if (access.allowsAll()) {
-      Page<RepositoryName> repos = page.fetch(metadata::repositories);
-      List<String> names = new ArrayList<>();
-      repos.items().forEach(r -> names.add(r.value()));
-      return catalogPage(request, page, names, repos.next());
-    }
     List<String> names = new ArrayList<>();
     Optional<String> after = page.last();
     Optional<String> next = Optional.empty();
@@ -358,7 +352,7 @@ final class ManifestEndpoints {
       int examined = 0;
       while (examined < items.size() && names.size() < page.n()) {
         RepositoryName r = items.get(examined++);
-        if (access.authorizes(context.identity(), Access.pull(r))) {
+        if (access.allowsAll() || access.authorizes(context.identity(), Access.pull(r))) {
           names.add(r.value());
         }
       }
@@ -373,17 +367,12 @@ final class ManifestEndpoints {
         break;
       }
     }
-    return catalogPage(request, page, names, next);
+    Bytes body = Bytes.utf8("{\"repositories\":" + quoteAll(names) + "}");
+    return listing(request, "/v2/_catalog", page, next, body);
   }
 
   /** The most store pages one filtered {@code _catalog} request reads. */
   static final int CATALOG_SCAN_PAGES = 10;
-
-  private RegistryResponse catalogPage(
-      RegistryRequest request, Listing page, List<String> names, Optional<String> next) {
-    Bytes body = Bytes.utf8("{\"repositories\":" + quoteAll(names) + "}");
-    return listing(request, "/v2/_catalog", page, next, body);
-  }
 
   /**
    * {@code n} (default {@value #DEFAULT_PAGE}, at most {@link PageRequest#MAX_LIMIT}; 0 asks for an

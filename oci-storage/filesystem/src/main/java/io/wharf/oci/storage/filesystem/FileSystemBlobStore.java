@@ -850,14 +850,9 @@ public final class FileSystemBlobStore implements BlobStore {
       } catch (NoSuchFileException e) {
         return false;
       }
-      Digester hashed = Digester.of(info.algorithm());
-      try (FileChannel channel = FileChannel.open(dir.resolve(DATA), StandardOpenOption.READ)) {
-        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-        while (channel.read(buffer) >= 0) {
-          buffer.flip();
-          hashed.update(buffer);
-          buffer.clear();
-        }
+      Digester hashed;
+      try {
+        hashed = digestOf(dir.resolve(DATA), info.algorithm(), Long.MAX_VALUE);
       } catch (NoSuchFileException e) {
         return false;
       }
@@ -1083,17 +1078,9 @@ public final class FileSystemBlobStore implements BlobStore {
      * named another algorithm at the end than the session was started with.
      */
     private Digest rehash(Path data, DigestAlgorithm algorithm) throws IOException {
-      Digester hashed = Digester.of(algorithm);
-      try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
-        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-        while (hashed.size() < size && channel.read(buffer) >= 0) {
-          buffer.flip();
-          if (hashed.size() + buffer.remaining() > size) {
-            buffer.limit((int) (size - hashed.size()));
-          }
-          hashed.update(buffer);
-          buffer.clear();
-        }
+      Digester hashed;
+      try {
+        hashed = digestOf(data, algorithm, size);
       } catch (NoSuchFileException e) {
         end();
         throw unknownUpload();
@@ -1103,6 +1090,24 @@ public final class FileSystemBlobStore implements BlobStore {
             "upload " + id + " holds " + hashed.size() + " bytes on disk but received " + size);
       }
       return hashed.digest();
+    }
+
+    /** The digest, in {@code algorithm}, of the first {@code limit} bytes of {@code file}. */
+    private static Digester digestOf(Path file, DigestAlgorithm algorithm, long limit)
+        throws IOException {
+      Digester hashed = Digester.of(algorithm);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+        while (hashed.size() < limit && channel.read(buffer) >= 0) {
+          buffer.flip();
+          if (hashed.size() + buffer.remaining() > limit) {
+            buffer.limit((int) (limit - hashed.size()));
+          }
+          hashed.update(buffer);
+          buffer.clear();
+        }
+      }
+      return hashed;
     }
 
     private void publish(Path data, Path target) throws IOException {
