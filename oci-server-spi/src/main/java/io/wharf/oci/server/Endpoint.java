@@ -124,10 +124,4 @@ public enum Endpoint {
   public boolean allows(HttpMethod method) {
     return methods.contains(method);
   }
-
-  /** The spec ID (or {@code catalog}) and the name, for logs. */
-  @Override
-  public String toString() {
-    return name();
-  }
 }
