@@ -13,8 +13,8 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.layout.OciLayoutWriter;
 import io.wharf.oci.model.ref.Reference;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.model.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +52,7 @@ class EmbeddedRegistrySkopeoIT {
 
   @Test
   void skopeoPushesWithTheUsersCredentialsOnlyAndPrintsWhyNot() throws Exception {
-    Path skopeo = requireSkopeo();
+    Path skopeo = TestEnvironment.requireProgram("skopeo");
     Path layout = temp.resolve("layout");
     RawManifest image = writeImage(layout, "amd64");
     try (EmbeddedRegistry registry =
@@ -135,22 +134,6 @@ class EmbeddedRegistrySkopeoIT {
     args.addAll(List.of(options));
     args.addAll(List.of(source, destination));
     return run(skopeo, args.toArray(String[]::new));
-  }
-
-  /** skopeo on the PATH; without it the test is skipped, or fails under {@code CI=true}. */
-  private static Path requireSkopeo() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = dir.isEmpty() ? null : Path.of(dir, "skopeo");
-      if (candidate != null && Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    String message = "skopeo is not installed (scripts/test-services.sh installs it)";
-    if ("true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException(message);
-    }
-    Assumptions.abort(message);
-    throw new AssertionError("unreachable");
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -121,8 +122,8 @@ class WharfProgramIT {
     String location = session.headers().firstValue("Location").orElseThrow();
     String uploadPath = URI.create(base).resolve(location).getRawPath();
 
-    // A PATCH in flight when SIGTERM arrives: half its body is sent, then the signal, then the
-    // rest.
+    // A PATCH in flight when SIGTERM arrives: half its body is sent and read by the server, then
+    // the signal, then (once the stop has begun) the rest.
     byte[] chunk = new byte[256 * 1024];
     String statusLine;
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -139,11 +140,11 @@ class WharfProgramIT {
               .getBytes(StandardCharsets.US_ASCII));
       out.write(chunk, 0, chunk.length / 2);
       out.flush();
-      Thread.sleep(300);
+      int client = socket.getLocalPort();
+      Await.until("the server to read what was sent", () -> serverHasReadAll(port, client));
 
       wharf.destroy(); // SIGTERM
-      // Longer than Jetty's default idle timeout on stop (1 s), which cut such requests.
-      Thread.sleep(1500);
+      Await.until("the stop to begin", () -> refusesConnections(port) || !wharf.isAlive());
       assertThat(wharf.isAlive()).as("still finishing the request in flight").isTrue();
 
       out.write(chunk, chunk.length / 2, chunk.length - chunk.length / 2);
@@ -174,6 +175,42 @@ class WharfProgramIT {
     assertThat(fsck.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(fsck.exitValue()).as(Files.readString(fsckLog)).isZero();
     assertThat(Files.readString(fsckLog)).contains("1 blobs verified").contains("no problems");
+  }
+
+  /**
+   * Whether the server's end of the loopback connection {@code serverPort} ↔ {@code clientPort} has
+   * nothing left to read (its receive queue in {@code /proc/net/tcp} or {@code tcp6} is empty):
+   * what the client sent has reached the server process.
+   */
+  private static boolean serverHasReadAll(int serverPort, int clientPort) {
+    String local = String.format(":%04X", serverPort);
+    String remote = String.format(":%04X", clientPort);
+    try {
+      // Java's sockets are IPv6 ones, with IPv4-mapped addresses, where the machine has IPv6.
+      for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length > 4 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+            return Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16) == 0;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return false;
+  }
+
+  /** Whether a new connection to {@code port} is refused. */
+  private static boolean refusesConnections(int port) {
+    try {
+      new Socket("127.0.0.1", port).close();
+      return false;
+    } catch (java.net.ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

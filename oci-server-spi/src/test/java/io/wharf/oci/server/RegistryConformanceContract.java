@@ -13,12 +13,15 @@ import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.Platform;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.error.ErrorResponse;
+import io.wharf.oci.model.testing.Concurrently;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +152,174 @@ public abstract class RegistryConformanceContract {
     Reply other = call(HttpMethod.GET, "/v2/team/two/blobs/" + d.digest());
     assertThat(other.status()).isEqualTo(404);
     assertThat(other.code()).isEqualTo("BLOB_UNKNOWN");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Isolation between repositories and clients, through whatever carries the requests
+
+  @Test
+  void headAndDeleteOfAnotherRepositorysBlobAreBlobUnknownAndDeleteNothing() throws IOException {
+    Bytes content = Bytes.utf8("team one's");
+    Descriptor d = pushBlob("team/one", MediaType.OCTET_STREAM, content);
+    call(
+        HttpMethod.POST,
+        "/v2/team/two/blobs/uploads/?digest=" + Digest.sha256(Bytes.utf8("2")),
+        Headers.empty(),
+        Bytes.utf8("2"));
+    String other = "/v2/team/two/blobs/" + d.digest();
+    Reply head = call(HttpMethod.HEAD, other);
+    assertThat(head.status()).isEqualTo(404);
+    assertThat(head.header("Docker-Content-Digest")).isNull();
+    Reply delete = call(HttpMethod.DELETE, other);
+    assertThat(delete.status()).isEqualTo(404);
+    assertThat(delete.code()).isEqualTo("BLOB_UNKNOWN");
+    Reply never = call(HttpMethod.DELETE, "/v2/team/nowhere/blobs/" + d.digest());
+    assertThat(never.status()).isEqualTo(404);
+    assertThat(never.code()).isIn("BLOB_UNKNOWN", "NAME_UNKNOWN");
+    Reply owner = call(HttpMethod.GET, "/v2/team/one/blobs/" + d.digest());
+    assertThat(owner.status()).isEqualTo(200);
+    assertThat(owner.body()).isEqualTo(content);
+    assertThat(call(HttpMethod.HEAD, "/v2/team/one/blobs/" + d.digest()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void end11_aMountFromARepositoryThatDoesNotLinkTheBlobIsAPlainUpload() throws IOException {
+    Descriptor d = pushBlob("src/one", MediaType.OCTET_STREAM, Bytes.utf8("only in src/one"));
+    pushBlob("src/two", MediaType.OCTET_STREAM, Bytes.utf8("src/two's own"));
+    Reply mount =
+        call(HttpMethod.POST, "/v2/dst/app/blobs/uploads/?mount=" + d.digest() + "&from=src/two");
+    assertThat(mount.status()).isEqualTo(202);
+    assertThat(mount.header("Location")).startsWith("/v2/dst/app/blobs/uploads/");
+    Reply absent = call(HttpMethod.GET, "/v2/dst/app/blobs/" + d.digest());
+    assertThat(absent.status()).isEqualTo(404);
+    assertThat(absent.code()).isEqualTo("BLOB_UNKNOWN");
+    // Nor from a repository that does not exist.
+    Reply nowhere =
+        call(HttpMethod.POST, "/v2/dst/app/blobs/uploads/?mount=" + d.digest() + "&from=src/none");
+    assertThat(nowhere.status()).isEqualTo(202);
+    assertThat(call(HttpMethod.HEAD, "/v2/dst/app/blobs/" + d.digest()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anUploadSessionUsedFromAnotherRepositoryIsUnknownThere() throws IOException {
+    String location = call(HttpMethod.POST, "/v2/mine/blobs/uploads/").header("Location");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    String theirs = "/v2/theirs/blobs/uploads/" + id;
+    Bytes content = Bytes.utf8("mine, not theirs");
+    Digest digest = Digest.sha256(content);
+    Headers range = Headers.builder().set("Content-Range", "0-" + (content.size() - 1)).build();
+    for (Reply r :
+        List.of(
+            call(HttpMethod.GET, theirs),
+            call(HttpMethod.PATCH, theirs, range, content),
+            call(HttpMethod.PUT, theirs + "?digest=" + digest, Headers.empty(), content),
+            call(HttpMethod.DELETE, theirs))) {
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.code()).isEqualTo("BLOB_UPLOAD_UNKNOWN");
+    }
+    assertThat(call(HttpMethod.GET, "/v2/theirs/blobs/" + digest).status()).isEqualTo(404);
+    // The session is untouched in its own repository.
+    Reply status = call(HttpMethod.GET, location);
+    assertThat(status.status()).isEqualTo(204);
+    assertThat(status.header("Range")).isIn(null, "0-0"); // nothing written
+    Reply done = call(HttpMethod.PUT, location + "?digest=" + digest, Headers.empty(), content);
+    assertThat(done.status()).isEqualTo(201);
+    assertThat(call(HttpMethod.GET, "/v2/mine/blobs/" + digest).body()).isEqualTo(content);
+    assertThat(call(HttpMethod.GET, "/v2/theirs/blobs/" + digest).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theSameBlobPushedByManyClientsAtOnceIsStoredOnce() throws Exception {
+    byte[] raw = new byte[256 * 1024 + 7];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (i * 31 + i / 977);
+    }
+    Bytes blob = Bytes.of(raw);
+    Digest digest = Digest.sha256(blob);
+    int clients = 8;
+    List<Callable<String>> pushes = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      String repo = c % 2 == 0 ? "same/a" : "same/b";
+      pushes.add(() -> pushInTwoChunks(repo, blob, digest));
+    }
+    assertThat(Concurrently.all(pushes)).containsOnly(digest.toString());
+    for (String repo : List.of("same/a", "same/b")) {
+      Reply get = call(HttpMethod.GET, "/v2/" + repo + "/blobs/" + digest);
+      assertThat(get.status()).isEqualTo(200);
+      assertThat(get.body()).isEqualTo(blob);
+      assertThat(get.header("Docker-Content-Digest")).isEqualTo(digest.toString());
+    }
+  }
+
+  /** A chunked upload (POST, PATCH, PUT with the rest); the digest the registry answered. */
+  private String pushInTwoChunks(String repo, Bytes blob, Digest digest) throws IOException {
+    Reply start = call(HttpMethod.POST, "/v2/" + repo + "/blobs/uploads/");
+    assertThat(start.status()).isEqualTo(202);
+    byte[] all = blob.toByteArray();
+    int half = all.length / 2;
+    Reply patch =
+        call(
+            HttpMethod.PATCH,
+            start.header("Location"),
+            Headers.builder().set("Content-Range", "0-" + (half - 1)).build(),
+            Bytes.of(java.util.Arrays.copyOfRange(all, 0, half)));
+    assertThat(patch.status()).isEqualTo(202);
+    Reply put =
+        call(
+            HttpMethod.PUT,
+            patch.header("Location")
+                + (patch.header("Location").contains("?") ? "&" : "?")
+                + "digest="
+                + digest,
+            Headers.empty(),
+            Bytes.of(java.util.Arrays.copyOfRange(all, half, all.length)));
+    assertThat(put.status()).as(put.body().utf8()).isEqualTo(201);
+    return put.header("Docker-Content-Digest");
+  }
+
+  @Test
+  void aTagMovedDuringGetsAnswersTheOldOrTheNewManifestWhole() throws Exception {
+    RawManifest one = image("moving", "1");
+    RawManifest two = image("moving", "2");
+    assertThat(putManifest("moving", "v1", one).status()).isEqualTo(201);
+    assertThat(putManifest("moving", "v1", two).status()).isEqualTo(201);
+    Map<String, RawManifest> byDigest =
+        Map.of(one.digest().toString(), one, two.digest().toString(), two);
+    int moves = 40;
+    java.util.concurrent.atomic.AtomicBoolean moving =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Callable<Integer>> work = new ArrayList<>();
+    work.add(
+        () -> {
+          try {
+            for (int i = 0; i < moves; i++) {
+              Reply r = putManifest("moving", "v1", i % 2 == 0 ? one : two);
+              assertThat(r.status()).isEqualTo(201);
+            }
+          } finally {
+            moving.set(false);
+          }
+          return moves;
+        });
+    for (int reader = 0; reader < 3; reader++) {
+      work.add(
+          () -> {
+            int reads = 0;
+            // At least a few reads each, and then as long as the tag moves (a bounded time).
+            while (reads < 5 || moving.get()) {
+              Reply get = call(HttpMethod.GET, "/v2/moving/manifests/v1");
+              assertThat(get.status()).isEqualTo(200);
+              String digest = get.header("Docker-Content-Digest");
+              assertThat(byDigest).containsKey(digest);
+              RawManifest served = byDigest.get(digest);
+              assertThat(get.body()).as("the bytes of %s", digest).isEqualTo(served.bytes());
+              assertThat(get.header("Content-Type")).isEqualTo(served.mediaType().value());
+              reads++;
+            }
+            return reads;
+          });
+    }
+    assertThat(Concurrently.all(work)).allSatisfy(n -> assertThat(n).isPositive());
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -412,7 +413,10 @@ class CopierTest {
   void blobsMoveInParallelUpToTheLimit() throws Exception {
     TestImages.Image image = TestImages.image(11, 7, Platform.of("linux", "amd64"));
     TestImages.push(client, ref(hostA, "src/app", "v1"), image);
-    a.blobGetDelayMillis = 200;
+    // The first three blob GETs are held until all three are in flight: a copier that sent fewer
+    // at once would leave the maximum under 3 (after the handler's 30 s guard), one that sent
+    // more would take it over.
+    a.blobGetsTogether = new CountDownLatch(3);
     List<CopyProgress> finished = new CopyOnWriteArrayList<>();
     AtomicLong progressed = new AtomicLong();
 

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +26,13 @@ final class CountingHandler implements RegistryHandler {
   private final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
   volatile boolean tamper;
-  volatile long blobGetDelayMillis;
+
+  /**
+   * When set, each blob GET waits here until this many are in flight together (at most 30 s, after
+   * which it goes on and the test's count tells): the overlap a parallelism test needs, reached as
+   * a state rather than hoped for from a delay.
+   */
+  volatile CountDownLatch blobGetsTogether;
 
   CountingHandler(RegistryHandler delegate) {
     this.delegate = delegate;
@@ -46,8 +54,10 @@ final class CountingHandler implements RegistryHandler {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     try {
-      if (blobGetDelayMillis > 0) {
-        Thread.sleep(blobGetDelayMillis);
+      CountDownLatch together = blobGetsTogether;
+      if (together != null) {
+        together.countDown();
+        together.await(30, TimeUnit.SECONDS);
       }
       RegistryResponse r = delegate.handle(request);
       if (!tamper || r.body().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.wharf.oci.client.testsupport;
 
+import io.wharf.oci.model.testing.TestEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's {@code docker-registry} (CNCF distribution 2.8), started on a free loopback port for one
@@ -110,16 +110,10 @@ public final class DockerRegistryProcess implements AutoCloseable {
    * fails it when the environment has {@code CI=true}: a CI run must never pass by skipping.
    */
   public static void requireAvailable() {
-    if (isAvailable()) {
-      return;
-    }
-    String message =
+    TestEnvironment.require(
+        isAvailable(),
         "docker-registry is not installed (scripts/test-services.sh installs it: apt-get install"
-            + " docker-registry)";
-    if ("true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException(message);
-    }
-    Assumptions.abort(message);
+            + " docker-registry)");
   }
 
   /** Starts a registry without auth. */
@@ -377,21 +371,12 @@ public final class DockerRegistryProcess implements AutoCloseable {
   }
 
   static Optional<Path> findExecutable() {
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String d : path.split(File.pathSeparator)) {
-        if (d.isEmpty()) {
-          continue;
-        }
-        Path candidate = Path.of(d, "docker-registry");
-        if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-          return Optional.of(candidate);
-        }
-      }
-    }
-    return Files.isExecutable(DEFAULT_EXECUTABLE)
-        ? Optional.of(DEFAULT_EXECUTABLE)
-        : Optional.empty();
+    return TestEnvironment.findProgram("docker-registry")
+        .or(
+            () ->
+                Files.isExecutable(DEFAULT_EXECUTABLE)
+                    ? Optional.of(DEFAULT_EXECUTABLE)
+                    : Optional.empty());
   }
 
   private static int freePort() throws IOException {

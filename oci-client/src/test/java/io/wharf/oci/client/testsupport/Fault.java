@@ -12,6 +12,8 @@ public final class Fault {
   public enum Kind {
     /** Forward the request, then close the connection after N bytes of the response. */
     CUT_RESPONSE,
+    /** Forward the request, then stop sending the response after N bytes, the connection open. */
+    STALL_RESPONSE,
     /** Forward N bytes of the request (head and body), then close the connection. */
     CUT_REQUEST,
     /** Answer with a canned response instead of forwarding. */
@@ -41,6 +43,20 @@ public final class Fault {
       throw new IllegalArgumentException("bytes " + bytes);
     }
     return new Fault(Kind.CUT_RESPONSE, bytes, null, false);
+  }
+
+  /**
+   * Forwards the request and, once {@code bytes} bytes of the response (its status line and headers
+   * included) have reached the client, sends nothing more while keeping the connection open: a
+   * network that stalls for good mid-download, which only the client's read timeout ends. Unlike
+   * {@linkplain FaultProxy#trickleResponses trickling}, it hits exactly the requests it is armed
+   * for, from exactly that byte on.
+   */
+  public static Fault stallResponseAfter(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes " + bytes);
+    }
+    return new Fault(Kind.STALL_RESPONSE, bytes, null, false);
   }
 
   /**
@@ -95,6 +111,7 @@ public final class Fault {
   public String toString() {
     return switch (kind) {
           case CUT_RESPONSE -> "cut the response after " + bytes + " bytes";
+          case STALL_RESPONSE -> "stall the response after " + bytes + " bytes";
           case CUT_REQUEST -> "cut the request after " + bytes + " bytes";
           case RESPOND -> "respond " + response;
           case DISCONNECT -> "disconnect";

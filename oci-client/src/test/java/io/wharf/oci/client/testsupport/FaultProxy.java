@@ -128,6 +128,8 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Map.Entry<Predicate<RequestHead>, Responder>> interceptors =
       new CopyOnWriteArrayList<>();
   private final List<RequestHead> recorded = new CopyOnWriteArrayList<>();
+  private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+  private final AtomicLong trickled = new AtomicLong();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requestCount = new AtomicInteger();
   private final AtomicLong bytesToTarget = new AtomicLong();
@@ -244,6 +246,19 @@ public final class FaultProxy implements AutoCloseable {
     return List.copyOf(recorded);
   }
 
+  /**
+   * When each request of {@link #requests()} had arrived whole (its head read), in {@link
+   * System#nanoTime()}: the order and spacing of a client's attempts, as the network saw them.
+   */
+  public List<Long> arrivalNanos() {
+    return List.copyOf(arrivals);
+  }
+
+  /** Bytes slowed down by {@link #trickleResponses} or {@link #trickleRequests} so far. */
+  public long trickledBytes() {
+    return trickled.get();
+  }
+
   /** Bytes forwarded from clients to the target. */
   public long bytesToTarget() {
     return bytesToTarget.get();
@@ -339,10 +354,11 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void sleepFor(long bytes, long rate) {
+  private void sleepFor(long bytes, long rate) {
     if (rate <= 0) {
       return;
     }
+    trickled.addAndGet(bytes);
     long nanos = bytes * 1_000_000_000L / rate;
     try {
       Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
@@ -356,8 +372,14 @@ public final class FaultProxy implements AutoCloseable {
     private final Socket upstream;
     private final Object clientWrite = new Object();
 
-    /** Bytes of response still allowed before a cut, or -1. */
+    /** Bytes of response still allowed before a cut or a stall, or -1. */
     private final AtomicLong responseBudget = new AtomicLong(-1);
+
+    /** Whether the budget's end stalls the response rather than cutting the connection. */
+    private volatile boolean stallOnBudget;
+
+    /** Whether the response stalled: what the target sends from then on is dropped. */
+    private boolean stalled;
 
     private volatile boolean resetOnCut;
     private final AtomicInteger ended = new AtomicInteger();
@@ -396,6 +418,12 @@ public final class FaultProxy implements AutoCloseable {
           if (n < 0) {
             break;
           }
+          if (stalled) {
+            continue; // the client waits for bytes that never come
+          }
+          // The rate now, not the one before a read that blocked: a trickle ended while this
+          // connection waited for the target must not slow the next response.
+          rate = responseRate;
           int allowed = n;
           long budget = responseBudget.get();
           boolean cut = false;
@@ -411,7 +439,9 @@ public final class FaultProxy implements AutoCloseable {
           }
           bytesToClient.addAndGet(allowed);
           sleepFor(allowed, rate);
-          if (cut) {
+          if (cut && stallOnBudget) {
+            stalled = true;
+          } else if (cut) {
             closeQuietly(resetOnCut);
             return;
           }
@@ -438,6 +468,7 @@ public final class FaultProxy implements AutoCloseable {
           }
           requestCount.incrementAndGet();
           if (recorded.size() < MAX_RECORDED) {
+            arrivals.add(System.nanoTime());
             recorded.add(head);
           }
           Framing framing = Framing.of(head);
@@ -479,8 +510,11 @@ public final class FaultProxy implements AutoCloseable {
           }
           long budget = Long.MAX_VALUE;
           responseBudget.set(-1); // a cut armed for an earlier, shorter response ends here
-          if (fault != null && fault.kind() == Fault.Kind.CUT_RESPONSE) {
+          if (fault != null
+              && (fault.kind() == Fault.Kind.CUT_RESPONSE
+                  || fault.kind() == Fault.Kind.STALL_RESPONSE)) {
             resetOnCut = fault.reset();
+            stallOnBudget = fault.kind() == Fault.Kind.STALL_RESPONSE;
             responseBudget.set(fault.bytes());
           } else if (fault != null && fault.kind() == Fault.Kind.CUT_REQUEST) {
             budget = fault.bytes();

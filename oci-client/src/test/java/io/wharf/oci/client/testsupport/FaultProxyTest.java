@@ -264,11 +264,38 @@ class FaultProxyTest {
       send(s, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(read(s, false).body()).isEqualTo("GET /slow 0 ");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(150));
+      long trickled = proxy.trickledBytes();
+      assertThat(trickled).isPositive();
       proxy.clearFaults();
-      start = System.nanoTime();
+      // Not slowed any more, on the same connection: no byte of the next response is trickled
+      // (counted, not timed).
       send(s, "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(read(s, false).body()).isEqualTo("GET /fast 0 ");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(150));
+      assertThat(proxy.trickledBytes()).isEqualTo(trickled);
+    }
+  }
+
+  @Test
+  void aStalledResponseSendsExactlyItsBytesAndKeepsTheConnectionOpen() throws Exception {
+    try (FaultProxy proxy = proxy();
+        Socket s = connect(proxy)) {
+      FaultProxy.Injection stall =
+          proxy.inject(Fault.stallResponseAfter(20), 1, h -> h.path().equals("/stalled"));
+      s.setSoTimeout(1000); // the stall is for good: only this timeout ends the read
+      send(s, "GET /stalled HTTP/1.1\r\nHost: x\r\n\r\n");
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[256];
+      assertThatThrownBy(
+              () -> {
+                for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+                  got.write(buf, 0, n);
+                }
+              })
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+      assertThat(got.size()).isEqualTo(20);
+      assertThat(got.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 OK\r\n");
+      assertThat(stall.triggered()).isEqualTo(1);
+      assertThat(proxy.openConnections()).isEqualTo(1);
     }
   }
 

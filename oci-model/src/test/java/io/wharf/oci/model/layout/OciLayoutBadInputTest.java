@@ -8,7 +8,6 @@ import static io.wharf.oci.model.layout.LayoutFiles.regularFiles;
 import static io.wharf.oci.model.layout.LayoutFiles.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
@@ -19,6 +18,7 @@ import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
 import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.error.OciException;
+import io.wharf.oci.model.testing.TestEnvironment;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -409,8 +409,7 @@ class OciLayoutBadInputTest {
 
   @Test
   void aLinkInAnArchiveIsNotFollowed() throws Exception {
-    Path tarCommand = LayoutFiles.tarOnPath().orElse(null);
-    assumeTrue(tarCommand != null, "GNU tar is not on the PATH");
+    Path tarCommand = TestEnvironment.requireProgram("tar");
     Path dir = copyOfRegclient();
     Path blob = dir.resolve(OciLayout.blobPath(A1_LAYER));
     Files.move(blob, tmp.resolve("outside-blob"));
@@ -434,7 +433,7 @@ class OciLayoutBadInputTest {
     try {
       Files.createSymbolicLink(link, target);
     } catch (UnsupportedOperationException | IOException e) {
-      assumeTrue(false, "cannot create symbolic links here: " + e);
+      TestEnvironment.missing("cannot create symbolic links here: " + e);
     }
   }
 
@@ -470,7 +469,7 @@ class OciLayoutBadInputTest {
   /** How many of this process's file descriptors are open on files under {@code dir} (Linux). */
   private static long openFilesUnder(Path dir) throws IOException {
     Path fds = Path.of("/proc/self/fd");
-    assumeTrue(Files.isDirectory(fds), "no /proc/self/fd to count open files");
+    TestEnvironment.require(Files.isDirectory(fds), "no /proc/self/fd to count open files");
     Path real = dir.toRealPath();
     long count = 0;
     try (var entries = Files.list(fds)) {

@@ -5,7 +5,6 @@ import static io.wharf.oci.model.layout.LayoutFiles.REGCLIENT;
 import static io.wharf.oci.model.layout.LayoutFiles.assertSameTree;
 import static io.wharf.oci.model.layout.LayoutFiles.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
@@ -13,6 +12,7 @@ import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.DigestAlgorithm;
 import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.model.testing.TestEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,11 +39,11 @@ class OciLayoutTarTest {
 
   @BeforeAll
   static void findTar() {
-    tar = LayoutFiles.tarOnPath().map(Path::toString).orElse(null);
+    tar = TestEnvironment.findProgram("tar").map(Path::toString).orElse(null);
   }
 
   private static void assumeTar() {
-    assumeTrue(tar != null, "GNU tar is not on the PATH");
+    TestEnvironment.require(tar != null, "GNU tar is not on the PATH");
   }
 
   private LayoutFiles.Result tar(Path dir, String... args) throws Exception {

@@ -94,6 +94,11 @@ public final class RegistryServer implements AutoCloseable {
     return executor.virtual();
   }
 
+  /** Exchanges accepted and not finished, running or queued for a thread; for tests to wait on. */
+  long exchangesInFlight() {
+    return executor.inFlight();
+  }
+
   /** Stops gracefully, waiting for requests in flight up to the configured shutdown timeout. */
   @Override
   public void close() {

@@ -145,6 +145,11 @@ final class ServerExecutor implements java.util.concurrent.Executor {
     }
   }
 
+  /** Exchanges submitted and not finished (running or queued); for tests to wait on. */
+  long inFlight() {
+    return inFlight.get();
+  }
+
   /** Waits until no exchange is in flight, at most until {@code deadline} (nano time). */
   boolean awaitIdle(long deadline) throws InterruptedException {
     lock.lock();

@@ -56,7 +56,7 @@ class HeaderDeadlineTest {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(failure.get()).isInstanceOf(ClosedByInterruptException.class);
     assertThat(pipe.source().isOpen()).isFalse();
-    assertThat(ms).isGreaterThanOrEqualTo(TIMEOUT.toMillis()).isLessThan(10_000);
+    assertThat(ms).isGreaterThanOrEqualTo(TIMEOUT.toMillis());
     // A pooled thread takes its next task without the interrupt.
     assertThat(interruptedAfter).isFalse();
   }

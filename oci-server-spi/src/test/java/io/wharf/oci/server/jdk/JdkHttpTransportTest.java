@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.wharf.oci.model.testing.Await;
 import io.wharf.oci.server.transport.TestHandler;
 import io.wharf.oci.server.transport.TransportContract;
 import java.io.BufferedInputStream;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,7 +34,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JdkHttpTransportTest extends TransportContract {
 
-  static final Duration STALL = Duration.ofSeconds(1);
+  /**
+   * The stall timeout of the one test about it. The contract runs with the default (30 s): a
+   * shorter one would cut healthy transfers that a loaded machine pauses, which is a flaky test,
+   * not a finding.
+   */
+  static final Duration STALL = Duration.ofMillis(500);
 
   /** Short enough for tests to idle well past it, long enough for a loaded machine's pauses. */
   static final Duration QUICK_HEADERS = Duration.ofMillis(400);
@@ -41,10 +48,7 @@ class JdkHttpTransportTest extends TransportContract {
 
   @Override
   protected URI start(TestHandler handler) throws IOException {
-    server =
-        JdkHttpTransport.of(handler)
-            .stallTimeout(STALL)
-            .start(new InetSocketAddress("127.0.0.1", 0));
+    server = JdkHttpTransport.of(handler).start(new InetSocketAddress("127.0.0.1", 0));
     return server.uri();
   }
 
@@ -59,30 +63,26 @@ class JdkHttpTransportTest extends TransportContract {
   }
 
   @Test
-  void stalledUploadIsCutWithinTheStallTimeout() throws Exception {
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.setSoTimeout(10_000);
+  void stalledUploadIsCut() throws Exception {
+    TestHandler h = new TestHandler();
+    try (RegistryServer stalling =
+            JdkHttpTransport.of(h)
+                .stallTimeout(STALL)
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        Socket s = new Socket("127.0.0.1", stalling.port())) {
+      // Far above the stall timeout: the server, not this timeout, must end the wait.
+      s.setSoTimeout(30_000);
       OutputStream out = s.getOutputStream();
       out.write(
           ("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n0123456789")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      long start = System.nanoTime();
       // The server closes the connection: the read ends (EOF or reset) rather than timing out.
-      try {
-        assertThat(s.getInputStream().read()).isEqualTo(-1);
-      } catch (java.net.SocketException reset) {
-        // Also a release.
-      }
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      assertThat(ms).isLessThan(STALL.toMillis() + 3000);
+      assertThat(readOrReset(s.getInputStream())).isEqualTo(-1);
+      // The handler's read failed, as a stall: its thread is free.
+      Await.until("the handler's read to fail", () -> !h.readFailures.isEmpty());
+      assertThat(h.readFailures.peek()).hasMessageContaining("no progress");
     }
-    // The handler's read failed: its thread is free.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (handler.readFailures.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(handler.readFailures).isNotEmpty();
   }
 
   @Test
@@ -102,11 +102,10 @@ class JdkHttpTransportTest extends TransportContract {
     assertThat(handler.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> closing =
         CompletableFuture.runAsync(() -> server.close(Duration.ofSeconds(10)));
-    Thread.sleep(300);
+    // No new connections while draining: the listener closes first.
+    Await.until("the listener to close", () -> refusesConnections(server.port()));
     assertThat(closing).isNotDone();
-    // No new connections while draining.
-    assertThatThrownBy(() -> new Socket("127.0.0.1", server.port()).close())
-        .isInstanceOf(ConnectException.class);
+    assertThat(server.exchangesInFlight()).isEqualTo(1);
     handler.release.countDown();
     HttpResponse<String> r = slow.get(10, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(200);
@@ -133,7 +132,8 @@ class JdkHttpTransportTest extends TransportContract {
           client.sendAsync(
               java.net.http.HttpRequest.newBuilder(URI.create(uri + "/echo/q")).build(),
               HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(300);
+      // The first one runs, the second waits in the one-place queue: the third overflows.
+      Await.until("the second request to be queued", () -> small.exchangesInFlight() == 2);
       String third = rawResponse(small.port(), "/echo/3");
       assertThat(third).startsWith("HTTP/1.1 503").contains("\"code\":\"UNAVAILABLE\"");
       busy.release.countDown();
@@ -144,12 +144,10 @@ class JdkHttpTransportTest extends TransportContract {
 
   @Test
   void tlsClientHelloFailsWellBeforeTheClientsHandshakeTimeout() throws Exception {
-    long start = System.nanoTime();
+    // Cut by the server's header timeout (1 s), not by the client's own 10 s.
     assertThat(tlsHandshake(server.port()))
         .isInstanceOf(IOException.class)
         .isNotInstanceOf(SocketTimeoutException.class);
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(ms).isLessThan(JdkHttpTransport.DEFAULT_HEADER_TIMEOUT.toMillis() + 4000);
     assertThat(rawStatus("/echo/ok")).isEqualTo(200);
   }
 
@@ -158,10 +156,8 @@ class JdkHttpTransportTest extends TransportContract {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write("GET /echo/x HTTP/1.1\r\nHost: x\r\n".getBytes(US_ASCII));
-      long start = System.nanoTime();
+      // Cut by the server's header timeout (1 s), not by this socket's 10 s.
       assertThat(readOrReset(s.getInputStream())).isEqualTo(-1);
-      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertThat(ms).isLessThan(JdkHttpTransport.DEFAULT_HEADER_TIMEOUT.toMillis() + 4000);
     }
   }
 
@@ -320,6 +316,18 @@ class JdkHttpTransportTest extends TransportContract {
     }
     byte[] body = in.readNBytes(length);
     return head.substring(9, 12) + " " + new String(body, US_ASCII);
+  }
+
+  /** Whether a connection to {@code port} is refused now. */
+  private static boolean refusesConnections(int port) {
+    try {
+      new Socket("127.0.0.1", port).close();
+      return false;
+    } catch (ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private int rawStatus(String path) throws IOException {

@@ -2,6 +2,7 @@ package io.wharf.oci.server.jdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wharf.oci.model.testing.TestEnvironment;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.File;
@@ -19,9 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,7 @@ class SkopeoTlsFallbackIT {
 
   @Test
   void skopeoInspectDoesNotWaitForItsTlsHandshakeTimeout() throws Exception {
-    Path skopeo = requireSkopeo();
+    Path skopeo = TestEnvironment.requireProgram("skopeo");
     Registry registry = Registry.builder(RegistryStorage.inMemory()).build();
     try (RegistryServer server = registry.listen(new InetSocketAddress("127.0.0.1", 0))) {
       push(server.uri(), "probe/app", "v1");
@@ -139,27 +138,5 @@ class SkopeoTlsFallbackIT {
               + Files.readString(err));
     }
     return stdout;
-  }
-
-  /** skopeo on the PATH, or a skipped test; under {@code CI=true} a failed one. */
-  private static Path requireSkopeo() {
-    Optional<Path> found = Optional.empty();
-    String path = System.getenv("PATH");
-    for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "skopeo");
-      if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-        found = Optional.of(candidate);
-        break;
-      }
-    }
-    if (found.isEmpty()) {
-      String message =
-          "skopeo is not installed (scripts/test-services.sh installs it: apt-get install skopeo)";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      Assumptions.abort(message);
-    }
-    return found.get();
   }
 }

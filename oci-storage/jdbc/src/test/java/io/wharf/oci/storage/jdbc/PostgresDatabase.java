@@ -1,5 +1,6 @@
 package io.wharf.oci.storage.jdbc;
 
+import io.wharf.oci.model.testing.TestEnvironment;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -11,7 +12,6 @@ import java.util.HexFormat;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL server the integration tests run against, named by {@code WHARF_PG_URL} (a JDBC
@@ -39,12 +39,10 @@ final class PostgresDatabase {
   /** The configured server, or a skipped (or, under CI, failed) test. */
   static PostgresDatabase configured() {
     String url = System.getenv("WHARF_PG_URL");
-    if (url == null || url.isBlank()) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("WHARF_PG_URL is not set: .ci/run must start PostgreSQL");
-      }
-      Assumptions.abort("WHARF_PG_URL is not set: no PostgreSQL to test against");
-    }
+    TestEnvironment.require(
+        url != null && !url.isBlank(),
+        "WHARF_PG_URL is not set: no PostgreSQL to test against (scripts/test-services.sh starts"
+            + " one)");
     return new PostgresDatabase(
         url,
         System.getenv().getOrDefault("WHARF_PG_USER", "wharf"),

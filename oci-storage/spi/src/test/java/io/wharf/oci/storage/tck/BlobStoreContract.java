@@ -19,6 +19,7 @@ import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
 import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.error.OciException;
+import io.wharf.oci.model.testing.Concurrently;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.BlobStore;
 import io.wharf.oci.storage.BlobUpload;
@@ -36,13 +37,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -50,6 +45,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -700,6 +696,7 @@ public abstract class BlobStoreContract {
   // Concurrency
 
   @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES) // a hang guard, far above the work's time
   void concurrentPushesOfTheSameBlobAndOfDifferentBlobsAllSucceed() throws Exception {
     byte[] shared = content(256 * 1024, 28);
     List<byte[]> distinct = new ArrayList<>();
@@ -711,36 +708,15 @@ public abstract class BlobStoreContract {
       pushed.add(shared);
       pushed.add(distinct.get(i));
     }
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(pushed.size());
-    List<Future<BlobInfo>> results = new ArrayList<>();
-    List<Throwable> failures = new ArrayList<>();
-    try {
-      for (byte[] content : pushed) {
-        Callable<BlobInfo> task =
-            () -> {
-              start.await();
-              return pushInChunks(store, content, 3);
-            };
-        results.add(pool.submit(task));
-      }
-      start.countDown();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      for (int i = 0; i < results.size(); i++) {
-        try {
-          assertThat(results.get(i).get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS))
-              .isEqualTo(new BlobInfo(sha256(pushed.get(i)), pushed.get(i).length));
-        } catch (ExecutionException e) {
-          failures.add(e.getCause());
-        } catch (TimeoutException e) {
-          failures.add(e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    List<Callable<BlobInfo>> pushes = new ArrayList<>();
+    for (byte[] content : pushed) {
+      pushes.add(() -> pushInChunks(store, content, 3));
     }
-    assertThat(failures).isEmpty();
+    List<BlobInfo> results = Concurrently.all(pushes);
+    for (int i = 0; i < results.size(); i++) {
+      assertThat(results.get(i))
+          .isEqualTo(new BlobInfo(sha256(pushed.get(i)), pushed.get(i).length));
+    }
     assertThat(read(store, sha256(shared))).isEqualTo(shared);
     for (byte[] content : distinct) {
       assertThat(read(store, sha256(content))).isEqualTo(content);
