@@ -311,6 +311,21 @@ class GoJsonParityTest {
   // Values Go's decoders read differently
 
   @Test
+  void aManifestMediaTypeFieldMustBeSpeltExactly() {
+    // Go clients switch on the exact string: they cannot read "APPLICATION/..." as a manifest.
+    String upper = "\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\"";
+    assertThat(MANIFEST).contains(upper);
+    refused(
+            MANIFEST.replace(
+                upper, upper.toUpperCase(java.util.Locale.ROOT).replace("MEDIATYPE", "mediaType")))
+        .hasMessageContaining("mediaType");
+    refused(MANIFEST.replace(upper, upper.replace("+json\"", "+json; charset=utf-8\"")))
+        .hasMessageContaining("mediaType");
+    refused(INDEX.replace("image.index.v1+json", "image.Index.v1+json"))
+        .hasMessageContaining("mediaType");
+  }
+
+  @Test
   void dataMustBePaddedBase64AsGoReadsIt() {
     // Go's base64.StdEncoding refuses missing padding; Java's basic decoder accepts it.
     refused(MANIFEST.replace(FIRST_LAYER, FIRST_LAYER + " \"data\": \"YQ\","))

@@ -132,8 +132,16 @@ public final class Json {
             what + " is not valid JSON: a zero byte at offset " + i + " (only UTF-8 is read)");
       }
     }
+    int ascii = 0;
+    while (ascii < size && in.get(ascii) >= 0) {
+      ascii++;
+    }
+    if (ascii == size) {
+      return; // ASCII, the usual case: nothing to decode
+    }
+    in.position(ascii);
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
-    CharBuffer out = CharBuffer.allocate(Math.min(size, DECODE_CHUNK));
+    CharBuffer out = CharBuffer.allocate(Math.min(size - ascii, DECODE_CHUNK));
     while (true) {
       CoderResult result = decoder.decode(in, out, true);
       if (result.isError()) {

@@ -72,6 +72,17 @@ public final class ManifestJson {
         || declared != null && declared.isSchema1()) {
       throw schema1();
     }
+    if (bodyType.isPresent()
+        && bodyType.get().isManifest()
+        && !bodyType.get().value().equals(bodyType.get().essence())) {
+      // Go clients compare the field with the exact string: they could not read this manifest.
+      throw f.error(
+          "mediaType",
+          "must be exactly \""
+              + bodyType.get().essence()
+              + "\", not "
+              + Json.quoted(bodyType.get().value()));
+    }
     if (!f.has("schemaVersion")) {
       throw f.error("schemaVersion", "is required");
     }
