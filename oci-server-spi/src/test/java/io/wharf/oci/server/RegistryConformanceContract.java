@@ -499,6 +499,37 @@ public abstract class RegistryConformanceContract {
   }
 
   @Test
+  void end7_manifestsThatGoClientsReadDifferentlyAreRefused() throws IOException {
+    RawManifest m = image("app", "go");
+    String missing = Digest.sha256(Bytes.utf8("not pushed")).toString();
+    // Go's encoding/json (skopeo, containerd) would read "Layers" as the layers: a missing blob.
+    String layers =
+        m.bytes()
+            .utf8()
+            .replace(
+                "\"layers\":",
+                "\"Layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
+                    + missing
+                    + "\",\"size\":5}],\"layers\":");
+    Map<String, String> named =
+        Map.of(layers, "\"Layers\"", "\ufeff" + m.bytes().utf8(), "byte order mark");
+    for (var body : named.entrySet()) {
+      Reply put =
+          call(
+              HttpMethod.PUT,
+              "/v2/app/manifests/ambiguous",
+              Headers.builder().set("Content-Type", m.mediaType().value()).build(),
+              Bytes.utf8(body.getKey()));
+      assertThat(put.status()).isEqualTo(400);
+      assertThat(put.code()).isEqualTo("MANIFEST_INVALID");
+      assertThat(ErrorResponse.parse(put.body()).orElseThrow().errors().get(0).message())
+          .contains(body.getValue());
+    }
+    assertThat(call(HttpMethod.GET, "/v2/app/manifests/ambiguous").code())
+        .isEqualTo("MANIFEST_UNKNOWN");
+  }
+
+  @Test
   void end7_putByDigestWithSeveralTags() throws IOException {
     RawManifest m = image("app", "t");
     Reply put =

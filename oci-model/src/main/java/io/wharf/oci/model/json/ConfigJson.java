@@ -15,21 +15,65 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Decoding and canonical encoding of image configurations. */
 public final class ConfigJson {
 
   private static final ErrorCode CODE = ErrorCode.MANIFEST_INVALID;
 
+  /** The keys of image-spec's {@code Image}. */
+  private static final Keys CONFIG_KEYS =
+      Keys.of(
+          "created",
+          "author",
+          "architecture",
+          "variant",
+          "os",
+          "os.version",
+          "os.features",
+          "config",
+          "rootfs",
+          "history");
+
+  /** The keys of image-spec's {@code ImageConfig} that Wharf reads. */
+  private static final Keys CONTAINER_CONFIG_KEYS =
+      Keys.of(
+          "User",
+          "ExposedPorts",
+          "Env",
+          "Entrypoint",
+          "Cmd",
+          "Volumes",
+          "WorkingDir",
+          "Labels",
+          "StopSignal",
+          "ArgsEscaped");
+
+  /** The keys of image-spec's {@code RootFS}. */
+  private static final Keys ROOTFS_KEYS = Keys.of("type", "diff_ids");
+
+  /** The keys of image-spec's {@code History}. */
+  private static final Keys HISTORY_KEYS =
+      Keys.of("created", "created_by", "author", "comment", "empty_layer");
+
+  /**
+   * RFC 3339 as Go's {@code time.Time} reads it and {@link OffsetDateTime} too: seconds required,
+   * upper-case {@code T} and {@code Z}, an offset of hours and minutes, at most nanoseconds.
+   */
+  private static final Pattern RFC_3339 =
+      Pattern.compile(
+          "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})");
+
   private ConfigJson() {}
 
   /** Decodes and validates a configuration. */
   public static ImageConfig decode(Bytes bytes) {
-    Fields f = Fields.of(Json.read(bytes, "image config", CODE), "", CODE);
+    Fields f = Fields.of(Json.read(bytes, "image config", CODE), "", CODE, CONFIG_KEYS);
     Optional<String> created = timestamp(f, "created");
     String architecture = f.string("architecture");
     String os = f.string("os");
-    Fields rootfs = f.object("rootfs");
+    Fields rootfs = f.object("rootfs", ROOTFS_KEYS);
     String type = rootfs.string("type");
     if (!type.equals("layers")) {
       throw rootfs.error("type", "must be \"layers\", got \"" + type + "\"");
@@ -50,7 +94,8 @@ public final class ConfigJson {
         f.has("history")
             ? f.objects(
                 "history",
-                (h, path) ->
+                HISTORY_KEYS,
+                h ->
                     new ImageConfig.History(
                         timestamp(h, "created"),
                         h.optString("created_by"),
@@ -66,7 +111,7 @@ public final class ConfigJson {
         f.optString("os.version"),
         f.strings("os.features"),
         f.optString("variant"),
-        f.optObject("config").map(ConfigJson::containerConfig),
+        f.optObject("config", CONTAINER_CONFIG_KEYS).map(ConfigJson::containerConfig),
         new ImageConfig.RootFs(type, diffIds),
         history);
   }
@@ -76,6 +121,9 @@ public final class ConfigJson {
     value.ifPresent(
         s -> {
           try {
+            if (!RFC_3339.matcher(s).matches()) {
+              throw new DateTimeParseException("not RFC 3339 as Go reads it", s, 0);
+            }
             OffsetDateTime.parse(s);
           } catch (DateTimeParseException e) {
             throw f.error(name, "must be an RFC 3339 date-time, got \"" + s + "\"");

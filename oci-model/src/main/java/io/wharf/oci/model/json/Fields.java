@@ -9,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Strict, typed access to the fields of a JSON object, with errors that name the field by its path
  * ({@code layers[2].size: must be a non-negative integer}). A field that is present with JSON
- * {@code null} counts as absent, as in Go.
+ * {@code null} counts as absent, as in Go. Each object is read with the {@link Keys} of its kind,
+ * which refuse a key that Go would read as a known field but that is not spelt as one.
  */
 public final class Fields {
 
@@ -28,12 +29,18 @@ public final class Fields {
     this.code = code;
   }
 
-  /** The fields of {@code node}, which must be an object. */
-  public static Fields of(JsonNode node, String path, ErrorCode code) {
+  /**
+   * The fields of {@code node}, which must be an object whose keys {@code keys} accept.
+   *
+   * @throws InvalidContentException when it is not an object or has a key that differs only in case
+   *     from a known key
+   */
+  public static Fields of(JsonNode node, String path, ErrorCode code, Keys keys) {
     if (!node.isObject()) {
       throw new InvalidContentException(
           code, (path.isEmpty() ? "document" : path) + ": must be a JSON object");
     }
+    keys.check(node, path, code);
     return new Fields(node, path, code);
   }
 
@@ -128,14 +135,14 @@ public final class Fields {
             });
   }
 
-  /** An optional nested object. */
-  public Optional<Fields> optObject(String name) {
-    return node(name).map(value -> Fields.of(value, pathOf(name), code));
+  /** An optional nested object with the keys {@code keys}. */
+  public Optional<Fields> optObject(String name, Keys keys) {
+    return node(name).map(value -> Fields.of(value, pathOf(name), code, keys));
   }
 
-  /** A required nested object. */
-  public Fields object(String name) {
-    return optObject(name).orElseThrow(() -> error(name, "is required"));
+  /** A required nested object with the keys {@code keys}. */
+  public Fields object(String name, Keys keys) {
+    return optObject(name, keys).orElseThrow(() -> error(name, "is required"));
   }
 
   /** An optional array of strings; absent is empty. */
@@ -179,8 +186,8 @@ public final class Fields {
     return result;
   }
 
-  /** A required array of objects, each read by {@code reader} with its path. */
-  public <T> List<T> objects(String name, BiFunction<Fields, String, T> reader) {
+  /** A required array of objects with the keys {@code keys}, each read by {@code reader}. */
+  public <T> List<T> objects(String name, Keys keys, Function<Fields, T> reader) {
     JsonNode value = node(name).orElseThrow(() -> error(name, "is required"));
     if (!value.isArray()) {
       throw error(name, "must be an array");
@@ -189,7 +196,7 @@ public final class Fields {
     int i = 0;
     for (JsonNode item : value) {
       String itemPath = pathOf(name) + "[" + i + "]";
-      result.add(reader.apply(Fields.of(item, itemPath, code), itemPath));
+      result.add(reader.apply(Fields.of(item, itemPath, code, keys)));
       i++;
     }
     return result;

@@ -25,6 +25,31 @@ public final class ManifestJson {
 
   private static final ErrorCode CODE = ErrorCode.MANIFEST_INVALID;
 
+  /**
+   * The keys of a manifest or index: image-spec's {@code Manifest} and {@code Index}, Docker's
+   * schema 2 manifest and manifest list, in one set because clients guess the kind from {@code
+   * manifests}, {@code config} and {@code layers}.
+   */
+  static final Keys MANIFEST_KEYS =
+      Keys.of(
+          "schemaVersion",
+          "mediaType",
+          "artifactType",
+          "config",
+          "layers",
+          "manifests",
+          "subject",
+          "annotations");
+
+  /** The keys of image-spec's {@code Descriptor} (and Docker's). */
+  static final Keys DESCRIPTOR_KEYS =
+      Keys.of(
+          "mediaType", "digest", "size", "urls", "annotations", "data", "platform", "artifactType");
+
+  /** The keys of image-spec's {@code Platform} (and Docker's {@code PlatformSpec}). */
+  static final Keys PLATFORM_KEYS =
+      Keys.of("architecture", "os", "os.version", "os.features", "variant", "features");
+
   private ManifestJson() {}
 
   /** A decoded manifest. */
@@ -37,7 +62,7 @@ public final class ManifestJson {
    */
   public static Decoded decode(Bytes bytes, @Nullable MediaType declared) {
     JsonNode root = Json.read(bytes, "manifest", CODE);
-    Fields f = Fields.of(root, "", CODE);
+    Fields f = Fields.of(root, "", CODE, MANIFEST_KEYS);
 
     Optional<MediaType> bodyType = f.optString("mediaType").map(s -> mediaType(f, "mediaType", s));
     if (declared != null && isGeneric(declared)) {
@@ -46,6 +71,17 @@ public final class ManifestJson {
     if (bodyType.isPresent() && bodyType.get().isSchema1()
         || declared != null && declared.isSchema1()) {
       throw schema1();
+    }
+    if (bodyType.isPresent()
+        && bodyType.get().isManifest()
+        && !bodyType.get().value().equals(bodyType.get().essence())) {
+      // Go clients compare the field with the exact string: they could not read this manifest.
+      throw f.error(
+          "mediaType",
+          "must be exactly \""
+              + bodyType.get().essence()
+              + "\", not "
+              + Json.quoted(bodyType.get().value()));
     }
     if (!f.has("schemaVersion")) {
       throw f.error("schemaVersion", "is required");
@@ -115,11 +151,11 @@ public final class ManifestJson {
   }
 
   private static ImageManifest imageManifest(Fields f, int schemaVersion, MediaType type) {
-    Descriptor config = descriptor(f.object("config"));
+    Descriptor config = descriptor(f.object("config", DESCRIPTOR_KEYS));
     if (!f.has("layers")) {
       throw f.error("layers", "is required");
     }
-    List<Descriptor> layers = f.objects("layers", (item, path) -> descriptor(item));
+    List<Descriptor> layers = f.objects("layers", DESCRIPTOR_KEYS, ManifestJson::descriptor);
     return wrap(
         () ->
             new ImageManifest(
@@ -128,12 +164,12 @@ public final class ManifestJson {
                 f.optString("artifactType").map(s -> mediaType(f, "artifactType", s)),
                 config,
                 layers,
-                f.optObject("subject").map(ManifestJson::descriptor),
+                f.optObject("subject", DESCRIPTOR_KEYS).map(ManifestJson::descriptor),
                 f.stringMap("annotations")));
   }
 
   private static ImageIndex index(Fields f, int schemaVersion, MediaType type) {
-    List<Descriptor> manifests = f.objects("manifests", (item, path) -> descriptor(item));
+    List<Descriptor> manifests = f.objects("manifests", DESCRIPTOR_KEYS, ManifestJson::descriptor);
     return wrap(
         () ->
             new ImageIndex(
@@ -141,7 +177,7 @@ public final class ManifestJson {
                 type,
                 f.optString("artifactType").map(s -> mediaType(f, "artifactType", s)),
                 manifests,
-                f.optObject("subject").map(ManifestJson::descriptor),
+                f.optObject("subject", DESCRIPTOR_KEYS).map(ManifestJson::descriptor),
                 f.stringMap("annotations")));
   }
 
@@ -155,13 +191,19 @@ public final class ManifestJson {
         f.optString("data")
             .map(
                 s -> {
+                  // Go reads []byte as standard base64 with padding; Java's decoder would also
+                  // take it without.
                   try {
-                    return Bytes.of(Base64.getDecoder().decode(s));
+                    if (s.length() % 4 == 0) {
+                      return Bytes.of(Base64.getDecoder().decode(s));
+                    }
                   } catch (IllegalArgumentException e) {
-                    throw f.error("data", "is not valid base64");
+                    // refused below
                   }
+                  throw f.error("data", "is not valid base64 with padding");
                 });
-    Optional<Platform> platform = f.optObject("platform").map(ManifestJson::platform);
+    Optional<Platform> platform =
+        f.optObject("platform", PLATFORM_KEYS).map(ManifestJson::platform);
     Optional<MediaType> artifactType =
         f.optString("artifactType").map(s -> mediaType(f, "artifactType", s));
     return wrapAt(
@@ -224,7 +266,7 @@ public final class ManifestJson {
 
   /** Decodes a standalone descriptor. */
   public static Descriptor decodeDescriptor(Bytes bytes) {
-    return descriptor(Fields.of(Json.read(bytes, "descriptor", CODE), "", CODE));
+    return descriptor(Fields.of(Json.read(bytes, "descriptor", CODE), "", CODE, DESCRIPTOR_KEYS));
   }
 
   private static <T> T wrapAt(String path, Construct<T> construct) {

@@ -93,6 +93,64 @@ public final class OciGenerators {
           MediaType.JSON,
           MediaType.OCTET_STREAM);
 
+  /**
+   * The keys of the Go structs (image-spec, distribution) that a manifest, an index, a descriptor
+   * and a platform are decoded into: what Go's case-insensitive field matching applies to.
+   */
+  public static final List<String> MANIFEST_KEYS =
+      List.of(
+          "schemaVersion",
+          "mediaType",
+          "artifactType",
+          "config",
+          "layers",
+          "manifests",
+          "subject",
+          "annotations",
+          "digest",
+          "size",
+          "urls",
+          "data",
+          "platform",
+          "architecture",
+          "os",
+          "os.version",
+          "os.features",
+          "variant",
+          "features");
+
+  /**
+   * The keys of the Go structs an image configuration is decoded into (image-spec's {@code Image},
+   * {@code ImageConfig}, {@code RootFS}, {@code History}), as far as Wharf reads them.
+   */
+  public static final List<String> CONFIG_KEYS =
+      List.of(
+          "created",
+          "author",
+          "architecture",
+          "variant",
+          "os",
+          "os.version",
+          "os.features",
+          "config",
+          "rootfs",
+          "history",
+          "User",
+          "ExposedPorts",
+          "Env",
+          "Entrypoint",
+          "Cmd",
+          "Volumes",
+          "WorkingDir",
+          "Labels",
+          "StopSignal",
+          "ArgsEscaped",
+          "type",
+          "diff_ids",
+          "created_by",
+          "comment",
+          "empty_layer");
+
   private OciGenerators() {}
 
   // ------------------------------------------------------------------------------ building blocks
@@ -645,50 +703,10 @@ public final class OciGenerators {
             mediaTypes().map(m -> quote(m.value())),
             digests().map(d -> quote(d.toString())),
             strings(TEXT, 0, 10).map(OciGenerators::quote));
-    Gen<String> key =
-        pick(
-            "schemaVersion",
-            "mediaType",
-            "artifactType",
-            "config",
-            "layers",
-            "manifests",
-            "subject",
-            "annotations",
-            "digest",
-            "size",
-            "urls",
-            "data",
-            "platform",
-            "architecture",
-            "os",
-            "os.version",
-            "os.features",
-            "variant",
-            "features",
-            "created",
-            "author",
-            "rootfs",
-            "type",
-            "diff_ids",
-            "history",
-            "created_by",
-            "empty_layer",
-            "comment",
-            "User",
-            "Env",
-            "Cmd",
-            "Entrypoint",
-            "ExposedPorts",
-            "Volumes",
-            "Labels",
-            "WorkingDir",
-            "StopSignal",
-            "ArgsEscaped",
-            "errors",
-            "code",
-            "message",
-            "detail");
+    List<String> keys = new ArrayList<>(MANIFEST_KEYS);
+    keys.addAll(CONFIG_KEYS);
+    keys.addAll(List.of("errors", "code", "message", "detail"));
+    Gen<String> key = Generate.pick(keys);
     // Values nested 0 to 3 levels deep: each level is a value of the level below, an array of
     // up to 3 of them or an object of up to 4.
     List<Gen<String>> depths = new ArrayList<>();
