@@ -9,6 +9,7 @@ import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
@@ -89,7 +90,7 @@ public class MetadataBenchmark {
       for (int t = first; t < Math.min(tags, first + TAGS_PER_PUT); t++) {
         batch.add(tag(t));
       }
-      store.putManifest(repository, ManifestPut.of(manifest("setup-" + first), batch, at));
+      store.putManifest(repository, linked(ManifestPut.of(manifest("setup-" + first), batch, at)));
     }
     middlePage = PageRequest.after(tag(tags / 2).value(), 100);
     Page<Tag> page = store.tags(repository, middlePage);
@@ -120,11 +121,18 @@ public class MetadataBenchmark {
   public static class NextPut {
     ManifestPut put;
 
-    /** Builds the next put, outside the measured time. */
+    /**
+     * Builds the next put and links its blobs, as their uploads would, outside the measured time.
+     *
+     * @throws IOException when the store fails
+     */
     @Setup(Level.Invocation)
-    public void prepare(MetadataBenchmark benchmark) {
+    public void prepare(MetadataBenchmark benchmark) throws IOException {
       long n = benchmark.next++;
-      put = ManifestPut.of(benchmark.manifest("put-" + n), Set.of(Tag.of("p" + n)), Instant.now());
+      put =
+          benchmark.linked(
+              ManifestPut.of(
+                  benchmark.manifest("put-" + n), Set.of(Tag.of("p" + n)), Instant.now()));
     }
   }
 
@@ -140,8 +148,16 @@ public class MetadataBenchmark {
     return store.tags(repository, middlePage);
   }
 
+  /** Links the blobs of {@code put}, which a manifest put needs linked; returns {@code put}. */
+  ManifestPut linked(ManifestPut put) throws IOException {
+    for (Descriptor blob : put.blobs()) {
+      store.linkBlob(repository, new BlobInfo(blob.digest(), blob.size()));
+    }
+    return put;
+  }
+
   /**
-   * Puts a new small manifest with one tag and two blob links.
+   * Puts a new small manifest with one tag: checks its two linked blobs and records its references.
    *
    * @return the tags that moved (none)
    * @throws IOException when the store fails

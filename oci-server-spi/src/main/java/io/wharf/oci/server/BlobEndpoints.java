@@ -128,7 +128,12 @@ final class BlobEndpoints {
     return java.util.Map.of("digest", digest.toString());
   }
 
-  /** end-10: unlinks the blob from the repository; garbage collection frees the bytes later. */
+  /**
+   * end-10: unlinks the blob from the repository; garbage collection frees the bytes later. A blob
+   * that a manifest of the repository has as its config or a layer stays: the store's {@link
+   * io.wharf.oci.storage.StillReferencedException} is answered {@code 409 DENIED} naming the
+   * manifests (delete them first).
+   */
   RegistryResponse delete(RequestContext context) throws IOException {
     checkDeletes();
     RepositoryName repo = repository(context);

@@ -4,7 +4,6 @@ import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.ImageIndex;
-import io.wharf.oci.model.ImageManifest;
 import io.wharf.oci.model.Manifest;
 import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
@@ -14,7 +13,9 @@ import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.error.UnsupportedOciException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.ManifestPut;
+import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -159,9 +161,13 @@ final class ManifestEndpoints {
   }
 
   /**
-   * end-7a/7b: validates the manifest (JSON, media type, size, every blob and child present in the
-   * repository), asks the gates, and records it with its tags and referrer entry in one step. Each
-   * {@code tag} parameter applied is answered with an {@code OCI-Tag} header.
+   * end-7a/7b: validates the manifest (JSON, media type, size), checks its references ({@link
+   * ManifestPut#checkReferences}: every blob and child present in the repository, {@code
+   * MANIFEST_BLOB_UNKNOWN}, code-5; every descriptor's size that of the stored content, the
+   * subject's too when stored, {@code MANIFEST_INVALID}, code-6, naming the descriptor), asks the
+   * gates, and records it with its tags and referrer entry in one step, which checks the references
+   * again atomically. Each {@code tag} parameter applied is answered with an {@code OCI-Tag}
+   * header.
    */
   RegistryResponse put(RequestContext context, RegistryRequest request) throws IOException {
     RepositoryName repo = repository(context);
@@ -199,10 +205,10 @@ final class ManifestEndpoints {
       manifest = new RawManifest(read.mediaType(), read.bytes(), actual);
     }
     Manifest parsed = settings.codec().parse(manifest);
-    checkReferences(repo, parsed);
+    ManifestPut put = ManifestPut.of(manifest, parsed, tags, settings.clock().instant());
+    put.checkReferences(repo, d -> linkedBlobSize(repo, d), d -> manifestSize(repo, d));
     settings.gates().admit(Action.PUSH, context, manifest, tags);
-    Map<Tag, Digest> moved =
-        metadata.putManifest(repo, ManifestPut.of(manifest, tags, settings.clock().instant()));
+    Map<Tag, Digest> moved = metadata.putManifest(repo, put);
     Headers.Builder h =
         Headers.builder()
             .set("Location", "/v2/" + repo + "/manifests/" + manifest.digest())
@@ -230,40 +236,24 @@ final class ManifestEndpoints {
     return RegistryResponse.of(201, h.build());
   }
 
-  /** MANIFEST_BLOB_UNKNOWN (code-5) names the first blob or child manifest that is missing. */
-  private void checkReferences(RepositoryName repo, Manifest parsed) throws IOException {
-    if (parsed instanceof ImageIndex) {
-      for (Descriptor child : ((ImageIndex) parsed).manifests()) {
-        if (child.mediaType().isManifest()
-            && metadata.statManifest(repo, child.digest()).isEmpty()) {
-          throw referenceUnknown(repo, child, "manifest");
-        }
-      }
-      return;
+  /** The size of {@code blob} when {@code repo} links it and it is stored (one stat, as before). */
+  private OptionalLong linkedBlobSize(RepositoryName repo, Digest blob) throws IOException {
+    if (!metadata.isBlobLinked(repo, blob)) {
+      return OptionalLong.empty();
     }
-    ImageManifest image = (ImageManifest) parsed;
-    for (Descriptor d : image.references()) {
-      if (!d.mediaType().isDistributable()) {
-        continue;
-      }
-      if (!metadata.isBlobLinked(repo, d.digest())
-          || settings.storage().blobs().stat(d.digest()).isEmpty()) {
-        throw referenceUnknown(repo, d, "blob");
-      }
-    }
+    return settings.storage().blobs().stat(blob).stream().mapToLong(BlobInfo::size).findFirst();
   }
 
-  private static InvalidContentException referenceUnknown(
-      RepositoryName repo, Descriptor d, String what) {
-    return new InvalidContentException(
-        ErrorCode.MANIFEST_BLOB_UNKNOWN,
-        "manifest references " + what + " " + d.digest() + ", which is unknown in " + repo,
-        Map.of("digest", d.digest().toString()));
+  /** The size of manifest {@code digest} when {@code repo} has it. */
+  private OptionalLong manifestSize(RepositoryName repo, Digest digest) throws IOException {
+    return metadata.statManifest(repo, digest).stream().mapToLong(ManifestRecord::size).findFirst();
   }
 
   /**
    * end-9: a manifest by digest (with its tags), or a tag. With gates or listeners, the manifest
-   * and its tags are read first, for them.
+   * and its tags are read first, for them. A manifest that an index of the repository lists is not
+   * deleted: the store's {@link io.wharf.oci.storage.StillReferencedException} is answered {@code
+   * 409 DENIED} naming the index (delete the index first). Tag deletes are never refused so.
    */
   RegistryResponse delete(RequestContext context) throws IOException {
     if (!settings.deletesEnabled()) {

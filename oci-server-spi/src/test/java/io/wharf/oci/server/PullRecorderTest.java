@@ -11,6 +11,7 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.model.testing.MutableClock;
+import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.memory.InMemoryMetadataStore;
 import java.time.Duration;
@@ -31,7 +32,11 @@ class PullRecorderTest {
         ManifestCodec.defaults()
             .encode(ImageManifest.of(Descriptor.EMPTY_JSON.withoutData(), List.of(blob)));
     Instant t0 = Instant.parse("2026-11-26T00:00:00Z");
-    metadata.putManifest(repo, ManifestPut.of(m, Set.of(Tag.LATEST), t0));
+    ManifestPut put = ManifestPut.of(m, Set.of(Tag.LATEST), t0);
+    for (Descriptor d : put.blobs()) {
+      metadata.linkBlob(repo, new BlobInfo(d.digest(), d.size()));
+    }
+    metadata.putManifest(repo, put);
     MutableClock clock = new MutableClock(t0.plusSeconds(10));
     PullRecorder pulls = new PullRecorder(metadata, clock);
     pulls.pulled(repo, m.digest(), Optional.of(Tag.LATEST));

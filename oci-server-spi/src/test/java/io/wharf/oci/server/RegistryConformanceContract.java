@@ -15,6 +15,7 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.error.ErrorResponse;
 import io.wharf.oci.model.testing.Concurrently;
 import io.wharf.oci.storage.RegistryStorage;
+import io.wharf.oci.storage.StorageCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -721,6 +722,106 @@ public abstract class RegistryConformanceContract {
                 Headers.empty(),
                 InputStream.nullInputStream()));
     assertThat(r.status()).isEqualTo(405);
+  }
+
+  /** An SBOM artifact of {@code subject}, its empty blob pushed to {@code repo}. */
+  private RawManifest sbom(String repo, Descriptor subject) throws IOException {
+    Descriptor empty = pushBlob(repo, MediaType.OCI_EMPTY_JSON, Bytes.utf8("{}"));
+    return ManifestCodec.defaults()
+        .encode(
+            ImageManifest.artifact(MediaType.parse("application/vnd.example.sbom"), List.of(empty))
+                .withSubject(subject));
+  }
+
+  /** The error message of a refusal. */
+  private static String message(Reply r) {
+    return ErrorResponse.parse(r.body()).orElseThrow().errors().get(0).message();
+  }
+
+  @Test
+  void end7_descriptorSizesMustBeThoseOfTheStoredContent() throws Exception {
+    RegistryStorage storage = RegistryStorage.inMemory();
+    restartWith(Registry.builder(storage).build());
+    Descriptor config = pushBlob("sizes", MediaType.OCI_IMAGE_CONFIG, Bytes.utf8("{\"s\":1}"));
+    Descriptor layer =
+        pushBlob("sizes", MediaType.OCI_LAYER_TAR_GZIP, Bytes.utf8("x".repeat(100_053)));
+    Descriptor shortLayer = Descriptor.of(layer.mediaType(), layer.digest(), 5);
+    RawManifest lying =
+        ManifestCodec.defaults().encode(ImageManifest.of(config, List.of(shortLayer)));
+    Reply refused = putManifest("sizes", "v1", lying);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.code()).isEqualTo("MANIFEST_INVALID");
+    assertThat(message(refused))
+        .contains("layers[0]", layer.digest().toString(), "5 bytes", "100053");
+    Descriptor bigConfig = Descriptor.of(config.mediaType(), config.digest(), config.size() + 1);
+    RawManifest lyingConfig =
+        ManifestCodec.defaults().encode(ImageManifest.of(bigConfig, List.of(layer)));
+    Reply configRefused = putManifest("sizes", "v1", lyingConfig);
+    assertThat(configRefused.code()).isEqualTo("MANIFEST_INVALID");
+    assertThat(message(configRefused)).contains("config", config.digest().toString());
+    assertThat(call(HttpMethod.GET, "/v2/sizes/manifests/v1").status()).isEqualTo(404);
+
+    RawManifest child = ManifestCodec.defaults().encode(ImageManifest.of(config, List.of(layer)));
+    assertThat(putManifest("sizes", "v1", child).status()).isEqualTo(201);
+    Descriptor wrongChild = Descriptor.of(child.mediaType(), child.digest(), child.size() + 7);
+    RawManifest lyingIndex = ManifestCodec.defaults().encode(ImageIndex.of(List.of(wrongChild)));
+    Reply indexRefused = putManifest("sizes", "multi", lyingIndex);
+    assertThat(indexRefused.code()).isEqualTo("MANIFEST_INVALID");
+    assertThat(message(indexRefused)).contains("manifests[0]", child.digest().toString());
+
+    Descriptor wrongSubject = Descriptor.of(child.mediaType(), child.digest(), child.size() - 1);
+    RawManifest referrer = sbom("sizes", wrongSubject);
+    Reply subjectRefused = putManifest("sizes", referrer.digest().toString(), referrer);
+    assertThat(subjectRefused.code()).isEqualTo("MANIFEST_INVALID");
+    assertThat(message(subjectRefused)).contains("subject");
+    assertThat(StorageCheck.check(storage).problems()).isEmpty();
+  }
+
+  @Test
+  void end9_end10_deletesThatWouldBreakAStoredManifestAreRefused() throws Exception {
+    RegistryStorage storage = RegistryStorage.inMemory();
+    restartWith(Registry.builder(storage).build());
+    RawManifest m = image("keep", "1");
+    assertThat(putManifest("keep", "v1", m).status()).isEqualTo(201);
+    RawManifest index =
+        ManifestCodec.defaults()
+            .encode(
+                ImageIndex.of(List.of(m.descriptor().withPlatform(Platform.of("linux", "amd64")))));
+    assertThat(putManifest("keep", "multi", index).status()).isEqualTo(201);
+    Digest layer = ((ImageManifest) m.parse()).layers().get(0).digest();
+    Digest config = ((ImageManifest) m.parse()).config().digest();
+
+    Reply child = call(HttpMethod.DELETE, "/v2/keep/manifests/" + m.digest());
+    assertThat(child.status()).isEqualTo(409);
+    assertThat(child.code()).isEqualTo("DENIED");
+    assertThat(message(child)).contains(m.digest().toString(), index.digest().toString());
+    assertThat(call(HttpMethod.GET, "/v2/keep/manifests/" + m.digest()).status()).isEqualTo(200);
+    Reply blob = call(HttpMethod.DELETE, "/v2/keep/blobs/" + layer);
+    assertThat(blob.status()).isEqualTo(409);
+    assertThat(blob.code()).isEqualTo("DENIED");
+    assertThat(message(blob)).contains(layer.toString(), m.digest().toString(), "layer");
+    assertThat(call(HttpMethod.GET, "/v2/keep/blobs/" + layer).status()).isEqualTo(200);
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/blobs/" + config).status()).isEqualTo(409);
+    // Tag deletes are not refused.
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/manifests/v1").status()).isEqualTo(202);
+    assertThat(StorageCheck.check(storage).problems()).isEmpty();
+
+    // The referrer first, then what it referred to: every step is allowed, fsck stays clean.
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/manifests/" + index.digest()).status())
+        .isEqualTo(202);
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/manifests/" + m.digest()).status()).isEqualTo(202);
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/blobs/" + layer).status()).isEqualTo(202);
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/blobs/" + config).status()).isEqualTo(202);
+    assertThat(StorageCheck.check(storage).problems()).isEmpty();
+
+    // A subject may go while its referrers stay (the spec lets them dangle).
+    RawManifest subject = image("keep", "2");
+    assertThat(putManifest("keep", "v2", subject).status()).isEqualTo(201);
+    RawManifest sbom = sbom("keep", subject.descriptor());
+    assertThat(putManifest("keep", sbom.digest().toString(), sbom).status()).isEqualTo(201);
+    assertThat(call(HttpMethod.DELETE, "/v2/keep/manifests/" + subject.digest()).status())
+        .isEqualTo(202);
+    assertThat(StorageCheck.check(storage).problems()).isEmpty();
   }
 
   /** Restarts the transport with a registry over {@code storage}. */

@@ -233,6 +233,12 @@ public final class CachingMetadataStore implements MetadataStore {
   }
 
   @Override
+  public List<ContentReference> referencesTo(RepositoryName repository, Digest target)
+      throws IOException {
+    return delegate.referencesTo(repository, target);
+  }
+
+  @Override
   public Page<Digest> blobLinks(RepositoryName repository, PageRequest page) throws IOException {
     return delegate.blobLinks(repository, page);
   }

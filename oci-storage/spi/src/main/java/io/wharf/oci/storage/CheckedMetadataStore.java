@@ -140,6 +140,14 @@ public final class CheckedMetadataStore implements MetadataStore {
   }
 
   @Override
+  public List<ContentReference> referencesTo(RepositoryName repository, Digest target)
+      throws IOException {
+    return guard(
+        "list the references to " + target + " in " + repository,
+        () -> delegate.referencesTo(repository, target));
+  }
+
+  @Override
   public Page<Digest> blobLinks(RepositoryName repository, PageRequest page) throws IOException {
     return guard("list blob links of " + repository, () -> delegate.blobLinks(repository, page));
   }

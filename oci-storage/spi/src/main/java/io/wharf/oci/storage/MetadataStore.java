@@ -26,8 +26,17 @@ public interface MetadataStore extends Closeable {
 
   /**
    * Records a manifest push in one atomic step: the manifest in the repository (kept if already
-   * there, with its first push time), every tag of {@code put} moved to it, its blobs linked, and
-   * its referrer entry under its subject (also when the subject is absent, as the spec allows).
+   * there, with its first push time), every tag of {@code put} moved to it, its {@linkplain
+   * ManifestPut#references() references}, and its referrer entry under its subject (also when the
+   * subject is absent, as the spec allows).
+   *
+   * <p>In the same step, what the manifest references must be in the repository, as {@link
+   * ManifestPut#checkReferences} says: its distributable blobs linked with the sizes their
+   * descriptors say, its child manifests stored with theirs, and its subject, when stored, with its
+   * size. Otherwise nothing is recorded and the put fails with that method's {@link
+   * io.wharf.oci.model.error.InvalidContentException}. So a manifest never refers to content its
+   * repository lacks, even when a delete races the push: either the delete comes first and the push
+   * fails, or the push comes first and the delete is refused. The put links nothing itself.
    *
    * @return the tags that pointed elsewhere before, with their previous digest
    */
@@ -44,10 +53,12 @@ public interface MetadataStore extends Closeable {
   Optional<Digest> resolveTag(RepositoryName repository, Tag tag) throws IOException;
 
   /**
-   * Removes manifest {@code digest} from {@code repository} with every tag pointing at it and its
-   * own referrer entry. Its blob links stay; garbage collection decides about them.
+   * Removes manifest {@code digest} from {@code repository} with every tag pointing at it, its own
+   * referrer entry and its references. Its blob links stay; garbage collection decides about them.
+   * Referrers whose subject it is stay too (the spec lets them dangle).
    *
    * @return whether it existed
+   * @throws StillReferencedException when an index of the repository lists it; nothing is removed
    */
   boolean deleteManifest(RepositoryName repository, Digest digest) throws IOException;
 
@@ -95,8 +106,18 @@ public interface MetadataStore extends Closeable {
    * Removes the link of {@code blob} to {@code repository}.
    *
    * @return whether it existed
+   * @throws StillReferencedException when a manifest of the repository has it as its config or a
+   *     layer; the link stays
    */
   boolean unlinkBlob(RepositoryName repository, Digest blob) throws IOException;
+
+  /**
+   * Who refers to {@code target} in {@code repository}: the references of its stored manifests
+   * (configs, layers, index children) whose target it is, in the text order of the referring
+   * manifest's digest, then of the kind's {@linkplain ContentReference.Kind#label() label}. What a
+   * delete checks, and what garbage collection marks from.
+   */
+  List<ContentReference> referencesTo(RepositoryName repository, Digest target) throws IOException;
 
   /**
    * A page of the blobs linked to {@code repository}, in lexical order of {@code

@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  * A consistency check of a registry's storage ({@code fsck}): every blob's digest is recomputed,
  * every repository's blob links must point at stored blobs, and every manifest's references must be
  * present. It repairs nothing unless asked; with repair it deletes corrupt blobs and removes links
- * to blobs that are gone. Manifests whose content is missing are only reported, since nothing can
- * bring the bytes back.
+ * to blobs that are gone, except those a stored manifest needs: that link stays, so that pushing
+ * the blob again heals the manifest. Manifests whose content is missing are only reported, since
+ * nothing can bring the bytes back.
  */
 public final class StorageCheck {
 
@@ -138,6 +139,22 @@ public final class StorageCheck {
     }
   }
 
+  /**
+   * Removes a dangling link, unless a manifest of the repository needs the blob: then the link
+   * stays (the store refuses to break the manifest further), and pushing the blob again heals both.
+   */
+  private static void unlinkUnlessNeeded(
+      MetadataStore metadata, RepositoryName repo, Digest digest, List<String> repairs)
+      throws IOException {
+    try {
+      if (metadata.unlinkBlob(repo, digest)) {
+        repairs.add("unlinked missing blob " + digest + " from " + repo);
+      }
+    } catch (StillReferencedException e) {
+      // Reported as DANGLING_LINK and MISSING_BLOB; nothing to repair without the bytes.
+    }
+  }
+
   private static long checkRepository(
       RegistryStorage storage,
       RepositoryName repo,
@@ -174,7 +191,9 @@ public final class StorageCheck {
       }
       if (manifest instanceof ImageIndex index) {
         for (Descriptor child : index.manifests()) {
-          if (metadata.statManifest(repo, child.digest()).isEmpty()) {
+          // As a push checks them: children of a manifest media type only.
+          if (child.mediaType().isManifest()
+              && metadata.statManifest(repo, child.digest()).isEmpty()) {
             problems.add(
                 new Problem(
                     Kind.MISSING_MANIFEST,
@@ -224,8 +243,8 @@ public final class StorageCheck {
                   Optional.of(repo),
                   digest,
                   "repository " + repo + " links blob " + digest + ", which is not stored"));
-          if (repair && metadata.unlinkBlob(repo, digest)) {
-            repairs.add("unlinked missing blob " + digest + " from " + repo);
+          if (repair) {
+            unlinkUnlessNeeded(metadata, repo, digest, repairs);
           }
         }
       }

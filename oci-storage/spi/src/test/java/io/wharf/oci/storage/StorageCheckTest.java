@@ -19,6 +19,9 @@ import io.wharf.oci.storage.memory.InMemoryMetadataStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -84,8 +87,32 @@ class StorageCheckTest {
   }
 
   private final TamperingBlobStore blobs = new TamperingBlobStore();
+
+  /**
+   * Manifests the metadata store has lost, as a damaged database would: a store no longer lets a
+   * manifest an index lists be deleted, so only damage can take one away.
+   */
+  private final Set<Digest> lost = new HashSet<>();
+
   private final RegistryStorage storage =
-      new RegistryStorage(blobs, new InMemoryMetadataStore()).checked();
+      new RegistryStorage(blobs, losing(new InMemoryMetadataStore())).checked();
+
+  private MetadataStore losing(MetadataStore delegate) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getName().equals("statManifest") && lost.contains((Digest) args[1])) {
+            return Optional.empty();
+          }
+          try {
+            return method.invoke(delegate, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return (MetadataStore)
+        Proxy.newProxyInstance(
+            MetadataStore.class.getClassLoader(), new Class<?>[] {MetadataStore.class}, handler);
+  }
 
   private Descriptor push(MediaType type, String content) throws IOException {
     Bytes bytes = Bytes.utf8(content);
@@ -132,12 +159,10 @@ class StorageCheckTest {
     storage.blobs().delete(config);
     BlobInfo ghost = new BlobInfo(Digest.sha256(Bytes.utf8("never stored")), 12);
     storage.metadata().linkBlob(REPO, ghost);
-    RawManifest index =
-        ManifestCodec.defaults()
-            .encode(
-                ImageIndex.of(
-                    List.of(Descriptor.of(MediaType.OCI_IMAGE_MANIFEST, ghost.digest(), 12))));
+    RawManifest child = image("child");
+    RawManifest index = ManifestCodec.defaults().encode(ImageIndex.of(List.of(child.descriptor())));
     storage.metadata().putManifest(REPO, ManifestPut.of(index, Set.of(), T0));
+    lost.add(child.digest());
 
     StorageCheck.Report report = StorageCheck.check(storage);
     assertThat(report.problems())
@@ -146,7 +171,7 @@ class StorageCheckTest {
             org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.CORRUPT_BLOB, layer),
             org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.MISSING_BLOB, layer),
             org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.MISSING_BLOB, config),
-            org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.MISSING_MANIFEST, ghost.digest()),
+            org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.MISSING_MANIFEST, child.digest()),
             org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.DANGLING_LINK, layer),
             org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.DANGLING_LINK, config),
             org.assertj.core.groups.Tuple.tuple(StorageCheck.Kind.DANGLING_LINK, ghost.digest()));
@@ -156,13 +181,21 @@ class StorageCheckTest {
     assertThat(storage.metadata().isBlobLinked(REPO, ghost.digest())).isTrue();
 
     StorageCheck.Report repaired = StorageCheck.repair(storage);
-    assertThat(repaired.repairs()).hasSize(4);
+    assertThat(repaired.repairs())
+        .containsExactlyInAnyOrder(
+            "deleted corrupt blob " + layer,
+            "unlinked missing blob " + ghost.digest() + " from " + REPO);
     assertThat(storage.blobs().stat(layer)).isEmpty();
     assertThat(storage.metadata().isBlobLinked(REPO, ghost.digest())).isFalse();
-    assertThat(storage.metadata().isBlobLinked(REPO, config)).isFalse();
+    // The manifest still needs its config and layer: their links stay, for a push to heal.
+    assertThat(storage.metadata().isBlobLinked(REPO, config)).isTrue();
+    assertThat(storage.metadata().isBlobLinked(REPO, layer)).isTrue();
     // What cannot be repaired is still reported.
     assertThat(StorageCheck.check(storage).problems())
         .extracting(StorageCheck.Problem::kind)
-        .containsOnly(StorageCheck.Kind.MISSING_BLOB, StorageCheck.Kind.MISSING_MANIFEST);
+        .containsOnly(
+            StorageCheck.Kind.MISSING_BLOB,
+            StorageCheck.Kind.MISSING_MANIFEST,
+            StorageCheck.Kind.DANGLING_LINK);
   }
 }

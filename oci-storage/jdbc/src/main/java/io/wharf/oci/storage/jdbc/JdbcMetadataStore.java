@@ -11,11 +11,13 @@ import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.ContentReference;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -30,10 +32,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
@@ -210,14 +214,16 @@ public final class JdbcMetadataStore implements MetadataStore {
     String at = Timestamps.format(put.at());
     byte[] bytes = manifest.bytes().toByteArray();
     byte[] referrer = put.referrer().toJson().toByteArray();
-    String subject = put.subject().map(Digest::toString).orElse(null);
+    String subject = put.subjectDigest().map(Digest::toString).orElse(null);
     String artifactType = put.referrer().artifactType().map(MediaType::value).orElse(null);
     List<Tag> tags = new ArrayList<>(put.tags());
     return write(
         "put manifest " + digest + " in " + repo,
         repo,
         c -> {
+          checkReferences(c, repository, put);
           ensureRepository(c, repo);
+          int inserted;
           try (PreparedStatement p = c.prepareStatement(INSERT_MANIFEST)) {
             p.setString(1, repo);
             p.setString(2, digest);
@@ -228,10 +234,10 @@ public final class JdbcMetadataStore implements MetadataStore {
             setNullableString(p, 7, subject);
             setNullableString(p, 8, artifactType);
             p.setBytes(9, referrer);
-            p.executeUpdate();
+            inserted = p.executeUpdate();
           }
-          for (Descriptor blob : put.blobs()) {
-            link(c, repo, blob.digest(), blob.size());
+          if (inserted == 1) {
+            ReferenceBackfill.insert(c, repo, put.references());
           }
           Map<Tag, Digest> previous = new LinkedHashMap<>();
           try (PreparedStatement select =
@@ -315,16 +321,17 @@ public final class JdbcMetadataStore implements MetadataStore {
         "delete manifest " + digest + " in " + repo,
         repo,
         c -> {
-          update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest.toString());
-          int removed =
-              update(
-                  c,
-                  "DELETE FROM manifests WHERE repo = ? AND digest = ?",
-                  repo,
-                  digest.toString());
-          if (removed == 0) {
+          if (size(c, "manifests", repo, List.of(digest)).isEmpty()) {
             return false;
           }
+          refuseIfReferenced(c, repository, digest, false);
+          update(
+              c,
+              "DELETE FROM manifest_references WHERE repo = ? AND manifest = ?",
+              repo,
+              digest.toString());
+          update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest.toString());
+          update(c, "DELETE FROM manifests WHERE repo = ? AND digest = ?", repo, digest.toString());
           dropIfEmpty(c, repo);
           return true;
         });
@@ -480,15 +487,99 @@ public final class JdbcMetadataStore implements MetadataStore {
         "unlink blob " + blob + " from " + repo,
         repo,
         c -> {
-          int removed =
-              update(
-                  c, "DELETE FROM blob_links WHERE repo = ? AND digest = ?", repo, blob.toString());
-          if (removed == 0) {
+          if (size(c, "blob_links", repo, List.of(blob)).isEmpty()) {
             return false;
           }
+          refuseIfReferenced(c, repository, blob, true);
+          update(c, "DELETE FROM blob_links WHERE repo = ? AND digest = ?", repo, blob.toString());
           dropIfEmpty(c, repo);
           return true;
         });
+  }
+
+  @Override
+  public List<ContentReference> referencesTo(RepositoryName repository, Digest target)
+      throws IOException {
+    return read(
+        "list the references to " + target + " in " + repository,
+        c -> referencesTo(c, repository.value(), target));
+  }
+
+  private static List<ContentReference> referencesTo(Connection c, String repo, Digest target)
+      throws SQLException {
+    return queryAll(
+        c,
+        "SELECT manifest, kind FROM manifest_references WHERE repo = ? AND target = ?"
+            + " ORDER BY manifest, kind",
+        List.of(repo, target.toString()),
+        rs ->
+            new ContentReference(
+                Digest.parse(rs.getString(1)),
+                target,
+                ContentReference.Kind.ofLabel(rs.getString(2))));
+  }
+
+  /**
+   * Throws {@link StillReferencedException} when a manifest of the repository refers to {@code
+   * target} as a blob ({@code blob}) or as a child manifest (not {@code blob}).
+   */
+  private static void refuseIfReferenced(
+      Connection c, RepositoryName repository, Digest target, boolean blob) throws SQLException {
+    List<ContentReference> refs = new ArrayList<>(referencesTo(c, repository.value(), target));
+    refs.removeIf(r -> r.kind().isBlob() != blob);
+    if (!refs.isEmpty()) {
+      throw new StillReferencedException(repository, target, refs);
+    }
+  }
+
+  /**
+   * {@link ManifestPut#checkReferences}, inside the put's transaction: the sizes of the linked
+   * blobs and of the stored manifests it names, read in a few queries.
+   */
+  private static void checkReferences(Connection c, RepositoryName repository, ManifestPut put)
+      throws SQLException, IOException {
+    String repo = repository.value();
+    List<Digest> manifests = new ArrayList<>();
+    put.children().forEach(d -> manifests.add(d.digest()));
+    put.subjectDigest().ifPresent(manifests::add);
+    Map<Digest, Long> blobSizes =
+        size(c, "blob_links", repo, put.blobs().stream().map(Descriptor::digest).toList());
+    Map<Digest, Long> manifestSizes = size(c, "manifests", repo, manifests);
+    put.checkReferences(repository, sizeIn(blobSizes), sizeIn(manifestSizes));
+  }
+
+  private static ManifestPut.StoredSize sizeIn(Map<Digest, Long> sizes) {
+    return d -> {
+      Long size = sizes.get(d);
+      return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+    };
+  }
+
+  /** How many digests one {@code IN} list of {@link #size} names at most. */
+  private static final int IN_LIST = 500;
+
+  /** The sizes of those of {@code digests} that {@code table} holds for {@code repo}. */
+  private static Map<Digest, Long> size(
+      Connection c, String table, String repo, List<Digest> digests) throws SQLException {
+    Map<Digest, Long> sizes = new HashMap<>();
+    List<String> distinct = digests.stream().map(Digest::toString).distinct().toList();
+    for (int from = 0; from < distinct.size(); from += IN_LIST) {
+      List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST));
+      List<Object> params = new ArrayList<>();
+      params.add(repo);
+      params.addAll(chunk);
+      String sql =
+          "SELECT digest, size FROM "
+              + table
+              + " WHERE repo = ? AND digest IN ("
+              + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+              + ")";
+      for (Map.Entry<Digest, Long> e :
+          queryAll(c, sql, params, rs -> Map.entry(Digest.parse(rs.getString(1)), rs.getLong(2)))) {
+        sizes.put(e.getKey(), e.getValue());
+      }
+    }
+    return sizes;
   }
 
   /**

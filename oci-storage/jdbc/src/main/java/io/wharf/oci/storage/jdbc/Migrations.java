@@ -11,16 +11,29 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The versioned schema: classpath scripts {@code db/V<n>__<description>.sql}, applied in order at
- * start-up and recorded in table {@code schema_version}. Whatever is pending is applied in one
- * transaction, so a failed start leaves the schema as it was; a restart applies nothing twice.
+ * start-up and recorded in table {@code schema_version}; a version may add a Java step after its
+ * script ({@link #JAVA_STEPS}), for what SQL cannot do, such as parsing manifests. Whatever is
+ * pending is applied in one transaction, so a failed start leaves the schema as it was; a restart
+ * applies nothing twice.
  */
 final class Migrations {
 
   /** The scripts, in version order; version n is the n-th. Append, never edit or reorder. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql");
+  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__manifest_references.sql");
+
+  /** A step of a version that SQL cannot express, run after its script in the same transaction. */
+  @FunctionalInterface
+  interface JavaStep {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** The Java steps, by the script they follow. */
+  static final Map<String, JavaStep> JAVA_STEPS =
+      Map.of("V2__manifest_references.sql", ReferenceBackfill::run);
 
   private Migrations() {}
 
@@ -60,6 +73,10 @@ final class Migrations {
         for (String statement : statements(dialect.expand(read(script)))) {
           s.execute(statement);
         }
+      }
+      JavaStep step = JAVA_STEPS.get(script);
+      if (step != null) {
+        step.run(c);
       }
       try (PreparedStatement p =
           c.prepareStatement(

@@ -3,6 +3,7 @@ package io.wharf.oci.storage.jdbc;
 import static io.wharf.oci.storage.jdbc.Fixtures.T0;
 import static io.wharf.oci.storage.jdbc.Fixtures.image;
 import static io.wharf.oci.storage.jdbc.Fixtures.put;
+import static io.wharf.oci.storage.tck.MetadataStoreContract.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -135,7 +136,7 @@ class JdbcMetadataStoreTest extends AbstractJdbcMetadataStoreTest {
                 () -> {
                   start.await();
                   for (int r = 0; r < rounds; r++) {
-                    store.putManifest(REPO, put(image(thread * 100 + r, thread), T0, "t" + thread));
+                    push(store, REPO, put(image(thread * 100 + r, thread), T0, "t" + thread));
                   }
                   return null;
                 }));
@@ -155,7 +156,7 @@ class JdbcMetadataStoreTest extends AbstractJdbcMetadataStoreTest {
   void opensOnAnApplicationDataSourceAndDetectsTheDialect() throws Exception {
     JdbcMetadataStore first = fresh();
     RawManifest m = image(1, 1);
-    first.putManifest(REPO, put(m, T0, "latest"));
+    push(first, REPO, put(m, T0, "latest"));
     first.close();
 
     SQLiteConfig config = new SQLiteConfig();
@@ -208,7 +209,7 @@ class JdbcMetadataStoreTest extends AbstractJdbcMetadataStoreTest {
   void theDatabaseFileAndItsDirectoriesAreCreated() throws Exception {
     Path file = dir.resolve("x/y/z/metadata.db");
     try (JdbcMetadataStore store = JdbcMetadataStore.sqlite(file)) {
-      assertThat(store.schemaVersion()).isEqualTo(1);
+      assertThat(store.schemaVersion()).isEqualTo(JdbcMetadataStore.latestSchemaVersion());
     }
     assertThat(Files.isRegularFile(file)).isTrue();
   }

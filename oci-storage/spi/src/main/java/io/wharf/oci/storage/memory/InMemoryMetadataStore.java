@@ -7,14 +7,19 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.ContentReference;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -66,11 +72,41 @@ public final class InMemoryMetadataStore implements MetadataStore {
     final NavigableMap<String, TagEntry> tags = new TreeMap<>();
     final Map<Digest, Long> blobs = new HashMap<>();
     final Map<Digest, NavigableMap<Digest, Descriptor>> referrers = new HashMap<>();
+    final Map<Digest, Set<ContentReference>> referencesTo = new HashMap<>();
+
+    List<ContentReference> referencesTo(Digest target) {
+      List<ContentReference> result = new ArrayList<>(referencesTo.getOrDefault(target, Set.of()));
+      result.sort(REFERENCE_ORDER);
+      return result;
+    }
+
+    /**
+     * The references to {@code target} of the kinds that {@code blob} selects (blobs or children).
+     */
+    List<ContentReference> referencesTo(Digest target, boolean blob) {
+      List<ContentReference> result = referencesTo(target);
+      result.removeIf(r -> r.kind().isBlob() != blob);
+      return result;
+    }
+
+    OptionalLong blobSize(Digest digest) {
+      Long size = blobs.get(digest);
+      return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+    }
+
+    OptionalLong manifestSize(Digest digest) {
+      ManifestEntry e = manifests.get(digest);
+      return e == null ? OptionalLong.empty() : OptionalLong.of(e.manifest.size());
+    }
 
     boolean isEmpty() {
       return manifests.isEmpty() && blobs.isEmpty() && tags.isEmpty();
     }
   }
+
+  private static final Comparator<ContentReference> REFERENCE_ORDER =
+      Comparator.comparing((ContentReference r) -> r.manifest().toString())
+          .thenComparing(r -> r.kind().label());
 
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final NavigableMap<String, Repo> repos = new TreeMap<>();
@@ -108,20 +144,24 @@ public final class InMemoryMetadataStore implements MetadataStore {
   public Map<Tag, Digest> putManifest(RepositoryName repository, ManifestPut put) {
     return write(
         v -> {
-          Repo r = repos.computeIfAbsent(repository.value(), k -> new Repo());
+          Repo existing = repos.get(repository.value());
+          Repo r = existing == null ? new Repo() : existing;
+          uncheckedIo(() -> put.checkReferences(repository, r::blobSize, r::manifestSize));
+          repos.putIfAbsent(repository.value(), r);
           Digest digest = put.manifest().digest();
           if (!r.manifests.containsKey(digest)) {
             r.manifests.put(
-                digest, new ManifestEntry(put.manifest(), put.at(), put.referrer(), put.subject()));
-            put.subject()
+                digest,
+                new ManifestEntry(put.manifest(), put.at(), put.referrer(), put.subjectDigest()));
+            put.subjectDigest()
                 .ifPresent(
                     s ->
                         r.referrers
                             .computeIfAbsent(s, k -> new TreeMap<>())
                             .put(digest, put.referrer()));
-          }
-          for (Descriptor blob : put.blobs()) {
-            r.blobs.putIfAbsent(blob.digest(), blob.size());
+            for (ContentReference ref : put.references()) {
+              r.referencesTo.computeIfAbsent(ref.target(), k -> new HashSet<>()).add(ref);
+            }
           }
           Map<Tag, Digest> previous = new LinkedHashMap<>();
           for (Tag tag : put.tags()) {
@@ -168,10 +208,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
           if (r.isEmpty()) {
             return false;
           }
-          ManifestEntry e = r.get().manifests.remove(digest);
-          if (e == null) {
+          if (!r.get().manifests.containsKey(digest)) {
             return false;
           }
+          List<ContentReference> parents = r.get().referencesTo(digest, false);
+          if (!parents.isEmpty()) {
+            throw new StillReferencedException(repository, digest, parents);
+          }
+          ManifestEntry e = r.get().manifests.remove(digest);
+          r.get().referencesTo.values().removeIf(refs -> removeFrom(refs, digest));
           r.get().tags.values().removeIf(t -> t.digest.equals(digest));
           e.subject.ifPresent(
               s -> {
@@ -301,10 +346,43 @@ public final class InMemoryMetadataStore implements MetadataStore {
   public boolean unlinkBlob(RepositoryName repository, Digest blob) {
     return write(
         v -> {
-          boolean removed = repo(repository).map(r -> r.blobs.remove(blob) != null).orElse(false);
+          Optional<Repo> r = repo(repository);
+          if (r.isEmpty() || !r.get().blobs.containsKey(blob)) {
+            return false;
+          }
+          List<ContentReference> users = r.get().referencesTo(blob, true);
+          if (!users.isEmpty()) {
+            throw new StillReferencedException(repository, blob, users);
+          }
+          r.get().blobs.remove(blob);
           dropIfEmpty(repository);
-          return removed;
+          return true;
         });
+  }
+
+  @Override
+  public List<ContentReference> referencesTo(RepositoryName repository, Digest target) {
+    return read(v -> repo(repository).map(r -> r.referencesTo(target)).orElse(List.of()));
+  }
+
+  /** Drops the references of {@code manifest} from {@code refs}; whether none are left. */
+  private static boolean removeFrom(Set<ContentReference> refs, Digest manifest) {
+    refs.removeIf(ref -> ref.manifest().equals(manifest));
+    return refs.isEmpty();
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** Runs a check whose lookups are in memory and so cannot fail with an {@link IOException}. */
+  private static void uncheckedIo(IoAction action) {
+    try {
+      action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

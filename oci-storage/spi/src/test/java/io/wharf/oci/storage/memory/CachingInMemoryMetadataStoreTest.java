@@ -77,7 +77,7 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
     Counting backend = new Counting();
     MetadataStore store = CachingMetadataStore.wrap(backend.store);
     RawManifest m = image("hot");
-    store.putManifest(REPO, ManifestPut.of(m, Set.of(new Tag("v1")), AT));
+    push(store, REPO, ManifestPut.of(m, Set.of(new Tag("v1")), AT));
     Digest layer = m.descriptor().digest();
     store.linkBlob(REPO, new BlobInfo(layer, 3));
     for (int i = 0; i < 5; i++) {
@@ -105,9 +105,9 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
     RawManifest a = image("a");
     RawManifest b = image("b");
     Tag tag = new Tag("moving");
-    store.putManifest(REPO, ManifestPut.of(a, Set.of(tag), AT));
+    push(store, REPO, ManifestPut.of(a, Set.of(tag), AT));
     assertThat(store.resolveTag(REPO, tag)).contains(a.digest());
-    store.putManifest(REPO, ManifestPut.of(b, Set.of(tag), AT));
+    push(store, REPO, ManifestPut.of(b, Set.of(tag), AT));
     assertThat(store.resolveTag(REPO, tag)).contains(b.digest());
     store.deleteTag(REPO, tag);
     assertThat(store.resolveTag(REPO, tag)).isEmpty();
@@ -128,7 +128,7 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
     Counting backend = new Counting();
     MetadataStore store = CachingMetadataStore.wrap(backend.store, 0);
     RawManifest m = image("budget");
-    store.putManifest(REPO, ManifestPut.of(m, Set.of(), AT));
+    push(store, REPO, ManifestPut.of(m, Set.of(), AT));
     store.getManifest(REPO, m.digest());
     store.getManifest(REPO, m.digest());
     assertThat(backend.calls("getManifest")).isEqualTo(2);
@@ -141,8 +141,8 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
     RawManifest b = image("two");
     MetadataStore store =
         CachingMetadataStore.wrap(backend.store, Math.max(a.size(), b.size()) + 1);
-    store.putManifest(REPO, ManifestPut.of(a, Set.of(), AT));
-    store.putManifest(REPO, ManifestPut.of(b, Set.of(), AT));
+    push(store, REPO, ManifestPut.of(a, Set.of(), AT));
+    push(store, REPO, ManifestPut.of(b, Set.of(), AT));
     store.getManifest(REPO, a.digest()); // kept
     store.getManifest(REPO, a.digest()); // from memory
     store.getManifest(REPO, b.digest()); // over budget: everything dropped, b not kept
@@ -189,7 +189,7 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
                   for (int i = 0; i < 2_000; i++) {
                     RawManifest m =
                         manifests.get(ThreadLocalRandom.current().nextInt(manifests.size()));
-                    store.putManifest(REPO, ManifestPut.of(m, Set.of(tag), AT));
+                    push(store, REPO, ManifestPut.of(m, Set.of(tag), AT));
                     assertThat(store.resolveTag(REPO, tag)).contains(m.digest());
                   }
                   return null;

@@ -18,11 +18,13 @@ import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.model.testing.Concurrently;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.ContentReference;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
 import java.time.Instant;
@@ -125,7 +127,7 @@ public abstract class MetadataStoreContract {
     ManifestRecord expected =
         new ManifestRecord(REPO, m.digest(), m.mediaType(), m.size(), T0, Optional.empty());
     assertThat(store.statManifest(REPO, m.digest())).contains(expected);
-    assertThat(store.putManifest(REPO, ManifestPut.of(m, Set.of(), T1))).isEmpty();
+    assertThat(push(REPO, ManifestPut.of(m, Set.of(), T1))).isEmpty();
     assertThat(store.statManifest(REPO, m.digest())).contains(expected);
     assertThat(store.manifestRecords(REPO)).containsExactly(expected);
     assertThat(store.statManifest(OTHER, m.digest())).isEmpty();
@@ -241,16 +243,225 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
-  void putManifestLinksTheBlobsItReferences() throws IOException {
+  void putManifestNeedsItsBlobsLinkedAndLinksNothingItself() throws IOException {
     RawManifest m = image("links");
-    ManifestPut put = ManifestPut.of(m, Set.of(), T0);
+    ManifestPut put = ManifestPut.of(m, Set.of(Tag.LATEST), T0);
     assertThat(put.blobs()).hasSize(2);
+    assertRefused(() -> store.putManifest(REPO, put), ErrorCode.MANIFEST_BLOB_UNKNOWN, "config");
+    Descriptor config = put.blobs().get(0);
+    Descriptor layer = put.blobs().get(1);
+    store.linkBlob(REPO, new BlobInfo(config.digest(), config.size()));
+    store.linkBlob(OTHER, new BlobInfo(layer.digest(), layer.size()));
+    assertRefused(
+        () -> store.putManifest(REPO, put),
+        ErrorCode.MANIFEST_BLOB_UNKNOWN,
+        "layers[0]",
+        layer.digest().toString());
+    assertThat(store.getManifest(REPO, m.digest())).as("nothing recorded").isEmpty();
+    assertThat(store.resolveTag(REPO, Tag.LATEST)).isEmpty();
+    assertThat(store.referencesTo(REPO, config.digest())).isEmpty();
+
+    store.linkBlob(REPO, new BlobInfo(layer.digest(), layer.size()));
     store.putManifest(REPO, put);
-    for (Descriptor blob : put.blobs()) {
-      assertThat(store.isBlobLinked(REPO, blob.digest())).isTrue();
-      assertThat(store.isBlobLinked(OTHER, blob.digest())).isFalse();
-    }
+    assertThat(store.resolveTag(REPO, Tag.LATEST)).contains(m.digest());
     assertThat(linkedBlobs()).containsExactlyInAnyOrderElementsOf(digests(put.blobs()));
+  }
+
+  @Test
+  void putManifestRefusesADescriptorWhoseSizeIsNotTheLinkedBlobs() throws IOException {
+    RawManifest m = image("sizes");
+    ManifestPut put = ManifestPut.of(m, Set.of(Tag.LATEST), T0);
+    Descriptor config = put.blobs().get(0);
+    Descriptor layer = put.blobs().get(1);
+    store.linkBlob(REPO, new BlobInfo(config.digest(), config.size()));
+    store.linkBlob(REPO, new BlobInfo(layer.digest(), layer.size() + 100_000));
+    assertRefused(
+        () -> store.putManifest(REPO, put),
+        ErrorCode.MANIFEST_INVALID,
+        "layers[0]",
+        layer.digest().toString(),
+        layer.size() + " bytes",
+        String.valueOf(layer.size() + 100_000));
+    assertThat(store.getManifest(REPO, m.digest())).isEmpty();
+    assertThat(store.resolveTag(REPO, Tag.LATEST)).isEmpty();
+  }
+
+  @Test
+  void putIndexNeedsItsChildrenStoredWithTheirSizes() throws IOException {
+    RawManifest child = image("child");
+    RawManifest index = index(List.of(child));
+    assertRefused(
+        () -> store.putManifest(REPO, ManifestPut.of(index, Set.of(), T0)),
+        ErrorCode.MANIFEST_BLOB_UNKNOWN,
+        "manifests[0]",
+        child.digest().toString());
+    put(OTHER, child);
+    assertRefused(
+        () -> store.putManifest(REPO, ManifestPut.of(index, Set.of(), T0)),
+        ErrorCode.MANIFEST_BLOB_UNKNOWN,
+        "manifests[0]");
+    put(REPO, child);
+    Descriptor wrong = Descriptor.of(child.mediaType(), child.digest(), child.size() - 1);
+    RawManifest lying = ManifestCodec.defaults().encode(ImageIndex.of(List.of(wrong)));
+    assertRefused(
+        () -> store.putManifest(REPO, ManifestPut.of(lying, Set.of(), T0)),
+        ErrorCode.MANIFEST_INVALID,
+        "manifests[0]",
+        String.valueOf(child.size()));
+    assertThat(store.getManifest(REPO, lying.digest())).isEmpty();
+    put(REPO, index);
+    assertThat(store.getManifest(REPO, index.digest())).contains(index);
+  }
+
+  @Test
+  void putManifestChecksTheSizeOfAStoredSubjectOnly() throws IOException {
+    RawManifest subject = image("subject-size");
+    Descriptor wrong = Descriptor.of(subject.mediaType(), subject.digest(), subject.size() + 1);
+    RawManifest lying =
+        ManifestCodec.defaults()
+            .encode(ImageManifest.artifact(SBOM, List.of(layer("lying"))).withSubject(wrong));
+    // The subject is absent: the spec lets a referrer be pushed first.
+    put(OTHER, lying);
+    put(REPO, subject);
+    assertRefused(() -> put(REPO, lying), ErrorCode.MANIFEST_INVALID, "subject");
+    assertThat(store.referrers(REPO, subject.digest(), Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void nonDistributableLayersAreNeitherRequiredNorLinked() throws IOException {
+    Descriptor foreign =
+        Descriptor.of(
+                MediaType.OCI_LAYER_NONDISTRIBUTABLE_TAR_GZIP, Bytes.utf8("foreign layer bytes"))
+            .withUrls(List.of("https://example.com/layer.tar.gz"));
+    RawManifest m =
+        ManifestCodec.defaults()
+            .encode(ImageManifest.of(config("foreign"), List.of(foreign, layer("foreign"))));
+    put(REPO, m, "latest");
+    assertThat(store.isBlobLinked(REPO, foreign.digest())).isFalse();
+    assertThat(store.referencesTo(REPO, foreign.digest()))
+        .extracting(ContentReference::kind)
+        .containsExactly(ContentReference.Kind.LAYER);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // References and the deletes they refuse
+
+  @Test
+  void referencesNameWhoRefersToWhatInEachRepository() throws IOException {
+    RawManifest a = image("ref-a");
+    RawManifest shared =
+        ManifestCodec.defaults()
+            .encode(ImageManifest.of(config("ref-b"), List.of(layer("ref-a"), layer("ref-b"))));
+    put(REPO, a);
+    put(REPO, shared);
+    RawManifest index = index(List.of(a, shared));
+    put(REPO, index);
+    Digest layerA = layer("ref-a").digest();
+    List<ContentReference> expected =
+        new ArrayList<>(
+            List.of(
+                new ContentReference(a.digest(), layerA, ContentReference.Kind.LAYER),
+                new ContentReference(shared.digest(), layerA, ContentReference.Kind.LAYER)));
+    expected.sort(Comparator.comparing(r -> r.manifest().toString()));
+    assertThat(store.referencesTo(REPO, layerA)).containsExactlyElementsOf(expected);
+    assertThat(store.referencesTo(REPO, config("ref-a").digest()))
+        .containsExactly(
+            new ContentReference(
+                a.digest(), config("ref-a").digest(), ContentReference.Kind.CONFIG));
+    assertThat(store.referencesTo(REPO, a.digest()))
+        .containsExactly(
+            new ContentReference(index.digest(), a.digest(), ContentReference.Kind.CHILD));
+    assertThat(store.referencesTo(OTHER, layerA)).isEmpty();
+    assertThat(store.referencesTo(REPO, index.digest())).isEmpty();
+
+    assertThat(store.deleteManifest(REPO, index.digest())).isTrue();
+    assertThat(store.referencesTo(REPO, a.digest())).isEmpty();
+    assertThat(store.deleteManifest(REPO, a.digest())).isTrue();
+    assertThat(store.referencesTo(REPO, layerA))
+        .containsExactly(
+            new ContentReference(shared.digest(), layerA, ContentReference.Kind.LAYER));
+  }
+
+  @Test
+  void aBlobAStoredManifestReferencesCannotBeUnlinkedUntilTheManifestIsDeleted()
+      throws IOException {
+    RawManifest m = image("needed");
+    put(REPO, m, "latest");
+    Digest layer = layer("needed").digest();
+    Digest config = config("needed").digest();
+    for (Digest blob : List.of(layer, config)) {
+      assertThatThrownBy(() -> store.unlinkBlob(REPO, blob))
+          .isInstanceOfSatisfying(
+              StillReferencedException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.DENIED);
+                assertThat(e.httpStatus()).isEqualTo(409);
+                assertThat(e.target()).isEqualTo(blob);
+                assertThat(e.references())
+                    .extracting(ContentReference::manifest)
+                    .containsExactly(m.digest());
+                assertThat(e.getMessage()).contains(blob.toString(), m.digest().toString());
+              });
+      assertThat(store.isBlobLinked(REPO, blob)).as("the link stays").isTrue();
+    }
+    // Another repository's manifest does not hold this one's links.
+    store.linkBlob(OTHER, new BlobInfo(layer, layer("needed").size()));
+    assertThat(store.unlinkBlob(OTHER, layer)).isTrue();
+    // A tag delete is not a manifest delete.
+    assertThat(store.deleteTag(REPO, Tag.LATEST)).isTrue();
+    assertThatThrownBy(() -> store.unlinkBlob(REPO, layer))
+        .isInstanceOf(StillReferencedException.class);
+
+    assertThat(store.deleteManifest(REPO, m.digest())).isTrue();
+    assertThat(store.unlinkBlob(REPO, layer)).isTrue();
+    assertThat(store.unlinkBlob(REPO, config)).isTrue();
+    assertThat(store.unlinkBlob(REPO, layer)).isFalse();
+  }
+
+  @Test
+  void aManifestAnIndexListsCannotBeDeletedUntilTheIndexIs() throws IOException {
+    RawManifest child = image("listed");
+    RawManifest other = image("listed-other");
+    put(REPO, child, "child");
+    put(REPO, other);
+    RawManifest index = index(List.of(child, other));
+    put(REPO, index, "multi");
+    assertThatThrownBy(() -> store.deleteManifest(REPO, child.digest()))
+        .isInstanceOfSatisfying(
+            StillReferencedException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(409);
+              assertThat(e.references())
+                  .containsExactly(
+                      new ContentReference(
+                          index.digest(), child.digest(), ContentReference.Kind.CHILD));
+              assertThat(e.getMessage())
+                  .contains(child.digest().toString(), index.digest().toString());
+            });
+    assertThat(store.getManifest(REPO, child.digest())).as("nothing removed").contains(child);
+    assertThat(store.resolveTag(REPO, Tag.of("child"))).contains(child.digest());
+    // Its tag can go.
+    assertThat(store.deleteTag(REPO, Tag.of("child"))).isTrue();
+    // The same manifest in another repository is not listed there.
+    put(OTHER, child);
+    assertThat(store.deleteManifest(OTHER, child.digest())).isTrue();
+
+    assertThat(store.deleteManifest(REPO, index.digest())).isTrue();
+    assertThat(store.deleteManifest(REPO, child.digest())).isTrue();
+    assertThat(store.deleteManifest(REPO, other.digest())).isTrue();
+  }
+
+  @Test
+  void aSubjectCanBeDeletedWhileItsReferrersStay() throws IOException {
+    RawManifest subject = image("subject-delete");
+    RawManifest sbom = artifact(SBOM, "sbom-delete", subject);
+    put(REPO, subject, "latest");
+    put(REPO, sbom);
+    assertThat(store.referencesTo(REPO, subject.digest())).isEmpty();
+    assertThat(store.deleteManifest(REPO, subject.digest())).isTrue();
+    assertThat(store.referrers(REPO, subject.digest(), Optional.empty()))
+        .extracting(Descriptor::digest)
+        .containsExactly(sbom.digest());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -268,7 +479,7 @@ public abstract class MetadataStoreContract {
     List<ManifestPut> puts = new ArrayList<>();
     for (RawManifest r : List.of(sbom, signature, plain)) {
       puts.add(ManifestPut.of(r, Set.of(), T0));
-      store.putManifest(REPO, puts.get(puts.size() - 1));
+      push(REPO, puts.get(puts.size() - 1));
     }
     assertThat(store.referrers(REPO, subject.digest(), Optional.empty()))
         .containsExactlyElementsOf(referrersInDigestOrder(puts));
@@ -310,7 +521,7 @@ public abstract class MetadataStoreContract {
             Set.of(),
             T1));
     for (ManifestPut p : puts) {
-      store.putManifest(REPO, p);
+      push(REPO, p);
     }
     List<Descriptor> referrers = store.referrers(REPO, subject.digest(), Optional.empty());
     assertThat(referrers).containsExactlyElementsOf(referrersInDigestOrder(puts));
@@ -322,7 +533,7 @@ public abstract class MetadataStoreContract {
     RawManifest absent = image("never-pushed");
     RawManifest signature = artifact(SIGNATURE, "sig", absent);
     ManifestPut put = ManifestPut.of(signature, Set.of(), T0);
-    store.putManifest(REPO, put);
+    push(REPO, put);
     assertThat(store.getManifest(REPO, absent.digest())).isEmpty();
     assertThat(store.referrers(REPO, absent.digest(), Optional.empty()))
         .containsExactly(put.referrer());
@@ -341,8 +552,8 @@ public abstract class MetadataStoreContract {
     put(OTHER, subject);
     ManifestPut inRepo = ManifestPut.of(sbom, Set.of(), T0);
     ManifestPut inOther = ManifestPut.of(signature, Set.of(), T0);
-    store.putManifest(REPO, inRepo);
-    store.putManifest(OTHER, inOther);
+    push(REPO, inRepo);
+    push(OTHER, inOther);
     assertThat(store.referrers(REPO, subject.digest(), Optional.empty()))
         .containsExactly(inRepo.referrer());
     assertThat(store.referrers(OTHER, subject.digest(), Optional.empty()))
@@ -500,7 +711,7 @@ public abstract class MetadataStoreContract {
 
     RawManifest m = image("exists");
     ManifestPut put = ManifestPut.of(m, Set.of(Tag.LATEST), T0);
-    store.putManifest(REPO, put);
+    push(REPO, put);
     assertThat(store.repositoryExists(REPO)).isTrue();
     store.deleteTag(REPO, Tag.LATEST);
     assertThat(store.repositoryExists(REPO)).isTrue();
@@ -570,8 +781,8 @@ public abstract class MetadataStoreContract {
     store.linkBlob(OTHER, x);
     store.linkBlob(REPO, y);
     ManifestPut put = ManifestPut.of(image("m"), Set.of(), T0);
-    store.putManifest(REPO, put);
-    store.putManifest(OTHER, put);
+    push(REPO, put);
+    push(OTHER, put);
     List<Digest> expected = new ArrayList<>(List.of(x.digest(), y.digest()));
     expected.addAll(digests(put.blobs()));
     assertThat(linkedBlobs()).containsExactlyInAnyOrderElementsOf(expected);
@@ -694,7 +905,7 @@ public abstract class MetadataStoreContract {
       int t = i;
       tasks.add(
           j ->
-              store.putManifest(
+              push(
                   REPO,
                   ManifestPut.of(
                       tagged.get(t).get(j), Set.of(Tag.LATEST, Tag.of("t" + t + "-" + j)), T0)));
@@ -705,7 +916,7 @@ public abstract class MetadataStoreContract {
           j -> {
             RepositoryName repo = j % 2 == 0 ? REPO : OTHER;
             Map<Tag, Digest> moved =
-                store.putManifest(repo, ManifestPut.of(untagged.get(t).get(j), Set.of(), T1));
+                push(repo, ManifestPut.of(untagged.get(t).get(j), Set.of(), T1));
             store.resolveTag(REPO, Tag.LATEST);
             store.tags(REPO, PageRequest.first(10));
             return moved;
@@ -751,6 +962,69 @@ public abstract class MetadataStoreContract {
     assertThat(store.manifestRecords(OTHER)).hasSize(threads * rounds / 2);
   }
 
+  @Test
+  void anUnlinkRacingAPushThatNeedsTheBlobNeverBothSucceed() throws Exception {
+    int rounds = 64;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        RawManifest m = image("race-" + round);
+        ManifestPut put = ManifestPut.of(m, Set.of(Tag.LATEST), T0);
+        for (Descriptor blob : put.blobs()) {
+          store.linkBlob(REPO, new BlobInfo(blob.digest(), blob.size()));
+        }
+        Digest layer = put.blobs().get(1).digest();
+        CountDownLatch start = new CountDownLatch(1);
+        Future<Boolean> unlink = pool.submit(task(start, () -> store.unlinkBlob(REPO, layer)));
+        Future<Map<Tag, Digest>> push =
+            pool.submit(task(start, () -> store.putManifest(REPO, put)));
+        start.countDown();
+        Throwable unlinkFailure = failureOf(unlink);
+        Throwable pushFailure = failureOf(push);
+        if (unlinkFailure == null) {
+          assertThat(unlink.get()).as("round %s: the link existed", round).isTrue();
+          assertThat(pushFailure)
+              .as("round %s: the unlink came first, so the push must fail", round)
+              .isInstanceOfSatisfying(
+                  InvalidContentException.class,
+                  e -> assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_BLOB_UNKNOWN));
+          assertThat(store.getManifest(REPO, m.digest())).isEmpty();
+        } else {
+          assertThat(unlinkFailure)
+              .as("round %s: the push came first, so the unlink must be refused", round)
+              .isInstanceOf(StillReferencedException.class);
+          assertThat(pushFailure).as("round %s", round).isNull();
+          assertThat(store.isBlobLinked(REPO, layer)).isTrue();
+          assertThat(store.getManifest(REPO, m.digest())).contains(m);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** What {@code f} failed with, or null; waits for it without a deadline of its own. */
+  private static Throwable failureOf(Future<?> f) throws InterruptedException {
+    try {
+      f.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+  }
+
+  /** Asserts that {@code call} is refused with {@code code}, its message naming {@code words}. */
+  protected static void assertRefused(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code, String... words) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            InvalidContentException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(code);
+              assertThat(e.getMessage()).contains(words);
+            });
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Bad input
 
@@ -791,7 +1065,7 @@ public abstract class MetadataStoreContract {
           .isInstanceOfSatisfying(
               InvalidContentException.class,
               e -> assertThat(e.code()).isEqualTo(ErrorCode.TAG_INVALID));
-      assertThatThrownBy(() -> store.putManifest(REPO, ManifestPut.of(m, Set.of(Tag.of(bad)), T0)))
+      assertThatThrownBy(() -> push(REPO, ManifestPut.of(m, Set.of(Tag.of(bad)), T0)))
           .isInstanceOf(InvalidContentException.class);
     }
     assertThat(Tag.of("x".repeat(Tag.MAX_LENGTH)).value()).hasSize(128);
@@ -848,7 +1122,26 @@ public abstract class MetadataStoreContract {
       throws IOException {
     Set<Tag> set = new LinkedHashSet<>();
     Arrays.stream(tags).map(Tag::of).forEach(set::add);
-    return store.putManifest(repo, ManifestPut.of(m, set, at));
+    return push(repo, ManifestPut.of(m, set, at));
+  }
+
+  /**
+   * Links the distributable blobs {@code put} references, with the sizes their descriptors say, as
+   * their uploads would have; then puts it.
+   */
+  protected Map<Tag, Digest> push(RepositoryName repo, ManifestPut put) throws IOException {
+    return push(store, repo, put);
+  }
+
+  /** As {@link #push(RepositoryName, ManifestPut)}, into {@code store}. */
+  public static Map<Tag, Digest> push(MetadataStore store, RepositoryName repo, ManifestPut put)
+      throws IOException {
+    for (Descriptor blob : put.blobs()) {
+      if (blob.mediaType().isDistributable()) {
+        store.linkBlob(repo, new BlobInfo(blob.digest(), blob.size()));
+      }
+    }
+    return store.putManifest(repo, put);
   }
 
   /** Every tag of {@code repo}, walked in pages of {@code limit}. */
