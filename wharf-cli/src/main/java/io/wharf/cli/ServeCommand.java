@@ -21,7 +21,8 @@ final class ServeCommand implements Command {
   static final Cli.Option CONFIG =
       Cli.Option.value(
           "FILE",
-          "A YAML file with listen, data, deletes, uploadExpiry, maxManifestBytes.",
+          "A YAML file with listen, data, deletes, uploadExpiry, maxManifestBytes,"
+              + " maxUploadsPerClient, maxUploadsPerRepository.",
           "--config");
   static final Cli.Option DELETES =
       Cli.Option.value(
@@ -31,7 +32,7 @@ final class ServeCommand implements Command {
   static final Cli.Option UPLOAD_EXPIRY =
       Cli.Option.value(
           "DURATION",
-          "How long an idle upload lives, e.g. 24h (the default), 30m.",
+          "How long an idle upload lives, e.g. 10m (the default), 1h.",
           "--upload-expiry");
   static final Cli.Option MAX_MANIFEST_BYTES =
       Cli.Option.value(
@@ -66,7 +67,9 @@ final class ServeCommand implements Command {
             args.value(DATA, Path::of),
             args.value(DELETES, ServeCommand::bool),
             args.value(UPLOAD_EXPIRY, Durations::parse),
-            args.value(MAX_MANIFEST_BYTES, WharfConfig::parseSize));
+            args.value(MAX_MANIFEST_BYTES, WharfConfig::parseSize),
+            Optional.empty(),
+            Optional.empty());
     Optional<Path> config = args.value(CONFIG, Path::of);
     ServerSettings s = ServerSettings.defaults();
     if (config.isPresent()) {

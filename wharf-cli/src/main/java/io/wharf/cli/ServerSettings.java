@@ -1,6 +1,7 @@
 package io.wharf.cli;
 
 import io.wharf.oci.model.ManifestCodec;
+import io.wharf.oci.server.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,9 +15,17 @@ import java.util.Objects;
  * @param deletes whether clients may delete manifests, tags and blobs
  * @param uploadExpiry how long an idle upload session lives
  * @param maxManifestBytes the largest manifest accepted
+ * @param maxUploadsPerClient how many upload sessions one client address may hold open
+ * @param maxUploadsPerRepository how many upload sessions may be open in one repository
  */
 public record ServerSettings(
-    ListenAddress listen, Path data, boolean deletes, Duration uploadExpiry, int maxManifestBytes) {
+    ListenAddress listen,
+    Path data,
+    boolean deletes,
+    Duration uploadExpiry,
+    int maxManifestBytes,
+    int maxUploadsPerClient,
+    int maxUploadsPerRepository) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -32,19 +41,25 @@ public record ServerSettings(
     if (maxManifestBytes <= 0) {
       throw new IllegalArgumentException("maxManifestBytes must be positive");
     }
+    if (maxUploadsPerClient <= 0 || maxUploadsPerRepository <= 0) {
+      throw new IllegalArgumentException("upload session limits must be positive");
+    }
   }
 
   /**
-   * 127.0.0.1:5000, {@code ./wharf-data}, deletes allowed, uploads expire after 24 hours, manifests
-   * up to 4 MiB.
+   * 127.0.0.1:5000, {@code ./wharf-data}, deletes allowed, idle uploads expire after 10 minutes,
+   * manifests up to 4 MiB, at most 256 upload sessions per client and 512 per repository (the
+   * engine's defaults).
    */
   public static ServerSettings defaults() {
     return new ServerSettings(
         ListenAddress.DEFAULT,
         DEFAULT_DATA,
         true,
-        Duration.ofHours(24),
-        ManifestCodec.DEFAULT_MAX_BYTES);
+        Registry.DEFAULT_UPLOAD_EXPIRY,
+        ManifestCodec.DEFAULT_MAX_BYTES,
+        Registry.DEFAULT_MAX_UPLOADS_PER_CLIENT,
+        Registry.DEFAULT_MAX_UPLOADS_PER_REPOSITORY);
   }
 
   /**
@@ -57,26 +72,73 @@ public record ServerSettings(
 
   /** These settings listening on {@code listen}. */
   public ServerSettings withListen(ListenAddress listen) {
-    return new ServerSettings(listen, data, deletes, uploadExpiry, maxManifestBytes);
+    return new ServerSettings(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository);
   }
 
   /** These settings with data folder {@code data}. */
   public ServerSettings withData(Path data) {
-    return new ServerSettings(listen, data, deletes, uploadExpiry, maxManifestBytes);
+    return new ServerSettings(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository);
   }
 
   /** These settings with deletes allowed or not. */
   public ServerSettings withDeletes(boolean deletes) {
-    return new ServerSettings(listen, data, deletes, uploadExpiry, maxManifestBytes);
+    return new ServerSettings(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository);
   }
 
   /** These settings with upload sessions expiring after {@code uploadExpiry}. */
   public ServerSettings withUploadExpiry(Duration uploadExpiry) {
-    return new ServerSettings(listen, data, deletes, uploadExpiry, maxManifestBytes);
+    return new ServerSettings(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository);
   }
 
   /** These settings accepting manifests up to {@code maxManifestBytes}. */
   public ServerSettings withMaxManifestBytes(int maxManifestBytes) {
-    return new ServerSettings(listen, data, deletes, uploadExpiry, maxManifestBytes);
+    return new ServerSettings(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository);
+  }
+
+  /** These settings with at most {@code max} upload sessions per client. */
+  public ServerSettings withMaxUploadsPerClient(int max) {
+    return new ServerSettings(
+        listen, data, deletes, uploadExpiry, maxManifestBytes, max, maxUploadsPerRepository);
+  }
+
+  /** These settings with at most {@code max} upload sessions per repository. */
+  public ServerSettings withMaxUploadsPerRepository(int max) {
+    return new ServerSettings(
+        listen, data, deletes, uploadExpiry, maxManifestBytes, maxUploadsPerClient, max);
   }
 }

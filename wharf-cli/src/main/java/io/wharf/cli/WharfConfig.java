@@ -29,8 +29,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * listen: 127.0.0.1:5000     # host:port; [::1]:5000 for IPv6; port 0 picks a free port
  * data: ./wharf-data         # relative to the folder of the config file
  * deletes: true              # whether clients may delete manifests, tags and blobs
- * uploadExpiry: 24h          # idle upload sessions are removed after this (ms, s, m, h, d)
+ * uploadExpiry: 10m          # idle upload sessions are removed after this (ms, s, m, h, d)
  * maxManifestBytes: 4MiB     # the largest manifest accepted (a number of bytes, KiB or MiB)
+ * maxUploadsPerClient: 256   # upload sessions one client address may hold open (else 429)
+ * maxUploadsPerRepository: 512  # upload sessions open in one repository (else 429)
  * </pre>
  *
  * @param listen {@code listen}
@@ -38,17 +40,28 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param deletes {@code deletes}
  * @param uploadExpiry {@code uploadExpiry}
  * @param maxManifestBytes {@code maxManifestBytes}
+ * @param maxUploadsPerClient {@code maxUploadsPerClient}
+ * @param maxUploadsPerRepository {@code maxUploadsPerRepository}
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
     Optional<Path> data,
     Optional<Boolean> deletes,
     Optional<Duration> uploadExpiry,
-    Optional<Integer> maxManifestBytes) {
+    Optional<Integer> maxManifestBytes,
+    Optional<Integer> maxUploadsPerClient,
+    Optional<Integer> maxUploadsPerRepository) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
-      List.of("listen", "data", "deletes", "uploadExpiry", "maxManifestBytes");
+      List.of(
+          "listen",
+          "data",
+          "deletes",
+          "uploadExpiry",
+          "maxManifestBytes",
+          "maxUploadsPerClient",
+          "maxUploadsPerRepository");
 
   private static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
@@ -61,12 +74,20 @@ public record WharfConfig(
     Objects.requireNonNull(deletes, "deletes");
     Objects.requireNonNull(uploadExpiry, "uploadExpiry");
     Objects.requireNonNull(maxManifestBytes, "maxManifestBytes");
+    Objects.requireNonNull(maxUploadsPerClient, "maxUploadsPerClient");
+    Objects.requireNonNull(maxUploadsPerRepository, "maxUploadsPerRepository");
   }
 
   /** A config that sets nothing. */
   public static WharfConfig empty() {
     return new WharfConfig(
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -153,7 +174,9 @@ public record WharfConfig(
             data,
             deletes,
             uploadExpiry,
-            maxManifestBytes);
+            maxManifestBytes,
+            maxUploadsPerClient,
+            maxUploadsPerRepository);
       case "data":
         String folder = string(value, "a folder, e.g. ./wharf-data");
         if (folder.isBlank()) {
@@ -165,21 +188,60 @@ public record WharfConfig(
         } catch (InvalidPathException ex) {
           throw new IllegalArgumentException("'" + folder + "' is not a valid path");
         }
-        return new WharfConfig(listen, Optional.of(path), deletes, uploadExpiry, maxManifestBytes);
+        return new WharfConfig(
+            listen,
+            Optional.of(path),
+            deletes,
+            uploadExpiry,
+            maxManifestBytes,
+            maxUploadsPerClient,
+            maxUploadsPerRepository);
       case "deletes":
         if (!(value instanceof Boolean b)) {
           throw new IllegalArgumentException("expected true or false, found " + kind(value));
         }
-        return new WharfConfig(listen, data, Optional.of(b), uploadExpiry, maxManifestBytes);
+        return new WharfConfig(
+            listen,
+            data,
+            Optional.of(b),
+            uploadExpiry,
+            maxManifestBytes,
+            maxUploadsPerClient,
+            maxUploadsPerRepository);
       case "uploadExpiry":
         if (value instanceof Number) {
           throw new IllegalArgumentException(
               "'" + value + "' has no unit; write for example 24h, 30m or 90s");
         }
         Duration d = Durations.parse(string(value, "a duration, e.g. 24h"));
-        return new WharfConfig(listen, data, deletes, Optional.of(d), maxManifestBytes);
+        return new WharfConfig(
+            listen,
+            data,
+            deletes,
+            Optional.of(d),
+            maxManifestBytes,
+            maxUploadsPerClient,
+            maxUploadsPerRepository);
       case "maxManifestBytes":
-        return new WharfConfig(listen, data, deletes, uploadExpiry, Optional.of(parseSize(value)));
+        return new WharfConfig(
+            listen,
+            data,
+            deletes,
+            uploadExpiry,
+            Optional.of(parseSize(value)),
+            maxUploadsPerClient,
+            maxUploadsPerRepository);
+      case "maxUploadsPerClient", "maxUploadsPerRepository":
+        Optional<Integer> count = Optional.of(positiveCount(value));
+        boolean perClient = key.equals("maxUploadsPerClient");
+        return new WharfConfig(
+            listen,
+            data,
+            deletes,
+            uploadExpiry,
+            maxManifestBytes,
+            perClient ? count : maxUploadsPerClient,
+            perClient ? maxUploadsPerRepository : count);
       default:
         throw new IllegalStateException(key);
     }
@@ -222,6 +284,18 @@ public record WharfConfig(
     return (int) bytes;
   }
 
+  /** A positive whole number, e.g. a number of upload sessions. */
+  private static int positiveCount(Object value) {
+    if (!(value instanceof Integer n)) {
+      throw new IllegalArgumentException(
+          "expected a whole number (for example 256), found " + kind(value));
+    }
+    if (n <= 0) {
+      throw new IllegalArgumentException("'" + n + "' must be at least 1");
+    }
+    return n;
+  }
+
   /** {@code settings} with every key this config sets. */
   public ServerSettings applyTo(ServerSettings settings) {
     ServerSettings s = settings;
@@ -239,6 +313,12 @@ public record WharfConfig(
     }
     if (maxManifestBytes.isPresent()) {
       s = s.withMaxManifestBytes(maxManifestBytes.get());
+    }
+    if (maxUploadsPerClient.isPresent()) {
+      s = s.withMaxUploadsPerClient(maxUploadsPerClient.get());
+    }
+    if (maxUploadsPerRepository.isPresent()) {
+      s = s.withMaxUploadsPerRepository(maxUploadsPerRepository.get());
     }
     return s;
   }

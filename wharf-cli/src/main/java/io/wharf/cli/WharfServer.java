@@ -93,6 +93,8 @@ public final class WharfServer implements AutoCloseable {
           Registry.builder(storage)
               .deletesEnabled(settings.deletes())
               .uploadExpiry(settings.uploadExpiry())
+              .maxUploadsPerClient(settings.maxUploadsPerClient())
+              .maxUploadsPerRepository(settings.maxUploadsPerRepository())
               .maxManifestBytes(settings.maxManifestBytes());
       hooks.accept(builder);
       registry = builder.build();

@@ -28,13 +28,17 @@ class WharfConfigTest {
                 "data: ./data",
                 "deletes: false",
                 "uploadExpiry: 1h30m",
-                "maxManifestBytes: 8MiB"));
+                "maxManifestBytes: 8MiB",
+                "maxUploadsPerClient: 32",
+                "maxUploadsPerRepository: 64"));
     ServerSettings s = c.applyTo(ServerSettings.defaults());
     assertThat(s.listen()).isEqualTo(new ListenAddress("0.0.0.0", 5001));
     assertThat(s.data()).isEqualTo(Path.of("/etc/wharf/data"));
     assertThat(s.deletes()).isFalse();
     assertThat(s.uploadExpiry()).isEqualTo(Duration.ofMinutes(90));
     assertThat(s.maxManifestBytes()).isEqualTo(8 * 1024 * 1024);
+    assertThat(s.maxUploadsPerClient()).isEqualTo(32);
+    assertThat(s.maxUploadsPerRepository()).isEqualTo(64);
   }
 
   @Test
@@ -52,8 +56,10 @@ class WharfConfigTest {
     assertThat(d.listen().toString()).isEqualTo("127.0.0.1:5000");
     assertThat(d.data()).isEqualTo(Path.of("wharf-data"));
     assertThat(d.deletes()).isTrue();
-    assertThat(d.uploadExpiry()).isEqualTo(Duration.ofHours(24));
+    assertThat(d.uploadExpiry()).isEqualTo(Duration.ofMinutes(10));
     assertThat(d.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
+    assertThat(d.maxUploadsPerClient()).isEqualTo(256);
+    assertThat(d.maxUploadsPerRepository()).isEqualTo(512);
   }
 
   @Test
@@ -69,12 +75,18 @@ class WharfConfigTest {
   void refusesWithMessagesThatNameFileAndKey() {
     assertRefused(
         "lissten: 127.0.0.1:5000",
-        "wharf.yaml: unknown key 'lissten' (known keys: listen, data, deletes, uploadExpiry, maxManifestBytes)");
+        "wharf.yaml: unknown key 'lissten' (known keys: listen, data, deletes, uploadExpiry, maxManifestBytes,"
+            + " maxUploadsPerClient, maxUploadsPerRepository)");
     assertRefused("listen: 5000", "wharf.yaml: listen: expected host:port");
     assertRefused("listen: localhost", "wharf.yaml: listen: 'localhost' is not host:port");
     assertRefused("listen: 127.0.0.1:70000", "port 70000 is not between 0 and 65535");
     assertRefused("deletes: maybe", "wharf.yaml: deletes: expected true or false, found 'maybe'");
     assertRefused("uploadExpiry: 24", "wharf.yaml: uploadExpiry: '24' has no unit");
+    assertRefused(
+        "maxUploadsPerClient: 0", "wharf.yaml: maxUploadsPerClient: '0' must be at least 1");
+    assertRefused(
+        "maxUploadsPerRepository: many",
+        "wharf.yaml: maxUploadsPerRepository: expected a whole number (for example 256), found 'many'");
     assertRefused(
         "uploadExpiry: 24 hours", "wharf.yaml: uploadExpiry: '24 hours' is not a duration");
     assertRefused("uploadExpiry: 0s", "is not a positive duration");

@@ -337,4 +337,171 @@ class WharfProgramIT {
     }
     return b.toString();
   }
+
+  // ------------------------------------------------- upload sessions across a SIGKILL
+
+  /** {@code wharf serve} on 127.0.0.1:{@code port} with {@code ./resume-data}, serving. */
+  private Process serveOn(int port, Path log) throws Exception {
+    Files.writeString(
+        dir.resolve("resume.yaml"), "listen: 127.0.0.1:" + port + "\ndata: ./resume-data\n");
+    Process p = wharf(log, "serve", "--config", "resume.yaml");
+    awaitServing(p, log);
+    return p;
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void kill(Process p) throws InterruptedException {
+    p.destroyForcibly(); // SIGKILL: nothing is closed, nothing is flushed by the program
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("killed").isTrue();
+  }
+
+  private HttpResponse<String> patch(String url, byte[] content, int from, int to)
+      throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/octet-stream")
+            .header("Content-Range", from + "-" + (to - 1))
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofByteArray(
+                    java.util.Arrays.copyOfRange(content, from, to))));
+  }
+
+  private List<Path> uploadFolders() throws IOException {
+    Path uploads =
+        io.wharf.oci.storage.local.LocalStorage.blobDirectory(dir.resolve("resume-data"))
+            .resolve("uploads");
+    try (java.util.stream.Stream<Path> folders = Files.list(uploads)) {
+      return folders.toList();
+    }
+  }
+
+  @Test
+  void anUploadGoesOnWhereTheStoreSaysAfterASigkillAndACancelFreesItsBytes() throws Exception {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    byte[] content = new byte[300_000];
+    new java.util.Random(5).nextBytes(content);
+    Digest digest = Digest.sha256(Bytes.of(content));
+    Process first = serveOn(port, dir.resolve("first.log"));
+    String kept = startSession(base);
+    String cancelled = startSession(base);
+    assertThat(patch(kept, content, 0, 100_000).statusCode()).isEqualTo(202);
+    assertThat(patch(cancelled, content, 0, 100_000).statusCode()).isEqualTo(202);
+    kill(first);
+
+    serveOn(port, dir.resolve("second.log"));
+    HttpResponse<String> status = send(HttpRequest.newBuilder(URI.create(kept)));
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(204);
+    assertThat(status.headers().firstValue("Range")).contains("0-99999");
+    assertThat(patch(kept, content, 100_000, content.length).statusCode()).isEqualTo(202);
+    HttpResponse<String> put =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(kept + "?digest=" + digest.toString().replace(":", "%3A")))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    HttpResponse<byte[]> blob =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/it/resume/blobs/" + digest)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(blob.body()).isEqualTo(content);
+
+    assertThat(uploadFolders()).hasSize(1);
+    assertThat(send(HttpRequest.newBuilder(URI.create(cancelled)).DELETE()).statusCode())
+        .isEqualTo(204);
+    assertThat(uploadFolders()).isEmpty();
+  }
+
+  private String startSession(String base) throws Exception {
+    HttpResponse<String> session =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/v2/it/resume/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(session.statusCode()).as(session.body()).isEqualTo(202);
+    return URI.create(base)
+        .resolve(session.headers().firstValue("Location").orElseThrow())
+        .toString();
+  }
+
+  @Test
+  void theClientFinishesItsUploadInTheSameSessionAcrossASigkill() throws Exception {
+    int port = freePort();
+    byte[] content = new byte[3 * 64 * 1024 + 123];
+    new java.util.Random(6).nextBytes(content);
+    Digest digest = Digest.sha256(Bytes.of(content));
+    java.util.concurrent.CountDownLatch secondChunk = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch restarted = new java.util.concurrent.CountDownLatch(1);
+    // The second chunk is read only once the server was killed and started again.
+    io.wharf.oci.client.BlobSource source =
+        new io.wharf.oci.client.BlobSource() {
+          @Override
+          public long size() {
+            return content.length;
+          }
+
+          @Override
+          public InputStream open(long offset) throws IOException {
+            if (offset > 0 && restarted.getCount() > 0) {
+              secondChunk.countDown();
+              try {
+                if (!restarted.await(120, TimeUnit.SECONDS)) {
+                  throw new IOException("the test did not restart the server");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+              }
+            }
+            return new java.io.ByteArrayInputStream(
+                content, (int) offset, content.length - (int) offset);
+          }
+        };
+    Path firstLog = dir.resolve("client-first.log");
+    Path secondLog = dir.resolve("client-second.log");
+    Process first = serveOn(port, firstLog);
+    io.wharf.oci.client.Repository repo =
+        new io.wharf.oci.client.Repository(
+            new io.wharf.oci.model.ref.RegistryHost("127.0.0.1:" + port),
+            io.wharf.oci.model.ref.RepositoryName.of("it/client"));
+    List<Long> resumedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (io.wharf.oci.client.RegistryClient client =
+        io.wharf.oci.client.RegistryClient.builder()
+            .transferListener(
+                new io.wharf.oci.client.TransferListener() {
+                  @Override
+                  public void resumed(io.wharf.oci.client.Transfer transfer, long offset) {
+                    resumedAt.add(offset);
+                  }
+                })
+            .chunkBytes(64 * 1024)
+            .monolithicMaxBytes(1)
+            .build()) {
+      java.util.concurrent.CompletableFuture<Void> push =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  client.pushBlob(repo, digest, source);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      assertThat(secondChunk.await(120, TimeUnit.SECONDS)).as("first chunk sent").isTrue();
+      kill(first);
+      serveOn(port, secondLog);
+      restarted.countDown();
+      push.get(120, TimeUnit.SECONDS);
+      assertThat(client.statBlob(repo, digest)).hasValue(content.length);
+    }
+    // The restarted server found the session in the store, and the client went on in it (a new
+    // session would have been reported as a resume from byte 0).
+    assertThat(Files.readString(secondLog)).contains("resumed 1 upload sessions kept in the store");
+    assertThat(resumedAt).as("offsets the client resumed from").doesNotContain(0L);
+    assertThat(uploadFolders()).isEmpty();
+  }
 }

@@ -172,7 +172,7 @@ final class BlobEndpoints {
       mounted = blobs.stat(digest);
     }
     if (mounted.isEmpty()) {
-      return sessionStarted(repo, DigestAlgorithm.SHA256);
+      return sessionStarted(context, DigestAlgorithm.SHA256);
     }
     metadata.linkBlob(repo, mounted.get());
     settings.events().mounted(context, digest, source);
@@ -185,22 +185,22 @@ final class BlobEndpoints {
     RepositoryName repo = repository(context);
     Digest digest = Digest.parse(request.queryParam("digest").orElseThrow());
     DigestAlgorithm algorithm = digest.requireAlgorithm();
-    UploadSessions.Session s = settings.uploads().start(repo, algorithm);
+    UploadSessions.Session s = settings.uploads().start(repo, context.clientAddress(), algorithm);
     BlobInfo info;
     try {
       s.lock.lock();
       try {
-        s.upload.write(request.body());
+        s.upload().write(request.body());
         OptionalLong length = request.headers().firstLong("Content-Length");
         info =
             length.isPresent()
-                ? s.upload.commit(digest, length.getAsLong())
-                : s.upload.commit(digest);
+                ? s.upload().commit(digest, length.getAsLong())
+                : s.upload().commit(digest);
       } finally {
         s.lock.unlock();
       }
     } catch (IOException | RuntimeException e) {
-      s.upload.cancel();
+      s.upload().cancel();
       throw e;
     } finally {
       end(s);
@@ -228,13 +228,14 @@ final class BlobEndpoints {
                                     400,
                                     null)))
             .orElse(DigestAlgorithm.SHA256);
-    return sessionStarted(repository(context), algorithm);
+    return sessionStarted(context, algorithm);
   }
 
-  private RegistryResponse sessionStarted(RepositoryName repo, DigestAlgorithm algorithm)
+  private RegistryResponse sessionStarted(RequestContext context, DigestAlgorithm algorithm)
       throws IOException {
-    UploadSessions.Session s = settings.uploads().start(repo, algorithm);
-    return RegistryResponse.of(202, uploadHeaders(repo, s.upload).build());
+    RepositoryName repo = repository(context);
+    UploadSessions.Session s = settings.uploads().start(repo, context.clientAddress(), algorithm);
+    return RegistryResponse.of(202, uploadHeaders(repo, s.upload()).build());
   }
 
   private Headers.Builder uploadHeaders(RepositoryName repo, BlobUpload upload) {
@@ -258,18 +259,19 @@ final class BlobEndpoints {
   }
 
   /**
-   * end-5: appends a chunk, in order; a chunk at the wrong offset is 416 with the current range.
+   * end-5: appends a chunk, in order; a chunk at the wrong offset is 416 with the current range,
+   * and so is a chunk for a session another request is writing to (it answers at once, without
+   * waiting: the client asks where the upload stands and goes on from there).
    */
   RegistryResponse patch(RequestContext context, RegistryRequest request) throws IOException {
     RepositoryName repo = repository(context);
-    UploadSessions.Session s = settings.uploads().find(repo, target(context));
-    s.lock.lock();
+    UploadSessions.Session s = lockOrRefuse(repo, settings.uploads().find(repo, target(context)));
     try {
       Optional<String> contentRange = request.headers().first("Content-Range");
       if (contentRange.isPresent()) {
         ChunkRange chunk = ChunkRange.parse(contentRange.get());
-        if (chunk.start() != s.upload.offset()) {
-          throw outOfOrder(repo, s.upload, chunk.start());
+        if (chunk.start() != s.upload().offset()) {
+          throw outOfOrder(repo, s.upload(), chunk.start());
         }
         OptionalLong length = request.headers().firstLong("Content-Length");
         if (length.isPresent() && length.getAsLong() != chunk.length()) {
@@ -281,10 +283,41 @@ final class BlobEndpoints {
                   + contentRange.get());
         }
       }
-      s.upload.write(request.body());
-      return RegistryResponse.of(202, uploadHeaders(repo, s.upload).build());
+      write(s, request);
+      return RegistryResponse.of(202, uploadHeaders(repo, s.upload()).build());
     } finally {
+      settings.uploads().touch(s);
       s.lock.unlock();
+    }
+  }
+
+  /**
+   * {@code s} locked for this request; when another request holds it (a chunk still arriving, a
+   * commit), 416 at once with the range received so far.
+   */
+  private UploadSessions.Session lockOrRefuse(RepositoryName repo, UploadSessions.Session s) {
+    if (!s.lock.tryLock()) {
+      BlobUpload upload = s.upload();
+      throw rangeRefusal(
+          "upload "
+              + upload.id()
+              + " in "
+              + repo
+              + " is receiving another request; ask where it stands and go on from there",
+          upload);
+    }
+    return s;
+  }
+
+  /** Writes the request's body; when the store no longer has the upload, the session ends. */
+  private void write(UploadSessions.Session s, RegistryRequest request) throws IOException {
+    try {
+      s.upload().write(request.body());
+    } catch (NotFoundException e) {
+      if (e.code() == ErrorCode.BLOB_UPLOAD_UNKNOWN) {
+        settings.uploads().end(s); // cancelled meanwhile, or purged
+      }
+      throw e;
     }
   }
 
@@ -317,8 +350,7 @@ final class BlobEndpoints {
   }
 
   private InvalidContentException outOfOrder(RepositoryName repo, BlobUpload upload, long start) {
-    return new InvalidContentException(
-        ErrorCode.BLOB_UPLOAD_INVALID,
+    return rangeRefusal(
         "chunk starts at byte "
             + start
             + " but upload "
@@ -328,7 +360,18 @@ final class BlobEndpoints {
             + " has "
             + upload.offset()
             + " bytes",
-        java.util.Map.of("range", "0-" + Math.max(0, upload.offset() - 1)),
+        upload);
+  }
+
+  /**
+   * 416 {@code BLOB_UPLOAD_INVALID} with the range received so far (detail {@code range}, which the
+   * engine also sends as the {@code Range} header).
+   */
+  private static InvalidContentException rangeRefusal(String message, BlobUpload upload) {
+    return new InvalidContentException(
+        ErrorCode.BLOB_UPLOAD_INVALID,
+        message,
+        java.util.Map.of(Registry.RANGE_DETAIL, "0-" + Math.max(0, upload.offset() - 1)),
         416,
         null);
   }
@@ -346,18 +389,19 @@ final class BlobEndpoints {
                         ErrorCode.DIGEST_INVALID, "the digest query parameter is required"));
     Digest digest = Digest.parse(digestText);
     BlobInfo info;
-    s.lock.lock();
+    lockOrRefuse(repo, s);
     try {
       Optional<String> contentRange = request.headers().first("Content-Range");
       if (contentRange.isPresent()) {
         ChunkRange chunk = ChunkRange.parse(contentRange.get());
-        if (chunk.start() != s.upload.offset()) {
-          throw outOfOrder(repo, s.upload, chunk.start());
+        if (chunk.start() != s.upload().offset()) {
+          throw outOfOrder(repo, s.upload(), chunk.start());
         }
       }
-      s.upload.write(request.body());
-      info = s.upload.commit(digest);
+      write(s, request);
+      info = s.upload().commit(digest);
     } finally {
+      settings.uploads().touch(s);
       s.lock.unlock();
     }
     end(s);
@@ -382,32 +426,28 @@ final class BlobEndpoints {
 
   private void end(UploadSessions.Session s) throws IOException {
     settings.uploads().end(s);
-    s.upload.close();
+    s.upload().close();
   }
 
-  /** end-13: where the upload stands. */
-  RegistryResponse status(RequestContext context) {
+  /**
+   * end-13: where the upload stands; at once, also while a chunk is arriving (then the bytes
+   * received so far). After a restart, what the store holds.
+   */
+  RegistryResponse status(RequestContext context) throws IOException {
     RepositoryName repo = repository(context);
     UploadSessions.Session s = settings.uploads().find(repo, target(context));
-    s.lock.lock();
-    try {
-      return RegistryResponse.of(204, uploadHeaders(repo, s.upload).build());
-    } finally {
-      s.lock.unlock();
-    }
+    return RegistryResponse.of(204, uploadHeaders(repo, s.upload()).build());
   }
 
-  /** end-14: cancels the upload and removes its data. */
+  /**
+   * end-14: cancels the upload and removes its data, at once, also while a chunk is arriving: that
+   * request then fails with {@code BLOB_UPLOAD_UNKNOWN} as soon as its body moves again.
+   */
   RegistryResponse cancel(RequestContext context) throws IOException {
     RepositoryName repo = repository(context);
     UploadSessions.Session s = settings.uploads().find(repo, target(context));
-    s.lock.lock();
-    try {
-      settings.uploads().end(s);
-      s.upload.cancel();
-    } finally {
-      s.lock.unlock();
-    }
+    settings.uploads().end(s);
+    s.upload().cancel();
     return RegistryResponse.of(204, Headers.builder().set("Content-Length", "0").build());
   }
 }

@@ -67,6 +67,12 @@ public final class Registry implements RegistryHandler, AutoCloseable {
 
   private static final Bytes EMPTY_JSON = Bytes.utf8("{}");
 
+  /** The detail of a 416 that the engine also sends as the {@code Range} header. */
+  static final String RANGE_DETAIL = "range";
+
+  /** The detail of a 429 that the engine also sends as the {@code Retry-After} header. */
+  static final String RETRY_AFTER_DETAIL = "retryAfter";
+
   private final Settings settings;
   private final BlobEndpoints blobs;
   private final ManifestEndpoints manifests;
@@ -81,6 +87,18 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     this.manifests = new ManifestEndpoints(settings);
     this.idPrefix = String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
+
+  /** How long an idle upload session lives by default: 10 minutes. */
+  public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofMinutes(10);
+
+  /**
+   * How many upload sessions one client may hold open by default: 256, room for a build machine
+   * pushing dozens of images at once (skopeo uploads up to 6 layers of an image in parallel).
+   */
+  public static final int DEFAULT_MAX_UPLOADS_PER_CLIENT = 256;
+
+  /** How many upload sessions may be open in one repository by default: 512. */
+  public static final int DEFAULT_MAX_UPLOADS_PER_REPOSITORY = 512;
 
   /** A builder of a registry over {@code storage} (wrapped in the checking decorators). */
   public static Builder builder(RegistryStorage storage) {
@@ -255,13 +273,21 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     if (e instanceof Refusal refusal && refusal.challenge().isPresent()) {
       extra.set("WWW-Authenticate", refusal.challenge().get().headerValue());
     }
-    if (e.httpStatus() == 405 && e.detail().orElse(null) instanceof Map<?, ?> detail) {
-      Object allow = detail.get("allow");
-      if (allow != null) {
-        extra.set("Allow", allow.toString());
-      }
+    if (e.detail().orElse(null) instanceof Map<?, ?> detail) {
+      copyDetail(e, 405, detail, "allow", "Allow", extra);
+      copyDetail(e, 416, detail, RANGE_DETAIL, "Range", extra);
+      copyDetail(e, 429, detail, RETRY_AFTER_DETAIL, "Retry-After", extra);
     }
     return ErrorResponses.of(e, request.method() == HttpMethod.HEAD, extra.build());
+  }
+
+  /** Sends {@code detail}'s {@code key} as {@code header} on an error of {@code status}. */
+  private static void copyDetail(
+      OciException e, int status, Map<?, ?> detail, String key, String header, Headers.Builder to) {
+    Object value = detail.get(key);
+    if (e.httpStatus() == status && value != null) {
+      to.set(header, value.toString());
+    }
   }
 
   /** Events dropped because the event queue was full (see {@link RegistryEventListener}). */
@@ -286,9 +312,11 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int maxManifestBytes = ManifestCodec.DEFAULT_MAX_BYTES;
     private boolean deletesEnabled = true;
-    private Duration uploadExpiry = Duration.ofHours(24);
+    private Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
     private long chunkMinLength = 0;
     private int maxOpenUploads = 10_000;
+    private int maxUploadsPerClient = DEFAULT_MAX_UPLOADS_PER_CLIENT;
+    private int maxUploadsPerRepository = DEFAULT_MAX_UPLOADS_PER_REPOSITORY;
     private Authenticator authenticator = Authenticator.anonymous();
     private Authorizer authorizer = Authorizer.allowAll();
     private final List<AdmissionGate> gates = new ArrayList<>();
@@ -359,7 +387,11 @@ public final class Registry implements RegistryHandler, AutoCloseable {
       return this;
     }
 
-    /** How long an upload session may stay idle before it and its data are removed (24 h). */
+    /**
+     * How long an upload session may stay idle (no request on it, none in progress) before it and
+     * its data are removed (default {@link #DEFAULT_UPLOAD_EXPIRY}, 10 minutes: a client pushing
+     * uses its session every few seconds; one that went away holds its slot and bytes that long).
+     */
     public Builder uploadExpiry(Duration expiry) {
       if (expiry.isNegative() || expiry.isZero()) {
         throw new IllegalArgumentException("uploadExpiry must be positive");
@@ -377,13 +409,42 @@ public final class Registry implements RegistryHandler, AutoCloseable {
       return this;
     }
 
-    /** How many upload sessions may be open at once; more are refused with 429 (10,000). */
+    /**
+     * How many upload sessions may be open at once in the whole registry, the last resort behind
+     * the limits per client and per repository (default 10,000); more are refused with {@code 429
+     * TOOMANYREQUESTS} and {@code Retry-After}.
+     */
     public Builder maxOpenUploads(int max) {
-      if (max <= 0) {
-        throw new IllegalArgumentException("maxOpenUploads must be positive");
-      }
-      this.maxOpenUploads = max;
+      this.maxOpenUploads = positive(max, "maxOpenUploads");
       return this;
+    }
+
+    /**
+     * How many upload sessions one client may hold open at once (default {@link
+     * #DEFAULT_MAX_UPLOADS_PER_CLIENT}); more are refused with {@code 429 TOOMANYREQUESTS} and
+     * {@code Retry-After}, while other clients go on. A client is an IPv4 address or an IPv6 /64
+     * network, as the transport saw it (behind a proxy: the proxy's).
+     */
+    public Builder maxUploadsPerClient(int max) {
+      this.maxUploadsPerClient = positive(max, "maxUploadsPerClient");
+      return this;
+    }
+
+    /**
+     * How many upload sessions may be open at once in one repository (default {@link
+     * #DEFAULT_MAX_UPLOADS_PER_REPOSITORY}); more are refused with {@code 429 TOOMANYREQUESTS} and
+     * {@code Retry-After}, while pushes to other repositories go on.
+     */
+    public Builder maxUploadsPerRepository(int max) {
+      this.maxUploadsPerRepository = positive(max, "maxUploadsPerRepository");
+      return this;
+    }
+
+    private static int positive(int value, String name) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return value;
     }
 
     /** The registry; with listeners, its event thread starts now. */
@@ -398,7 +459,12 @@ public final class Registry implements RegistryHandler, AutoCloseable {
               ManifestCodec.defaults().withMaxBytes(maxManifestBytes),
               deletesEnabled,
               chunkMinLength,
-              new UploadSessions(storage.blobs(), clock, uploadExpiry, maxOpenUploads),
+              new UploadSessions(
+                  storage.blobs(),
+                  clock,
+                  uploadExpiry,
+                  new UploadSessions.Limits(
+                      maxUploadsPerClient, maxUploadsPerRepository, maxOpenUploads)),
               new AccessControl(authenticator, authorizer, events),
               new Gates(gates, storage, events),
               events),

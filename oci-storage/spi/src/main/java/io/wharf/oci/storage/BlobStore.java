@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -65,11 +66,35 @@ public interface BlobStore extends Closeable {
     return newUpload(DigestAlgorithm.SHA256);
   }
 
-  /** Starts an upload digested with {@code algorithm}. */
-  BlobUpload newUpload(DigestAlgorithm algorithm) throws IOException;
+  /** Starts an upload digested with {@code algorithm}, without a label. */
+  default BlobUpload newUpload(DigestAlgorithm algorithm) throws IOException {
+    return newUpload(algorithm, "");
+  }
 
-  /** The upload {@code id}, if it still exists. */
+  /**
+   * Starts an upload digested with {@code algorithm} that carries {@code label}: a text opaque to
+   * the store, kept with the session for as long as it lives and read back by {@link
+   * BlobUpload#label()} and {@link #uploads()}. The registry engine keeps there whom the session
+   * belongs to, so that it finds its sessions again after a restart.
+   *
+   * @param label at most {@link UploadInfo#MAX_LABEL_LENGTH} characters, no control characters
+   * @throws IllegalArgumentException when the label is not one a store can keep
+   */
+  BlobUpload newUpload(DigestAlgorithm algorithm, String label) throws IOException;
+
+  /**
+   * The upload {@code id}, if it still exists. Cheap: a store may defer reading what the session
+   * holds (re-hashing the bytes staged before a restart) to the first write or commit, so that a
+   * status request or a cancel costs no more than a look-up.
+   */
   Optional<BlobUpload> resumeUpload(UploadId id) throws IOException;
+
+  /**
+   * The uploads open in this store: those not committed, cancelled or purged, including the ones an
+   * earlier process left (where {@link StorageFeature#RESUMABLE_UPLOADS}). An upload started or
+   * ended while the list is made may or may not be in it.
+   */
+  List<UploadInfo> uploads() throws IOException;
 
   /**
    * Removes blob {@code digest}; readers that opened it before may finish.

@@ -16,6 +16,11 @@ import java.time.Instant;
  *
  * <p>{@link #close()} releases this handle and keeps the session, which {@link
  * BlobStore#resumeUpload} finds again until it is committed, cancelled or purged.
+ *
+ * <p>Two methods are safe while another thread writes: {@link #offset()} answers at once with the
+ * bytes received so far, and {@link #cancel()} ends the session at once, removing its bytes; the
+ * write in progress then fails with {@code BLOB_UPLOAD_UNKNOWN} as soon as its stream yields more
+ * bytes or ends, and keeps nothing.
  */
 public interface BlobUpload extends Closeable {
 
@@ -28,7 +33,15 @@ public interface BlobUpload extends Closeable {
   /** When the session started. */
   Instant startedAt();
 
-  /** How many bytes were received; the next chunk starts here. */
+  /**
+   * The label the session was started with ({@link BlobStore#newUpload(DigestAlgorithm, String)}).
+   */
+  String label();
+
+  /**
+   * How many bytes were received; the next chunk starts here. Answers at once, also while a write
+   * is in progress (then with the bytes received so far).
+   */
   long offset();
 
   /** The digest of the bytes received so far. */
@@ -86,7 +99,10 @@ public interface BlobUpload extends Closeable {
     return commit(expected);
   }
 
-  /** Ends the session and removes its bytes. */
+  /**
+   * Ends the session and removes its bytes, at once, also while another thread writes to it (that
+   * write then fails with {@code BLOB_UPLOAD_UNKNOWN}). Idempotent.
+   */
   void cancel() throws IOException;
 
   /** An out-of-order chunk: BLOB_UPLOAD_INVALID with status 416 (distribution-spec end-5). */

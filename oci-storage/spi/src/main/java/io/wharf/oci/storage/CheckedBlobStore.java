@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -92,14 +93,20 @@ public final class CheckedBlobStore implements BlobStore {
   }
 
   @Override
-  public BlobUpload newUpload(DigestAlgorithm algorithm) throws IOException {
-    return new CheckedUpload(guard("start an upload", () -> delegate.newUpload(algorithm)));
+  public BlobUpload newUpload(DigestAlgorithm algorithm, String label) throws IOException {
+    UploadInfo.checkLabel(label);
+    return new CheckedUpload(guard("start an upload", () -> delegate.newUpload(algorithm, label)));
   }
 
   @Override
   public Optional<BlobUpload> resumeUpload(UploadId id) throws IOException {
     return guard("resume upload " + id, () -> delegate.resumeUpload(id))
         .map(u -> (BlobUpload) new CheckedUpload(u));
+  }
+
+  @Override
+  public List<UploadInfo> uploads() throws IOException {
+    return List.copyOf(guard("list uploads", delegate::uploads));
   }
 
   @Override
@@ -158,6 +165,11 @@ public final class CheckedBlobStore implements BlobStore {
     @Override
     public Instant startedAt() {
       return delegate.startedAt();
+    }
+
+    @Override
+    public String label() {
+      return delegate.label();
     }
 
     @Override

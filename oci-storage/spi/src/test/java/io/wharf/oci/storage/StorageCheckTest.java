@@ -61,8 +61,13 @@ class StorageCheckTest {
     }
 
     @Override
-    public BlobUpload newUpload(DigestAlgorithm algorithm) {
-      return delegate.newUpload(algorithm);
+    public BlobUpload newUpload(DigestAlgorithm algorithm, String label) {
+      return delegate.newUpload(algorithm, label);
+    }
+
+    @Override
+    public List<UploadInfo> uploads() {
+      return delegate.uploads();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.StorageFeature;
 import io.wharf.oci.storage.UploadId;
+import io.wharf.oci.storage.UploadInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,6 +53,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -260,25 +263,20 @@ public final class FileSystemBlobStore implements BlobStore {
    * are left alone.
    */
   private void removeLeftovers() throws IOException {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
-      for (Path dir : entries) {
-        if (uploadId(dir.getFileName().toString()).isEmpty()
-            || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        Files.deleteIfExists(dir.resolve(INFO + TEMP_SUFFIX));
-        if (!Files.isRegularFile(dir.resolve(DATA), LinkOption.NOFOLLOW_LINKS)
-            || !Files.isRegularFile(dir.resolve(INFO), LinkOption.NOFOLLOW_LINKS)
-            || !readable(dir.resolve(INFO))) {
-          deleteUploadFolder(dir);
-        }
-      }
-    }
+    forEachUpload(
+        (id, dir) -> {
+          Files.deleteIfExists(dir.resolve(INFO + TEMP_SUFFIX));
+          if (!Files.isRegularFile(dir.resolve(DATA), LinkOption.NOFOLLOW_LINKS)
+              || !Files.isRegularFile(dir.resolve(INFO), LinkOption.NOFOLLOW_LINKS)
+              || !readable(dir.resolve(INFO))) {
+            deleteUploadFolder(dir);
+          }
+        });
   }
 
   private static boolean readable(Path info) {
     try {
-      UploadInfo.read(info);
+      InfoFile.read(info);
       return true;
     } catch (IOException e) {
       return false;
@@ -494,12 +492,13 @@ public final class FileSystemBlobStore implements BlobStore {
   // -------------------------------------------------------------------------------- uploads
 
   @Override
-  public BlobUpload newUpload(DigestAlgorithm algorithm) throws IOException {
+  public BlobUpload newUpload(DigestAlgorithm algorithm, String label) throws IOException {
     Objects.requireNonNull(algorithm, "algorithm");
+    UploadInfo.checkLabel(label);
     while (true) {
       checkOpen();
       UploadId id = UploadId.random();
-      Session session = new Session(id, uploadFolder(id), algorithm, clock.instant());
+      Session session = new Session(id, uploadFolder(id), algorithm, clock.instant(), label);
       if (live.putIfAbsent(id, session) != null) {
         continue;
       }
@@ -529,8 +528,10 @@ public final class FileSystemBlobStore implements BlobStore {
   /**
    * {@inheritDoc}
    *
-   * <p>An upload this store started or resumed before continues with its digest state in memory;
-   * one left by an earlier store on the same folder has its staged bytes hashed once, here.
+   * <p>An upload this store started or resumed before continues with its digest state in memory,
+   * and is returned at once, also while a write to it is in progress. One left by an earlier store
+   * on the same folder holds what its {@code data} file holds (after a crash: what reached the
+   * file); those bytes are hashed once, at its first write or commit.
    */
   @Override
   public Optional<BlobUpload> resumeUpload(UploadId id) throws IOException {
@@ -546,9 +547,12 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       session = live.computeIfAbsent(id, k -> new Session(k, dir));
     }
+    if (session.loaded && !session.ended.get()) {
+      return Optional.of(session); // without the lock, which a write may hold for long
+    }
     session.lock.lock();
     try {
-      if (session.ended) {
+      if (session.ended.get()) {
         return Optional.empty();
       }
       if (!session.loaded) {
@@ -579,37 +583,84 @@ public final class FileSystemBlobStore implements BlobStore {
   @Override
   public int purgeUploads(Instant startedBefore) throws IOException {
     checkOpen();
-    int removed = 0;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
-      for (Path dir : entries) {
-        Optional<UploadId> id = uploadId(dir.getFileName().toString());
-        if (id.isEmpty() || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        Session known = live.get(id.get());
-        Optional<Instant> started =
-            known != null && known.loaded
-                ? Optional.of(known.startedAt())
-                : readStartedAt(dir.resolve(INFO));
-        if (started.isEmpty() || !started.get().isBefore(startedBefore)) {
-          continue;
-        }
-        Session session = live.computeIfAbsent(id.get(), k -> new Session(k, dir));
-        if (session.purge()) {
-          removed++;
-        }
-      }
-    }
-    return removed;
+    int[] removed = {0};
+    forEachUpload(
+        (id, dir) -> {
+          Session known = live.get(id);
+          Optional<Instant> started =
+              known != null && known.loaded
+                  ? Optional.of(known.startedAt())
+                  : readStartedAt(dir.resolve(INFO));
+          if (started.isEmpty() || !started.get().isBefore(startedBefore)) {
+            return;
+          }
+          Session session = live.computeIfAbsent(id, k -> new Session(k, dir));
+          if (session.purge()) {
+            removed[0]++;
+          }
+        });
+    return removed[0];
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads each upload's {@code info} file (unless this store holds the upload already) and the
+   * attributes of its {@code data} file: {@link UploadInfo#updatedAt()} is when {@code data} was
+   * last written, dated with this store's clock. Uploads being created or removed meanwhile, and
+   * unreadable ones (removed when a store next opens the folder), are left out.
+   */
+  @Override
+  public List<UploadInfo> uploads() throws IOException {
+    checkOpen();
+    List<UploadInfo> open = new ArrayList<>();
+    forEachUpload(
+        (id, dir) -> {
+          Session known = live.get(id);
+          try {
+            BasicFileAttributes data =
+                Files.readAttributes(
+                    dir.resolve(DATA), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Instant updatedAt = data.lastModifiedTime().toInstant();
+            if (known != null && known.loaded && !known.ended.get()) {
+              open.add(
+                  new UploadInfo(id, known.label(), known.startedAt(), updatedAt, known.offset()));
+            } else {
+              InfoFile info = InfoFile.read(dir.resolve(INFO));
+              open.add(new UploadInfo(id, info.label(), info.startedAt(), updatedAt, data.size()));
+            }
+          } catch (IOException e) {
+            // Being created or removed, or torn by a power failure: not an open upload.
+          }
+        });
+    return open;
   }
 
   private static Optional<Instant> readStartedAt(Path info) {
     try {
-      return Optional.of(UploadInfo.read(info).startedAt());
+      return Optional.of(InfoFile.read(info).startedAt());
     } catch (NoSuchFileException e) {
       return Optional.empty(); // still being created, or already gone
     } catch (IOException e) {
       return Optional.of(Instant.EPOCH);
+    }
+  }
+
+  /** What {@link #forEachUpload} does with each upload folder. */
+  @FunctionalInterface
+  private interface UploadFolderAction {
+    void accept(UploadId id, Path dir) throws IOException;
+  }
+
+  /** Runs {@code action} on each folder in {@code uploads/} named like an upload of this store. */
+  private void forEachUpload(UploadFolderAction action) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
+      for (Path dir : entries) {
+        Optional<UploadId> id = uploadId(dir.getFileName().toString());
+        if (id.isPresent() && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          action.accept(id.get(), dir);
+        }
+      }
     }
   }
 
@@ -731,14 +782,18 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  /** The {@code info} file of an upload: its algorithm and start time. */
-  private record UploadInfo(DigestAlgorithm algorithm, Instant startedAt) {
+  /**
+   * The {@code info} file of an upload: its algorithm, start time and label ({@code label} is
+   * absent from files written before labels existed, and then empty).
+   */
+  private record InfoFile(DigestAlgorithm algorithm, Instant startedAt, String label) {
 
     byte[] encode() {
-      return ("algorithm=" + algorithm.id() + "\nstarted=" + startedAt + "\n").getBytes(UTF_8);
+      return ("algorithm=" + algorithm.id() + "\nstarted=" + startedAt + "\nlabel=" + label + "\n")
+          .getBytes(UTF_8);
     }
 
-    static UploadInfo read(Path file) throws IOException {
+    static InfoFile read(Path file) throws IOException {
       if (Files.size(file) > MAX_INFO_SIZE) {
         throw corrupt(file, "it is too large");
       }
@@ -757,12 +812,15 @@ public final class FileSystemBlobStore implements BlobStore {
         throw corrupt(file, "a field is missing");
       }
       try {
-        return new UploadInfo(
+        return new InfoFile(
             DigestAlgorithm.lookup(algorithm)
                 .orElseThrow(() -> corrupt(file, "of algorithm '" + algorithm + "'")),
-            Instant.parse(started));
+            Instant.parse(started),
+            UploadInfo.checkLabel(fields.getOrDefault("label", "")));
       } catch (DateTimeParseException e) {
         throw corrupt(file, "of start time '" + started + "'");
+      } catch (IllegalArgumentException e) {
+        throw corrupt(file, "of its label");
       }
     }
 
@@ -788,17 +846,24 @@ public final class FileSystemBlobStore implements BlobStore {
     private final Path dir;
     private volatile @Nullable DigestAlgorithm algorithm;
     private volatile @Nullable Instant startedAt;
-    private @Nullable Digester digester; // guarded by this
+    private volatile String label = "";
+
+    /** The digest of the first {@link #size} bytes; null until first needed after a restart. */
+    private @Nullable Digester digester; // guarded by lock
+
     private volatile long size;
     private volatile boolean loaded;
-    private volatile boolean ended;
+
+    /** Set once, by whoever ends the upload (commit, cancel, purge), without the lock. */
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     /** A new upload, not yet on disk: {@link #create()} puts it there. */
-    Session(UploadId id, Path dir, DigestAlgorithm algorithm, Instant startedAt) {
+    Session(UploadId id, Path dir, DigestAlgorithm algorithm, Instant startedAt, String label) {
       this.id = id;
       this.dir = dir;
       this.algorithm = algorithm;
       this.startedAt = startedAt;
+      this.label = label;
       this.digester = Digester.of(algorithm);
       this.loaded = true;
     }
@@ -829,65 +894,73 @@ public final class FileSystemBlobStore implements BlobStore {
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(new UploadInfo(algorithm(), startedAt()).encode());
+        ByteBuffer bytes = ByteBuffer.wrap(new InfoFile(algorithm(), startedAt(), label).encode());
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }
       }
       Files.move(temp, dir.resolve(INFO), StandardCopyOption.ATOMIC_MOVE);
+      touch(dir.resolve(DATA));
       return true;
     }
 
+    /** Dates {@code data} with this store's clock: {@link UploadInfo#updatedAt()}. */
+    private void touch(Path data) {
+      try {
+        Files.setLastModifiedTime(data, FileTime.from(clock.instant()));
+      } catch (IOException e) {
+        // Only the idle time of the upload is off: it is then the system's, not the clock's.
+      }
+    }
+
     /**
-     * Reads {@code info} and hashes the staged bytes once.
+     * Reads {@code info} and the length of {@code data}: the bytes a crash or a restart left are
+     * the bytes the upload holds. They are hashed once, at the first write or commit ({@link
+     * #digester()}), not here: a status request or a cancel after a restart reads no bytes.
      *
      * @return false when the upload is gone
      */
     boolean load() throws IOException {
-      UploadInfo info;
+      InfoFile info;
+      long length;
       try {
-        info = UploadInfo.read(dir.resolve(INFO));
-      } catch (NoSuchFileException e) {
-        return false;
-      }
-      Digester hashed;
-      try {
-        hashed = digestOf(dir.resolve(DATA), info.algorithm(), Long.MAX_VALUE);
+        info = InfoFile.read(dir.resolve(INFO));
+        length = Files.size(dir.resolve(DATA));
       } catch (NoSuchFileException e) {
         return false;
       }
       algorithm = info.algorithm();
       startedAt = info.startedAt();
-      digester = hashed;
-      size = hashed.size();
+      label = info.label();
+      size = length;
       loaded = true;
       return true;
     }
 
-    /** Marks this upload ended and forgets it; the caller removes the files. */
-    void end() {
-      ended = true;
+    /**
+     * Marks this upload ended and forgets it; the caller removes the files.
+     *
+     * @return whether this call ended it (false: it had ended already)
+     */
+    boolean end() {
+      boolean ending = ended.compareAndSet(false, true);
       live.remove(id, this);
+      return ending;
     }
 
     /**
-     * Removes the upload unless it ended already.
+     * Removes the upload unless it ended already; as {@link #cancel()}, without waiting for a write
+     * in progress.
      *
      * @return whether it was there
      */
     boolean purge() throws IOException {
-      lock.lock();
-      try {
-        if (ended) {
-          return false;
-        }
-        boolean existed = Files.deleteIfExists(dir.resolve(INFO));
-        end();
-        deleteRest();
-        return existed;
-      } finally {
-        lock.unlock();
+      if (!end()) {
+        return false;
       }
+      boolean existed = Files.deleteIfExists(dir.resolve(INFO));
+      deleteRest();
+      return existed;
     }
 
     /** Best effort: what stays is a folder without {@code info}, removed when a store opens. */
@@ -915,22 +988,49 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
+    public String label() {
+      return label;
+    }
+
+    @Override
     public long offset() {
       return size;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UncheckedIOException when the bytes a restart left cannot be read to digest them
+     */
     @Override
     public Digest currentDigest() {
       lock.lock();
       try {
         return digester().copy().digest();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       } finally {
         lock.unlock();
       }
     }
 
-    private Digester digester() {
-      return Objects.requireNonNull(digester, "not loaded");
+    /** The digest state, under the lock; after a restart the staged bytes are hashed here, once. */
+    private Digester digester() throws IOException {
+      Digester d = digester;
+      if (d == null) {
+        try {
+          d = digestOf(dir.resolve(DATA), algorithm(), size);
+        } catch (NoSuchFileException e) {
+          end();
+          throw unknownUpload();
+        }
+        if (d.size() != size) {
+          throw new IOException(
+              "upload " + id + " holds " + d.size() + " bytes on disk but received " + size);
+        }
+        digester = d;
+      }
+      return d;
     }
 
     /**
@@ -970,44 +1070,58 @@ public final class FileSystemBlobStore implements BlobStore {
           // The buffer is filled before each write: a network stream hands over a few KiB per
           // read, and a file write (and a hash update) per few KiB cost more than the copying.
           // When the stream fails, what it delivered before is still kept.
-          boolean end = false;
-          while (!end) {
-            int n = 0;
-            Exception failure = null;
-            try {
-              while (n < bytes.length) {
-                int r = chunk.read(bytes, n, bytes.length - n);
-                if (r < 0) {
-                  end = true;
-                  break;
+          try {
+            boolean end = false;
+            while (!end) {
+              int n = 0;
+              Exception failure = null;
+              try {
+                while (n < bytes.length) {
+                  int r = chunk.read(bytes, n, bytes.length - n);
+                  if (r < 0) {
+                    end = true;
+                    break;
+                  }
+                  n += r;
                 }
-                n += r;
+              } catch (IOException | RuntimeException e) {
+                failure = e;
               }
-            } catch (IOException | RuntimeException e) {
-              failure = e;
+              if (ended.get()) {
+                // Cancelled while the stream was read: its files are gone, keep nothing.
+                NotFoundException gone = unknownUpload();
+                if (failure != null) {
+                  gone.addSuppressed(failure);
+                }
+                throw gone;
+              }
+              buffer.clear().limit(n);
+              try {
+                while (buffer.hasRemaining()) {
+                  channel.write(buffer);
+                }
+              } catch (IOException | RuntimeException e) {
+                if (failure != null) {
+                  e.addSuppressed(failure);
+                }
+                truncate(data, digesting.size(), e);
+                throw e;
+              }
+              digesting.update(bytes, 0, n);
+              size = digesting.size();
+              total += n;
+              if (failure instanceof IOException io) {
+                throw io;
+              } else if (failure != null) {
+                throw (RuntimeException) failure;
+              }
             }
-            buffer.clear().limit(n);
-            try {
-              while (buffer.hasRemaining()) {
-                channel.write(buffer);
-              }
-            } catch (IOException | RuntimeException e) {
-              if (failure != null) {
-                e.addSuppressed(failure);
-              }
-              truncate(data, digesting.size(), e);
-              throw e;
-            }
-            digesting.update(bytes, 0, n);
-            size = digesting.size();
-            total += n;
-            if (failure instanceof IOException io) {
-              throw io;
-            } else if (failure != null) {
-              throw (RuntimeException) failure;
+            return total;
+          } finally {
+            if (total > 0) {
+              touch(data); // after the last write, which dated the file with the system's time
             }
           }
-          return total;
         }
       } finally {
         lock.unlock();
@@ -1019,6 +1133,9 @@ public final class FileSystemBlobStore implements BlobStore {
      * interrupt does not close; when even that fails, the next write cuts it.
      */
     private void truncate(Path data, long length, Throwable failure) {
+      if (ended.get()) {
+        return; // cancelled: the file is gone, and must not come back
+      }
       try {
         if (data.getFileSystem() == FileSystems.getDefault()) {
           try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
@@ -1054,7 +1171,14 @@ public final class FileSystemBlobStore implements BlobStore {
         long length = size;
         Path target = blobPath(expected);
         if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-          publish(data, target);
+          try {
+            publish(data, target);
+          } catch (IOException e) {
+            if (ended.get()) {
+              throw unknownUpload(); // cancelled meanwhile, without the lock
+            }
+            throw e;
+          }
         } else {
           // Another commit may have renamed it without forcing its directory yet.
           fsyncDirectory(target.getParent());
@@ -1133,19 +1257,19 @@ public final class FileSystemBlobStore implements BlobStore {
       fsyncDirectory(shard);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Without the lock: the files are removed at once, and a write in progress (which holds the
+     * lock while it waits for its stream) fails at its next read; the bytes it wrote to the removed
+     * file are freed when it closes the file.
+     */
     @Override
     public void cancel() throws IOException {
-      lock.lock();
-      try {
-        if (ended) {
-          return;
-        }
-        Files.deleteIfExists(dir.resolve(INFO));
-        end();
-        deleteRest();
-      } finally {
-        lock.unlock();
+      if (!end()) {
+        return;
       }
+      deleteUploadFolder(dir);
     }
 
     /** Releases nothing: the upload stays resumable until committed, cancelled or purged. */
@@ -1154,7 +1278,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
     private void checkLive() {
       checkOpen();
-      if (ended) {
+      if (ended.get()) {
         throw unknownUpload();
       }
     }

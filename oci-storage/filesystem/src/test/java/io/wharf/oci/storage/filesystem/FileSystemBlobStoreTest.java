@@ -281,6 +281,71 @@ class FileSystemBlobStoreTest {
   }
 
   @Test
+  void afterACrashTheUploadHoldsWhatReachedItsDataFileAndIsHashedFromIt() throws IOException {
+    byte[] content = random(300_000, 30);
+    Digest digest = Digest.sha256(new ByteArrayInputStream(content));
+    UploadId id;
+    try (BlobUpload upload = store.newUpload(DigestAlgorithm.SHA256, "repository=r")) {
+      id = upload.id();
+      upload.write(slice(content, 0, 100_000));
+    }
+    store.close();
+    // A process killed in the middle of a chunk: 50,000 more bytes had reached the file.
+    Files.write(
+        data.resolve("uploads").resolve(id.value()).resolve("data"),
+        java.util.Arrays.copyOfRange(content, 100_000, 150_000),
+        java.nio.file.StandardOpenOption.APPEND);
+
+    store = FileSystemBlobStore.open(data);
+    assertThat(store.uploads()).singleElement().extracting(u -> u.offset()).isEqualTo(150_000L);
+    BlobUpload resumed = store.resumeUpload(id).orElseThrow();
+    assertThat(resumed.offset()).isEqualTo(150_000);
+    assertThat(resumed.label()).isEqualTo("repository=r");
+    resumed.write(150_000, slice(content, 150_000, 150_000));
+    assertThat(resumed.commit(digest)).isEqualTo(new BlobInfo(digest, content.length));
+  }
+
+  @Test
+  void uploadsAreDatedWithTheStoresClockWhenTheyAreWritten() throws IOException {
+    store.close();
+    MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    store = FileSystemBlobStore.builder(data).clock(clock).durable(false).open();
+    BlobUpload upload = store.newUpload();
+    assertThat(store.uploads().get(0).updatedAt()).isEqualTo(clock.instant());
+    clock.advance(Duration.ofMinutes(7));
+    upload.write(new ByteArrayInputStream(random(10, 31)));
+    store.close();
+    store = FileSystemBlobStore.builder(data).clock(clock).durable(false).open();
+    assertThat(store.uploads())
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.startedAt()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+              assertThat(u.updatedAt()).isEqualTo(Instant.parse("2025-01-01T00:07:00Z"));
+            });
+  }
+
+  @Test
+  void cancelWhileAWriteWaitsForItsStreamRemovesTheFilesAtOnce() throws Exception {
+    BlobUpload upload = store.newUpload();
+    upload.write(new ByteArrayInputStream(random(1000, 32)));
+    io.wharf.oci.storage.tck.StalledStream body =
+        new io.wharf.oci.storage.tck.StalledStream(random(10, 33), random(10, 34));
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      Future<Long> written = writer.submit(() -> upload.write(body));
+      body.awaitStalled();
+      upload.cancel();
+      assertThat(uploadFolders()).isEmpty();
+      body.release();
+      assertThatThrownBy(written::get).hasCauseInstanceOf(NotFoundException.class);
+      assertThat(uploadFolders()).isEmpty();
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  @Test
   void aFailingChunkKeepsExactlyTheBytesThatArrived() throws IOException {
     byte[] content = random(150_000, 8);
     BlobUpload upload = store.newUpload();

@@ -12,6 +12,7 @@ import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.StorageFeature;
 import io.wharf.oci.storage.UploadId;
+import io.wharf.oci.storage.UploadInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,10 +82,18 @@ public final class InMemoryBlobStore implements BlobStore {
   }
 
   @Override
-  public BlobUpload newUpload(DigestAlgorithm algorithm) {
-    Session session = new Session(UploadId.random(), algorithm, clock.instant());
+  public BlobUpload newUpload(DigestAlgorithm algorithm, String label) {
+    Session session =
+        new Session(UploadId.random(), algorithm, UploadInfo.checkLabel(label), clock.instant());
     uploads.put(session.id, session);
     return session;
+  }
+
+  @Override
+  public List<UploadInfo> uploads() {
+    return uploads.values().stream()
+        .map(s -> new UploadInfo(s.id, s.label, s.startedAt, s.updatedAt, s.size))
+        .toList();
   }
 
   @Override
@@ -125,14 +134,22 @@ public final class InMemoryBlobStore implements BlobStore {
 
     private final UploadId id;
     private final DigestAlgorithm algorithm;
+    private final String label;
     private final Instant startedAt;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final Digester digester;
 
-    Session(UploadId id, DigestAlgorithm algorithm, Instant startedAt) {
+    /** The bytes received, readable while a write holds the lock. */
+    private volatile long size;
+
+    private volatile Instant updatedAt;
+
+    Session(UploadId id, DigestAlgorithm algorithm, String label, Instant startedAt) {
       this.id = id;
       this.algorithm = algorithm;
+      this.label = label;
       this.startedAt = startedAt;
+      this.updatedAt = startedAt;
       this.digester = Digester.of(algorithm);
     }
 
@@ -152,13 +169,13 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
+    public String label() {
+      return label;
+    }
+
+    @Override
     public long offset() {
-      lock.lock();
-      try {
-        return buffer.size();
-      } finally {
-        lock.unlock();
-      }
+      return size;
     }
 
     @Override
@@ -178,11 +195,18 @@ public final class InMemoryBlobStore implements BlobStore {
         checkLive();
         byte[] b = new byte[64 * 1024];
         long total = 0;
-        for (int n; (n = chunk.read(b)) != -1; ) {
-          buffer.write(b, 0, n);
-          digester.update(b, 0, n);
-          total += n;
+        try {
+          for (int n; (n = chunk.read(b)) != -1; ) {
+            checkLive(); // cancelled while the stream was read
+            buffer.write(b, 0, n);
+            digester.update(b, 0, n);
+            size = buffer.size();
+            total += n;
+          }
+        } finally {
+          updatedAt = clock.instant();
         }
+        checkLive();
         return total;
       } finally {
         lock.unlock();
@@ -208,6 +232,10 @@ public final class InMemoryBlobStore implements BlobStore {
       }
     }
 
+    /**
+     * Without the lock: a write in progress notices at its next read and fails; the bytes go with
+     * the last handle.
+     */
     @Override
     public void cancel() {
       uploads.remove(id, this);

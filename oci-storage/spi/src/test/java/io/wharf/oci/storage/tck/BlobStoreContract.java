@@ -27,6 +27,7 @@ import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.CheckedBlobStore;
 import io.wharf.oci.storage.StorageFeature;
 import io.wharf.oci.storage.UploadId;
+import io.wharf.oci.storage.UploadInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +97,14 @@ public abstract class BlobStoreContract {
    */
   protected BlobStore reopen(BlobStore closed) throws Exception {
     return Assumptions.abort("this backend does not reopen its storage");
+  }
+
+  /** Closes {@link #store} and opens its storage again, as a process restart would. */
+  private void restart() throws Exception {
+    BlobStore closed = store;
+    store = null;
+    closed.close();
+    store = reopen(closed);
   }
 
   /** The store under test, made before each test by {@link #newStore()}. */
@@ -643,10 +652,7 @@ public abstract class BlobStoreContract {
       id = upload.id();
       upload.write(new ByteArrayInputStream(content, 0, 40_000));
     }
-    BlobStore closed = store;
-    store = null;
-    closed.close();
-    store = reopen(closed);
+    restart();
     try (BlobUpload resumed = store.resumeUpload(id).orElseThrow()) {
       assertThat(resumed.offset()).isEqualTo(40_000);
       assertThat(resumed.currentDigest()).isEqualTo(sha256(Arrays.copyOf(content, 40_000)));
@@ -654,6 +660,176 @@ public abstract class BlobStoreContract {
       assertThat(resumed.commit(sha256(content))).isEqualTo(new BlobInfo(sha256(content), 100_000));
     }
     assertThat(read(store, sha256(content))).isEqualTo(content);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Labels, listing, and a session used while a write waits for its stream
+
+  @Test
+  void labelIsKeptWithTheUploadAndReadBackOnResume() throws IOException {
+    String label = "repository=team/app client=192.0.2.7 ünïcödé = and spaces";
+    UploadId id;
+    try (BlobUpload upload = store.newUpload(DigestAlgorithm.SHA256, label)) {
+      id = upload.id();
+      assertThat(upload.label()).isEqualTo(label);
+      upload.write(new ByteArrayInputStream(content(10, 40)));
+    }
+    try (BlobUpload resumed = store.resumeUpload(id).orElseThrow()) {
+      assertThat(resumed.label()).isEqualTo(label);
+    }
+    try (BlobUpload unlabelled = store.newUpload()) {
+      assertThat(unlabelled.label()).isEmpty();
+    }
+  }
+
+  @Test
+  void checkedStoreRefusesLabelsAStoreCannotKeep() {
+    BlobStore checked = CheckedBlobStore.wrap(store);
+    for (String bad : List.of("line\nbreak", "nul\0", "x".repeat(1025))) {
+      assertThatThrownBy(() -> checked.newUpload(DigestAlgorithm.SHA256, bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void uploadsListsTheOpenUploadsWithTheirLabelsAndOffsets() throws IOException {
+    assertThat(store.uploads()).isEmpty();
+    byte[] content = content(3000, 41);
+    UploadId written;
+    UploadId empty;
+    try (BlobUpload upload = store.newUpload(DigestAlgorithm.SHA256, "a")) {
+      written = upload.id();
+      upload.write(new ByteArrayInputStream(content));
+    }
+    try (BlobUpload upload = store.newUpload(DigestAlgorithm.SHA256, "b")) {
+      empty = upload.id();
+    }
+    try (BlobUpload committed = store.newUpload(DigestAlgorithm.SHA256, "c")) {
+      committed.write(new ByteArrayInputStream(content));
+      committed.commit(sha256(content));
+    }
+    try (BlobUpload cancelled = store.newUpload(DigestAlgorithm.SHA256, "d")) {
+      cancelled.cancel();
+    }
+    List<UploadInfo> open = store.uploads();
+    assertThat(open).extracting(UploadInfo::id).containsExactlyInAnyOrder(written, empty);
+    UploadInfo a = open.stream().filter(u -> u.id().equals(written)).findFirst().orElseThrow();
+    assertThat(a.label()).isEqualTo("a");
+    assertThat(a.offset()).isEqualTo(3000);
+    assertThat(a.updatedAt()).isAfterOrEqualTo(a.startedAt().truncatedTo(ChronoUnit.SECONDS));
+    UploadInfo b = open.stream().filter(u -> u.id().equals(empty)).findFirst().orElseThrow();
+    assertThat(b.label()).isEqualTo("b");
+    assertThat(b.offset()).isZero();
+  }
+
+  @Test
+  void labelsAndTheListOfUploadsSurviveClosingAndReopeningTheStore() throws Exception {
+    assumeTrue(store.features().contains(StorageFeature.RESUMABLE_UPLOADS), "no RESUMABLE_UPLOADS");
+    byte[] content = content(50_000, 42);
+    UploadId id;
+    try (BlobUpload upload = store.newUpload(DigestAlgorithm.SHA256, "repository=r client=c")) {
+      id = upload.id();
+      upload.write(new ByteArrayInputStream(content, 0, 20_000));
+    }
+    restart();
+    assertThat(store.uploads())
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.id()).isEqualTo(id);
+              assertThat(u.label()).isEqualTo("repository=r client=c");
+              assertThat(u.offset()).isEqualTo(20_000);
+            });
+    try (BlobUpload resumed = store.resumeUpload(id).orElseThrow()) {
+      assertThat(resumed.label()).isEqualTo("repository=r client=c");
+      resumed.cancel();
+    }
+    assertThat(store.uploads()).isEmpty();
+  }
+
+  @Test
+  void offsetAnswersAtOnceWhileAWriteWaitsForItsStream() throws Exception {
+    byte[] content = content(2000, 43);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (BlobUpload upload = store.newUpload()) {
+      try {
+        StalledStream body = stalledWrite(upload, content);
+        Future<Long> written = writer.submit(() -> upload.write(body));
+        body.awaitStalled();
+        // The write holds the upload while it waits: offset and resume must not wait for it.
+        assertThat(within30s(upload::offset)).isBetween(500L, 1500L);
+        assertThat(within30s(() -> store.resumeUpload(upload.id()).orElseThrow().offset()))
+            .isBetween(500L, 1500L);
+        body.release();
+        assertThat(written.get()).isEqualTo(1500L);
+      } finally {
+        writer.shutdownNow();
+      }
+      assertThat(upload.offset()).isEqualTo(2000);
+      assertThat(upload.commit(sha256(content))).isEqualTo(new BlobInfo(sha256(content), 2000));
+    }
+  }
+
+  @Test
+  void cancelWhileAWriteWaitsEndsTheUploadAtOnceAndTheWriteFailsWithBlobUploadUnknown()
+      throws Exception {
+    byte[] content = content(2000, 44);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (BlobUpload upload = store.newUpload()) {
+      try {
+        StalledStream body = stalledWrite(upload, content);
+        Future<Long> written = writer.submit(() -> upload.write(body));
+        body.awaitStalled();
+        within30s(
+            () -> {
+              upload.cancel();
+              return null;
+            });
+        assertThat(store.resumeUpload(upload.id())).isEmpty();
+        assertThat(store.uploads()).isEmpty();
+        body.release();
+        assertThatThrownBy(written::get)
+            .isInstanceOf(ExecutionException.class)
+            .cause()
+            .isInstanceOf(NotFoundException.class)
+            .satisfies(
+                e ->
+                    assertThat(((OciException) e).code()).isEqualTo(ErrorCode.BLOB_UPLOAD_UNKNOWN));
+      } finally {
+        writer.shutdownNow();
+      }
+      assertOci(
+          () -> upload.commit(sha256(content)),
+          NotFoundException.class,
+          ErrorCode.BLOB_UPLOAD_UNKNOWN);
+    }
+    assertThat(store.uploads()).isEmpty();
+    assertThat(store.stat(sha256(content))).isEmpty();
+  }
+
+  /**
+   * Writes bytes 0-499 of {@code content} to {@code upload}; the body returned yields 500-1499,
+   * stalls until released, then yields the rest.
+   */
+  private static StalledStream stalledWrite(BlobUpload upload, byte[] content) throws IOException {
+    upload.write(new ByteArrayInputStream(content, 0, 500));
+    return new StalledStream(
+        Arrays.copyOfRange(content, 500, 1500), Arrays.copyOfRange(content, 1500, content.length));
+  }
+
+  /**
+   * {@code call}'s answer; it must come while another thread holds the upload. 30 s is no timing
+   * assertion but a guard against a test that would otherwise hang on a lock forever.
+   */
+  private static <T> T within30s(Callable<T> call) throws Exception {
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      return caller.submit(call).get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the call waited for the write in progress", e);
+    } finally {
+      caller.shutdownNow();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
