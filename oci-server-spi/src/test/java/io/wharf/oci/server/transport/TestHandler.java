@@ -92,7 +92,8 @@ public final class TestHandler implements RegistryHandler {
     }
     if (path.equals("/fail")) {
       long after = Long.parseLong(request.queryParam("after").orElse("1000"));
-      return new RegistryResponse(200, Headers.empty(), Optional.of(generated(after * 10, after)));
+      long size = Long.parseLong(request.queryParam("size").orElse(Long.toString(after * 10)));
+      return new RegistryResponse(200, Headers.empty(), Optional.of(generated(size, after)));
     }
     if (path.equals("/slow")) {
       slowEntered.countDown();
