@@ -173,9 +173,27 @@ class ServeUnderAttackIT {
       line(in);
       out.write(new byte[10]);
       out.flush();
+      // A slow upload, not a silent one: 2 KiB every half second, above the minimum body rate
+      // and never idle long enough for Jetty to close it, until the server closes the connection.
+      Thread trickle =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 200; i++) {
+                    out.write(new byte[2048]);
+                    out.flush();
+                    Thread.sleep(500);
+                  }
+                } catch (java.io.IOException | InterruptedException closed) {
+                  // The server cut it, or the test ended.
+                }
+              },
+              "trickle");
+      trickle.setDaemon(true);
+      trickle.start();
 
       long signalled = System.nanoTime();
-      wharf.destroy(); // SIGTERM; the upload never sends the rest
+      wharf.destroy(); // SIGTERM while the upload trickles
       assertThat(wharf.waitFor(25, TimeUnit.SECONDS))
           .as("stopped within the 5 s grace and a margin:%n%s", Files.readString(log))
           .isTrue();
