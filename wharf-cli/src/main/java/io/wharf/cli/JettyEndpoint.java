@@ -5,13 +5,19 @@ import io.wharf.oci.server.servlet.RegistryServlet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of {@code wharf serve}: Jetty 12 carrying the registry through {@link
@@ -19,17 +25,50 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  * reasons measured with skopeo: Jetty refuses a TLS handshake on its plain-HTTP port at once (so
  * clients that try HTTPS first fall back in milliseconds; the JDK transport cuts the probe only
  * after its header timeout, 1 s by default), and it moves bytes faster under parallel transfers.
+ *
+ * <p><b>Hostile and unlucky clients.</b> Jetty runs at most {@link #MAX_THREADS} request threads.
+ * The registry servlet receives at most {@link #MAX_BODIES} request bodies at once, {@link
+ * #MAX_BODIES_PER_CLIENT} from one client address, and answers more with 429 and {@code
+ * Retry-After} without reading them, so that at least {@code MAX_THREADS - MAX_BODIES} threads stay
+ * for requests without a body. A request body slower than {@link #MIN_BODY_RATE} bytes per second
+ * (Jetty's {@code MinimumDataRateHandler}, checked as its bytes arrive) fails its read: an upload
+ * keeps what arrived and is answered 400, and a client that sends nothing at all is cut by the idle
+ * timeout. Every answer Jetty gives itself (a request line or headers too long: 414, 431; a bad
+ * request) is the distribution spec's JSON error, without exception text ({@link JsonErrors});
+ * paths with encoded slashes, dot segments or NUL reach the registry servlet, which refuses them in
+ * JSON too. Response bodies go to Jetty in writes of at most 64 KiB, so that no thread caches a
+ * direct buffer larger than that.
  */
 final class JettyEndpoint implements AutoCloseable {
 
   /** How long a client may stay silent mid-request before its connection is closed. */
-  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-  /** How long {@link #close()} waits for requests in flight. */
-  static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long {@link #close()} lets requests in flight finish before it closes their connections: 5
+   * s.
+   */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
-  /** How long a connection may sit idle once stopping began (Jetty's default is 1 s). */
-  static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
+  /** The most request threads. */
+  static final int MAX_THREADS = 200;
+
+  /** The most request bodies received at once. */
+  static final int MAX_BODIES = 128;
+
+  /** The most request bodies received at once from one client address. */
+  static final int MAX_BODIES_PER_CLIENT = 16;
+
+  /** The slowest a request body may arrive, in bytes per second. */
+  static final long MIN_BODY_RATE = 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(JettyEndpoint.class);
+
+  /**
+   * How long a connection may sit idle once stopping began (Jetty's default is 1 s); shorter than
+   * {@link #STOP_TIMEOUT}, so that idle keep-alive connections never hold the stop to its end.
+   */
+  static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(2);
 
   private final Server server;
   private final ServerConnector connector;
@@ -41,10 +80,15 @@ final class JettyEndpoint implements AutoCloseable {
 
   static JettyEndpoint start(RegistryHandler handler, InetSocketAddress address)
       throws IOException {
-    Server server = new Server();
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
+    threads.setName("wharf-http");
+    Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setRequestHeaderSize(16 * 1024);
+    // Encoded slashes, dot segments, NUL and empty segments reach the registry servlet, which
+    // refuses what it must with the spec's JSON error instead of Jetty's page.
+    http.setUriCompliance(UriCompliance.UNSAFE);
     HttpConnectionFactory factory = new HttpConnectionFactory(http);
     // Reads of 64 KiB rather than 8: an upload costs a quarter of the system calls and wake-ups.
     factory.setInputBufferSize(64 * 1024);
@@ -54,15 +98,19 @@ final class JettyEndpoint implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     // On stop Jetty cuts connections idle for 1 s by default, including a request in flight
     // whose client pauses between packets: an upload that paused for a second failed with 500
-    // (WharfProgramIT caught it under load). 5 s lets such uploads finish; the price is that
-    // idle keep-alive connections, which the same timeout closes, may hold a stop up to 5 s.
+    // (WharfProgramIT caught it under load). 2 s lets such uploads finish; the price is that
+    // idle keep-alive connections, which the same timeout closes, may hold a stop up to 2 s.
     connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder(new RegistryServlet(handler)), "/*");
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
+    context.addServlet(
+        new ServletHolder(new RegistryServlet(handler, MAX_BODIES_PER_CLIENT, MAX_BODIES)), "/*");
+    context.setErrorHandler(new JsonErrors());
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(context);
+    graceful.setHandler(new MinimumDataRateHandler(context, MIN_BODY_RATE, 0));
     server.setHandler(graceful);
+    server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(STOP_TIMEOUT.toMillis());
     server.setStopAtShutdown(false);
     try {
@@ -90,13 +138,36 @@ final class JettyEndpoint implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** Stops accepting, lets requests in flight finish (up to {@link #STOP_TIMEOUT}), stops. */
+  /**
+   * Stops accepting, lets requests in flight finish for up to {@link #STOP_TIMEOUT}, then closes
+   * the connections of those still running (an upload cut so keeps the bytes that arrived, and its
+   * client can resume it) and stops. Requests cut at the deadline are no failure of the stop.
+   *
+   * @throws IllegalStateException when Jetty could not be stopped
+   */
   @Override
   public void close() {
     try {
       server.stop();
+    } catch (TimeoutException e) {
+      stoppedAfterDeadline(e);
     } catch (Exception e) {
+      if (e.getCause() instanceof TimeoutException t) {
+        stoppedAfterDeadline(t);
+        return;
+      }
       throw new IllegalStateException("stopping the HTTP server failed", e);
     }
+  }
+
+  private void stoppedAfterDeadline(TimeoutException e) {
+    // Jetty stops every component after the graceful phase, whether it timed out or not; the
+    // server then reports itself failed rather than stopped.
+    if (!connector.isStopped()) {
+      throw new IllegalStateException("stopping the HTTP server failed", e);
+    }
+    log.info(
+        "requests still in flight after {} s had their connections closed",
+        STOP_TIMEOUT.toSeconds());
   }
 }

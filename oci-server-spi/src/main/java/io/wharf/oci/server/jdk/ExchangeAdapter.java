@@ -8,9 +8,12 @@ import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.server.RegistryRequest;
 import io.wharf.oci.server.RegistryResponse;
 import io.wharf.oci.server.ResponseBody;
+import io.wharf.oci.server.transport.BodyPermits;
 import io.wharf.oci.server.transport.TransportSupport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +29,12 @@ final class ExchangeAdapter implements HttpHandler {
 
   private final RegistryHandler handler;
   private final StallWatchdog watchdog;
+  private final BodyPermits bodies;
 
-  ExchangeAdapter(RegistryHandler handler, StallWatchdog watchdog) {
+  ExchangeAdapter(RegistryHandler handler, StallWatchdog watchdog, BodyPermits bodies) {
     this.handler = handler;
     this.watchdog = watchdog;
+    this.bodies = bodies;
   }
 
   @Override
@@ -45,13 +50,29 @@ final class ExchangeAdapter implements HttpHandler {
     }
     String rawQuery = exchange.getRequestURI().getRawQuery();
     StallWatchdog.Guard guard = watchdog.guard(exchange::close);
-    InputStream body = guard.in(exchange.getRequestBody());
     Outcome outcome = new Outcome();
+    com.sun.net.httpserver.Headers requestHeaders = exchange.getRequestHeaders();
+    boolean withBody =
+        BodyPermits.hasBody(
+            requestHeaders.getFirst("Content-Length"),
+            requestHeaders.containsKey("Transfer-Encoding"));
+    Optional<InetAddress> client =
+        Optional.ofNullable(exchange.getRemoteAddress()).map(InetSocketAddress::getAddress);
+    boolean overloaded = ServerExecutor.overloaded();
+    boolean permitted = false;
+    // A body refused (the server is overloaded, or the body limits are reached) is never read:
+    // the connection is closed after the answer.
+    InputStream body =
+        withBody && (overloaded || !(permitted = bodies.tryAcquire(client)))
+            ? null
+            : guard.in(exchange.getRequestBody());
     try {
       boolean head = false;
       RegistryResponse response;
-      if (ServerExecutor.overloaded()) {
+      if (overloaded) {
         response = TransportSupport.unavailable("too many requests in progress; retry later");
+      } else if (body == null) {
+        response = BodyPermits.refused();
       } else {
         Optional<HttpMethod> method = TransportSupport.method(methodName);
         if (method.isEmpty()) {
@@ -73,10 +94,25 @@ final class ExchangeAdapter implements HttpHandler {
         LOG.warn("{} {}: handler failed while writing the response", methodName, rawPath, e);
       }
     } finally {
-      guard.close();
+      if (permitted) {
+        bodies.release(client);
+      }
       // Without a response sent, close() closes the connection; with the body short, closing the
       // fixed-length stream fails and closes the connection: either way the client sees the break.
-      exchange.close();
+      // After a response, the JDK reads what is left of the request body (up to 64 KiB): under
+      // the guard, so that a client that trickles it is cut too.
+      try {
+        if (body == null) {
+          closeUnread(exchange);
+        } else {
+          guard.run(exchange::close);
+        }
+      } catch (IOException e) {
+        LOG.debug("{} {}: closing the exchange: {}", methodName, rawPath, e.toString());
+      } finally {
+        guard.close();
+        exchange.close();
+      }
       TransportSupport.logRequest(
           LOG,
           methodName,
@@ -85,6 +121,21 @@ final class ExchangeAdapter implements HttpHandler {
           outcome.bytes,
           System.nanoTime() - start,
           outcome.response);
+    }
+  }
+
+  /**
+   * Closes an exchange whose request body was refused unread, without the JDK's reading of what is
+   * left of it (up to 64 KiB, which a trickling client sends as slowly as it likes): a channel read
+   * on an interrupted thread closes the connection at once, as in {@link HeaderDeadline}. The
+   * answer has gone out before.
+   */
+  private static void closeUnread(HttpExchange exchange) {
+    Thread.currentThread().interrupt();
+    try {
+      exchange.close();
+    } finally {
+      Thread.interrupted();
     }
   }
 
@@ -116,7 +167,7 @@ final class ExchangeAdapter implements HttpHandler {
       HttpExchange exchange,
       boolean head,
       RegistryResponse response,
-      InputStream requestBody,
+      @Nullable InputStream requestBody,
       StallWatchdog.Guard guard,
       Outcome outcome)
       throws IOException {
@@ -124,8 +175,11 @@ final class ExchangeAdapter implements HttpHandler {
     // handler left unread (an answer given early: a refusal, a full disk) is read and dropped, up
     // to a bound: the JDK drains only 64 KiB itself and then closes the connection with bytes
     // unread, which sends a TCP reset that can destroy the answer before the client reads it.
-    TransportSupport.drain(requestBody);
-    requestBody.close();
+    // A body refused for the body limits is not read: the answer closes the connection.
+    if (requestBody != null) {
+      TransportSupport.drain(requestBody);
+      requestBody.close();
+    }
     com.sun.net.httpserver.Headers out = exchange.getResponseHeaders();
     for (Map.Entry<String, List<String>> e : response.headers().asMap().entrySet()) {
       String name = e.getKey();

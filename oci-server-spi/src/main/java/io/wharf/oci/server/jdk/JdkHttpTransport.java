@@ -1,6 +1,7 @@
 package io.wharf.oci.server.jdk;
 
 import io.wharf.oci.server.RegistryHandler;
+import io.wharf.oci.server.transport.BodyPermits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,6 +28,19 @@ import java.util.Objects;
  * timeout. The transport closes the connection of any exchange whose read or write makes no
  * progress for {@link #stallTimeout(Duration)}, so a client that stops sending mid-body, or stops
  * reading the response, frees its thread within that time.
+ *
+ * <p><b>Slow request bodies.</b> A request body is read in blocking mode and holds its thread until
+ * the client has sent it. The transport receives at most {@link #maxBodies(int)} bodies at once
+ * (default {@value #DEFAULT_MAX_BODIES}, half the default platform threads) and at most {@link
+ * #maxBodiesPerClient(int)} from one client address (default {@value
+ * #DEFAULT_MAX_BODIES_PER_CLIENT}); more are answered at once with 429 {@code TOOMANYREQUESTS},
+ * {@code Retry-After} and {@code Connection: close}, without reading their bodies. Requests without
+ * a body are never refused for these bounds, so clients that read (and the same client) are still
+ * served while they are reached. A body must also arrive at {@link #minBodyRate(long)} (default
+ * {@value #DEFAULT_MIN_BODY_RATE} bytes per second): counted over the time the transport waited for
+ * the client's bytes (not the time the handler spent elsewhere), after the first 5 seconds of such
+ * waiting, a slower body has its connection closed; the handler's read fails, and an upload keeps
+ * the bytes that arrived.
  *
  * <p><b>Request headers, and clients that try TLS first.</b> The JDK server starts an exchange once
  * the first bytes of a request are readable, then reads the request line and headers itself. The
@@ -62,6 +76,15 @@ public final class JdkHttpTransport {
   /** Default number of requests waiting for a platform thread. */
   public static final int DEFAULT_MAX_QUEUED = 256;
 
+  /** Default bound on request bodies received at once. */
+  public static final int DEFAULT_MAX_BODIES = 32;
+
+  /** Default bound on request bodies received at once from one client address. */
+  public static final int DEFAULT_MAX_BODIES_PER_CLIENT = 16;
+
+  /** Default minimum rate of a request body, in bytes per second: 1 KiB/s. */
+  public static final long DEFAULT_MIN_BODY_RATE = 1024;
+
   /** Default stall timeout. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -85,6 +108,9 @@ public final class JdkHttpTransport {
   private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private int backlog;
+  private int maxBodies = DEFAULT_MAX_BODIES;
+  private int maxBodiesPerClient = DEFAULT_MAX_BODIES_PER_CLIENT;
+  private long minBodyRate = DEFAULT_MIN_BODY_RATE;
 
   private JdkHttpTransport(RegistryHandler handler) {
     this.handler = Objects.requireNonNull(handler, "handler");
@@ -151,6 +177,42 @@ public final class JdkHttpTransport {
     return this;
   }
 
+  /**
+   * Request bodies received at once, in all; default {@value #DEFAULT_MAX_BODIES}. Keep it below
+   * {@link #maxThreads(int)}, so that requests without a body find a thread.
+   */
+  public JdkHttpTransport maxBodies(int bodies) {
+    if (bodies < 1) {
+      throw new IllegalArgumentException("maxBodies must be at least 1: " + bodies);
+    }
+    this.maxBodies = bodies;
+    return this;
+  }
+
+  /**
+   * Request bodies received at once from one client address; default {@value
+   * #DEFAULT_MAX_BODIES_PER_CLIENT}.
+   */
+  public JdkHttpTransport maxBodiesPerClient(int bodies) {
+    if (bodies < 1) {
+      throw new IllegalArgumentException("maxBodiesPerClient must be at least 1: " + bodies);
+    }
+    this.maxBodiesPerClient = bodies;
+    return this;
+  }
+
+  /**
+   * The slowest a request body may arrive, in bytes per second (see the class documentation);
+   * default {@value #DEFAULT_MIN_BODY_RATE}; 0 turns the check off.
+   */
+  public JdkHttpTransport minBodyRate(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("minBodyRate must not be negative: " + bytesPerSecond);
+    }
+    this.minBodyRate = bytesPerSecond;
+    return this;
+  }
+
   /** The listen backlog; 0 (the default) lets the system choose. */
   public JdkHttpTransport backlog(int backlog) {
     this.backlog = Math.max(0, backlog);
@@ -165,10 +227,10 @@ public final class JdkHttpTransport {
   public RegistryServer start(InetSocketAddress address) throws IOException {
     ServerExecutor executor =
         new ServerExecutor(virtualThreads, maxThreads, maxQueued, headerTimeout);
-    StallWatchdog watchdog = new StallWatchdog(stallTimeout);
+    StallWatchdog watchdog = new StallWatchdog(stallTimeout, minBodyRate);
     try {
       return RegistryServer.start(
-          new ExchangeAdapter(handler, watchdog),
+          new ExchangeAdapter(handler, watchdog, new BodyPermits(maxBodiesPerClient, maxBodies)),
           address,
           backlog,
           executor,

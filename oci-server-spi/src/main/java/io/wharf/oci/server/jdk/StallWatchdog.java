@@ -1,5 +1,6 @@
 package io.wharf.oci.server.jdk;
 
+import io.wharf.oci.server.transport.TransportSupport;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -13,23 +14,33 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Aborts exchanges whose socket reads or writes make no progress for longer than the stall timeout.
- * The JDK server reads and writes in blocking mode with no socket timeout, so a client that stops
- * sending mid-body (or stops reading the response) would otherwise hold a thread for ever. A
- * guarded stream marks the time a blocking call began; a timer closes the connection of a call
- * blocked too long, which makes the call fail with an {@link IOException}.
+ * Aborts exchanges whose socket reads or writes make no progress for longer than the stall timeout,
+ * and exchanges whose request body arrives slower than the minimum body rate. The JDK server reads
+ * and writes in blocking mode with no socket timeout, so a client that stops sending mid-body (or
+ * stops reading the response) would otherwise hold a thread for ever, and one that sends a byte now
+ * and then would hold it as long as it likes. A guarded stream marks the time a blocking call began
+ * and, for the request body, adds up the time spent waiting for the client's bytes and the bytes
+ * that came; a timer closes the connection of a call blocked too long, or of a body whose bytes,
+ * after {@link #RATE_GRACE_NANOS} of waiting for them, are fewer than the rate times that waiting.
+ * Time the handler spends elsewhere (writing to a slow disk) does not count against the client.
+ * Closing makes the blocked call fail with an {@link IOException}.
  */
 final class StallWatchdog implements AutoCloseable {
 
   /** Writes are cut into pieces of this size, so that each blocking call has a bounded size. */
-  private static final int WRITE_SLICE = 64 * 1024;
+  private static final int WRITE_SLICE = TransportSupport.MAX_WRITE;
+
+  /** Waiting for a request body's bytes that the rate is measured after: 5 s. */
+  static final long RATE_GRACE_NANOS = 5_000_000_000L;
 
   private final long timeoutNanos;
+  private final long minBytesPerSecond;
   private final Set<Guard> active = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
 
-  StallWatchdog(Duration timeout) {
+  StallWatchdog(Duration timeout, long minBytesPerSecond) {
     this.timeoutNanos = timeout.toNanos();
+    this.minBytesPerSecond = minBytesPerSecond;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -37,7 +48,8 @@ final class StallWatchdog implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    long period = Math.max(20, Math.min(1000, timeout.toMillis() / 4));
+    long period =
+        Math.max(20, Math.min(minBytesPerSecond > 0 ? 500 : 1000, timeout.toMillis() / 4));
     timer.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.MILLISECONDS);
   }
 
@@ -52,7 +64,7 @@ final class StallWatchdog implements AutoCloseable {
     long now = System.nanoTime();
     for (Guard g : active) {
       long since = g.blockedSince;
-      if (since != 0 && now - since > timeoutNanos && !g.aborted) {
+      if (!g.aborted && (since != 0 && now - since > timeoutNanos || g.tooSlow(now))) {
         g.aborted = true;
         // Closing may block briefly; keep the timer free for the other exchanges.
         Thread t = new Thread(g.abort, "wharf-http-abort");
@@ -72,11 +84,25 @@ final class StallWatchdog implements AutoCloseable {
     void run() throws IOException;
   }
 
+  /** A read to run under a guard; returns the bytes read, or -1 at the end. */
+  private interface IoRead {
+    long read() throws IOException;
+  }
+
   /** Watches one exchange's blocking calls. */
   final class Guard implements AutoCloseable {
     private final Runnable abort;
     private volatile long blockedSince;
     private volatile boolean aborted;
+
+    /** Nano time the current read began, 0 when none is under way. */
+    private volatile long readingSince;
+
+    /** Time spent in finished reads of the request body. */
+    private volatile long readNanos;
+
+    /** Bytes of the request body read. */
+    private volatile long bodyBytes;
 
     private Guard(Runnable abort) {
       this.abort = abort;
@@ -85,6 +111,33 @@ final class StallWatchdog implements AutoCloseable {
     /** Whether the watchdog aborted this exchange. */
     boolean aborted() {
       return aborted;
+    }
+
+    /** Whether the request body has arrived slower than the minimum rate. */
+    private boolean tooSlow(long now) {
+      if (minBytesPerSecond <= 0) {
+        return false;
+      }
+      long since = readingSince;
+      long waited = readNanos + (since == 0 ? 0 : now - since);
+      return waited > RATE_GRACE_NANOS && bodyBytes < minBytesPerSecond * (waited / 1e9);
+    }
+
+    /** Runs a read of the request body: its time and bytes count towards the body rate. */
+    private long read(IoRead call) throws IOException {
+      long start = System.nanoTime();
+      readingSince = start == 0 ? 1 : start;
+      long[] r = new long[1];
+      try {
+        run(() -> r[0] = call.read());
+      } finally {
+        readNanos += System.nanoTime() - start;
+        readingSince = 0;
+      }
+      if (r[0] > 0) {
+        bodyBytes += r[0];
+      }
+      return r[0];
     }
 
     private void enter() throws IOException {
@@ -121,33 +174,41 @@ final class StallWatchdog implements AutoCloseable {
       }
     }
 
-    /** {@code in}, with every call guarded. */
+    /**
+     * {@code in}, the request body, with every call guarded and its reads counted for the body rate
+     * (closing it counts too: the JDK reads what is left of the body then).
+     */
     InputStream in(InputStream in) {
       return new FilterInputStream(in) {
         @Override
         public int read() throws IOException {
-          int[] r = new int[1];
-          run(() -> r[0] = super.read());
-          return r[0];
+          long[] b = new long[1];
+          long n =
+              Guard.this.read(
+                  () -> {
+                    b[0] = super.read();
+                    return b[0] < 0 ? -1 : 1;
+                  });
+          return n < 0 ? -1 : (int) b[0];
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-          int[] r = new int[1];
-          run(() -> r[0] = super.read(b, off, len));
-          return r[0];
+          return (int) Guard.this.read(() -> super.read(b, off, len));
         }
 
         @Override
         public long skip(long n) throws IOException {
-          long[] r = new long[1];
-          run(() -> r[0] = super.skip(n));
-          return r[0];
+          return Guard.this.read(() -> super.skip(n));
         }
 
         @Override
         public void close() throws IOException {
-          run(super::close);
+          Guard.this.read(
+              () -> {
+                super.close();
+                return 0;
+              });
         }
       };
     }

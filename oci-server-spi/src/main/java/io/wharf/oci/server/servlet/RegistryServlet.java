@@ -6,6 +6,7 @@ import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.server.RegistryRequest;
 import io.wharf.oci.server.RegistryResponse;
 import io.wharf.oci.server.ResponseBody;
+import io.wharf.oci.server.transport.BodyPermits;
 import io.wharf.oci.server.transport.TransportSupport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
@@ -35,9 +36,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The adapter answers by itself: 405 with an OCI {@code UNSUPPORTED} error for methods the
  * distribution API does not use, and 400 or 404 for paths that {@link
- * TransportSupport#decodePath(String)} refuses (containers may refuse such paths first). When the
- * handler throws {@link IOException}, the exception goes to the container, which aborts the
- * connection; a body cut short is never passed off as complete.
+ * TransportSupport#decodePath(String)} refuses (containers may refuse such paths first, with their
+ * own error pages: configure the container to pass them on, as {@code wharf serve} does with
+ * Jetty's {@code UriCompliance.UNSAFE}, or give it an error handler that writes the spec's JSON). A
+ * failure before the response is committed is answered with the spec's JSON error (500 {@code
+ * UNKNOWN}), never with the container's error page, which would show the exception's text. A
+ * failure once the body is under way goes to the container, which aborts the connection; a body cut
+ * short is never passed off as complete. Connections that the client breaks are logged at DEBUG.
+ *
+ * <p><b>Slow and hostile clients.</b> A request body is read in blocking mode, which holds a
+ * container thread until the client has sent it. The adapter receives at most {@link
+ * #DEFAULT_MAX_BODIES} request bodies at once ({@value #DEFAULT_MAX_BODIES}), and at most {@link
+ * #DEFAULT_MAX_BODIES_PER_CLIENT} ({@value #DEFAULT_MAX_BODIES_PER_CLIENT}) from one client
+ * address; more are answered at once with 429 {@code TOOMANYREQUESTS} and {@code Retry-After},
+ * without reading their bodies, so that requests without a body ({@code GET}, {@code HEAD}) keep
+ * threads to run on. Keep the total below the container's thread count. A minimum data rate and
+ * idle timeouts are the container's (Jetty 12: {@code MinimumDataRateHandler}, the connector's idle
+ * timeout).
+ *
+ * <p><b>Memory.</b> Bodies go to the container in writes of at most 64 KiB: the JDK sends a heap
+ * buffer to a socket through a temporary direct buffer as large as the write, cached per thread, so
+ * a manifest of 4 MiB written at once cost each container thread 4 MiB of direct memory.
  *
  * <p><b>Servlet 6.0 and 6.1.</b> Both work. With Servlet 6.1 ({@code
  * ServletOutputStream.write(ByteBuffer)}: Jetty 12.1 ee11, Tomcat 11, or Jetty 12 ee10 with the 6.1
@@ -53,7 +72,13 @@ public class RegistryServlet extends HttpServlet {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryServlet.class);
 
   /** Largest byte array a response body is copied through when the API lacks ByteBuffer writes. */
-  static final int COPY_BUFFER = 128 * 1024;
+  static final int COPY_BUFFER = TransportSupport.MAX_WRITE;
+
+  /** Default bound on request bodies received at once. */
+  public static final int DEFAULT_MAX_BODIES = 64;
+
+  /** Default bound on request bodies received at once from one client address. */
+  public static final int DEFAULT_MAX_BODIES_PER_CLIENT = 16;
 
   /**
    * Whether the servlet API in use has {@code ServletOutputStream.write(ByteBuffer)} (Servlet 6.1).
@@ -67,9 +92,25 @@ public class RegistryServlet extends HttpServlet {
   /** Whether bodies go out through {@code ServletOutputStream.write(ByteBuffer)}. */
   private final boolean byteBufferWrites;
 
-  /** A servlet serving {@code handler}. */
+  /** Bounds the request bodies received at once. */
+  private final transient BodyPermits bodies;
+
+  /**
+   * A servlet serving {@code handler}, receiving at most {@value #DEFAULT_MAX_BODIES} request
+   * bodies at once, {@value #DEFAULT_MAX_BODIES_PER_CLIENT} from one client address.
+   */
   public RegistryServlet(RegistryHandler handler) {
-    this(handler, true);
+    this(handler, DEFAULT_MAX_BODIES_PER_CLIENT, DEFAULT_MAX_BODIES);
+  }
+
+  /**
+   * A servlet serving {@code handler}, receiving at most {@code maxBodies} request bodies at once,
+   * {@code maxBodiesPerClient} from one client address; more are answered 429 at once.
+   *
+   * @throws IllegalArgumentException when a bound is below 1
+   */
+  public RegistryServlet(RegistryHandler handler, int maxBodiesPerClient, int maxBodies) {
+    this(handler, true, new BodyPermits(maxBodiesPerClient, maxBodies));
   }
 
   /**
@@ -77,8 +118,16 @@ public class RegistryServlet extends HttpServlet {
    * through a byte array even when the API could take {@code ByteBuffer}s (for tests).
    */
   RegistryServlet(RegistryHandler handler, boolean byteBufferWrites) {
+    this(
+        handler,
+        byteBufferWrites,
+        new BodyPermits(DEFAULT_MAX_BODIES_PER_CLIENT, DEFAULT_MAX_BODIES));
+  }
+
+  private RegistryServlet(RegistryHandler handler, boolean byteBufferWrites, BodyPermits bodies) {
     this.handler = Objects.requireNonNull(handler, "handler");
     this.byteBufferWrites = byteBufferWrites && BYTE_BUFFER_WRITES;
+    this.bodies = bodies;
   }
 
   private static boolean hasByteBufferWrites() {
@@ -112,11 +161,27 @@ public class RegistryServlet extends HttpServlet {
       }
       send(resp, head, response, sent, byteBufferWrites);
       status = response.status();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (!resp.isCommitted()) {
+        // Nothing has gone out yet: the spec's JSON error, not the container's error page (which
+        // would show the exception's text, a path or "No space left on device").
+        if (!TransportSupport.isClientGone(e)) {
+          LOG.error("{} {}: failed before answering", methodName, rawPath, e);
+        }
+        response = TransportSupport.internalError();
+        try {
+          resp.reset();
+          send(resp, false, response, sent, false);
+          status = response.status();
+          return;
+        } catch (IOException | RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
       // The connection failed (the client went away, or the container refused to read or
-      // write): the container answers or drops it; the request log line shows status -1.
-      // The request log line that follows names the path.
-      LOG.info("request failed on its connection: {}", e.toString());
+      // write), or the body broke off: the container drops the connection, and the request log
+      // line that follows shows status -1.
+      LOG.debug("{} {}: request failed on its connection: {}", methodName, rawPath, e.toString());
       throw e;
     } finally {
       TransportSupport.logRequest(
@@ -138,11 +203,35 @@ public class RegistryServlet extends HttpServlet {
         headers.add(name, value);
       }
     }
+    Optional<InetSocketAddress> client = clientAddress(req);
+    Optional<InetAddress> clientHost = client.map(InetSocketAddress::getAddress);
+    boolean withBody =
+        BodyPermits.hasBody(
+            req.getHeader("Content-Length"), req.getHeader("Transfer-Encoding") != null);
+    if (withBody && !bodies.tryAcquire(clientHost)) {
+      return BodyPermits.refused();
+    }
+    try {
+      return handle(method, rawPath, req, path, headers.build(), client);
+    } finally {
+      if (withBody) {
+        bodies.release(clientHost);
+      }
+    }
+  }
+
+  private RegistryResponse handle(
+      HttpMethod method,
+      String rawPath,
+      HttpServletRequest req,
+      String path,
+      Headers headers,
+      Optional<InetSocketAddress> client)
+      throws IOException {
     String query = req.getQueryString();
     try (InputStream body = req.getInputStream()) {
       RegistryRequest request =
-          new RegistryRequest(
-              method, path, query == null ? "" : query, headers.build(), body, clientAddress(req));
+          new RegistryRequest(method, path, query == null ? "" : query, headers, body, client);
       RegistryResponse response;
       try {
         response = handler.handle(request);
@@ -204,7 +293,7 @@ public class RegistryServlet extends HttpServlet {
    * A channel over {@code ServletOutputStream.write(ByteBuffer)} (Servlet 6.1): a blob read into a
    * direct buffer goes to the container without a copy through a byte array.
    */
-  private static final class ByteBufferChannel implements WritableByteChannel {
+  static final class ByteBufferChannel implements WritableByteChannel {
     private final ServletOutputStream out;
     private final long[] sent;
 
@@ -216,7 +305,17 @@ public class RegistryServlet extends HttpServlet {
     @Override
     public int write(ByteBuffer src) throws IOException {
       int n = src.remaining();
-      out.write(src);
+      if (src.isDirect() || n <= TransportSupport.MAX_WRITE) {
+        out.write(src);
+      } else {
+        // A heap buffer reaches the socket through a temporary direct buffer of its size, cached
+        // per thread: hand it over in bounded slices.
+        ByteBuffer slice = src.duplicate();
+        for (int at = src.position(); at < src.limit(); at += TransportSupport.MAX_WRITE) {
+          slice.limit(Math.min(src.limit(), at + TransportSupport.MAX_WRITE)).position(at);
+          out.write(slice);
+        }
+      }
       src.position(src.limit());
       sent[0] += n;
       return n;
@@ -234,7 +333,8 @@ public class RegistryServlet extends HttpServlet {
   /**
    * A channel that writes through one byte array (Servlet 6.0, which has no {@code
    * write(ByteBuffer)}): small buffers are gathered into it, so that the container sees few large
-   * writes; a large heap buffer goes straight from its array. {@link #drain()} writes what is left.
+   * writes; a large heap buffer goes straight from its array, in writes no larger than the buffer.
+   * {@link #drain()} writes what is left.
    */
   static final class ArrayChannel implements WritableByteChannel {
     private final ServletOutputStream out;
@@ -254,9 +354,9 @@ public class RegistryServlet extends HttpServlet {
       int n = src.remaining();
       while (src.hasRemaining()) {
         if (pending == 0 && src.hasArray() && src.remaining() >= capacity) {
-          int k = src.remaining();
+          int k = capacity;
           out.write(src.array(), src.arrayOffset() + src.position(), k);
-          src.position(src.limit());
+          src.position(src.position() + k);
           sent[0] += k;
           continue;
         }

@@ -23,6 +23,15 @@ import org.slf4j.Logger;
  */
 public final class TransportSupport {
 
+  /**
+   * The most bytes a transport hands to a socket (or to a container's output) in one call: 64 KiB.
+   * The JDK writes a heap buffer to a socket through a temporary direct buffer of the same size,
+   * which it keeps for the thread ({@code sun.nio.ch.Util}); one write of a 4 MiB manifest per
+   * thread made 150 concurrent GETs exhaust direct memory. In pieces of this size, a thread holds
+   * at most 64 KiB of direct memory, however large the body.
+   */
+  public static final int MAX_WRITE = 64 * 1024;
+
   /** The longest request path accepted, in characters of the raw (encoded) path. */
   public static final int MAX_PATH_LENGTH = 8192;
 
@@ -134,7 +143,15 @@ public final class TransportSupport {
    * the server is busy or stopping.
    */
   public static RegistryResponse unavailable(String message) {
-    RegistryResponse r = error(503, ErrorCode.UNAVAILABLE, message);
+    return retryLater(503, ErrorCode.UNAVAILABLE, message);
+  }
+
+  /**
+   * An OCI error with {@code Retry-After: 1} and {@code Connection: close}: a refusal for now, of a
+   * request whose body (if any) is not read.
+   */
+  public static RegistryResponse retryLater(int status, ErrorCode code, String message) {
+    RegistryResponse r = error(status, code, message);
     return new RegistryResponse(
         r.status(),
         r.headers().toBuilder().set("Retry-After", "1").set("Connection", "close").build(),
@@ -223,6 +240,32 @@ public final class TransportSupport {
     } catch (IOException e) {
       // The client went away: the answer will not reach it either way.
     }
+  }
+
+  /**
+   * Whether {@code e} (or a cause) says the client went away: an early end of the request body
+   * ({@code EOFException}, Jetty's {@code EofException}: "Early EOF"), a closed channel, a broken
+   * pipe or a connection reset. Such failures are the client's and are logged at DEBUG.
+   */
+  public static boolean isClientGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException
+          || t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+      String m = t.getMessage();
+      if (t instanceof IOException
+          && m != null
+          && (m.contains("Broken pipe")
+              || m.contains("Connection reset")
+              || m.contains("Early EOF"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** The response header the engine puts its request id in. */

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.wharf.oci.model.testing.Await;
+import io.wharf.oci.server.transport.RawHttp;
 import io.wharf.oci.server.transport.TestHandler;
 import io.wharf.oci.server.transport.TransportContract;
+import io.wharf.oci.server.transport.TransportSupport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
@@ -254,6 +257,104 @@ class JdkHttpTransportTest extends TransportContract {
         }
       }
     }
+  }
+
+  @Test
+  void tricklingBodiesBeyondTheLimitsAre429AndReadsAreStillAnswered() throws Exception {
+    TestHandler h = new TestHandler();
+    // Six platform threads; without bounds on bodies, six trickling uploads took them all and a
+    // GET waited for as long as the uploads trickled.
+    try (RegistryServer small =
+        JdkHttpTransport.of(h)
+            .virtualThreads(false)
+            .maxThreads(6)
+            .maxQueued(4)
+            .stallTimeout(Duration.ofSeconds(60))
+            .minBodyRate(0)
+            .maxBodies(3)
+            .maxBodiesPerClient(2)
+            .start(new InetSocketAddress("127.0.0.1", 0))) {
+      List<Socket> held = RawHttp.trickle(small.port(), 2, "PUT", "/upload", 1000, 1);
+      assertThat(h.uploadsStarted.tryAcquire(2, 30, TimeUnit.SECONDS)).isTrue();
+      List<Socket> refused = RawHttp.trickle(small.port(), 4, "PATCH", "/upload", 1000, 1);
+      try {
+        for (Socket s : refused) {
+          assertThat(RawHttp.statusLine(s)).startsWith("HTTP/1.1 429");
+        }
+        String get = RawHttp.get(small.port(), "/echo/other");
+        assertThat(RawHttp.status(get)).isEqualTo(200);
+        assertThat(RawHttp.body(get)).isEqualTo("/echo/other");
+        // The uploads that were let in are still being read.
+        assertThat(h.readFailures).isEmpty();
+        for (Socket s : held) {
+          assertThat(s.isClosed()).isFalse();
+          s.getOutputStream().write(new byte[999]);
+          assertThat(RawHttp.statusLine(s)).startsWith("HTTP/1.1 201");
+        }
+      } finally {
+        RawHttp.closeAll(held);
+        RawHttp.closeAll(refused);
+      }
+      // Their permits are back: a new upload is let in.
+      List<Socket> again = RawHttp.trickle(small.port(), 1, "PUT", "/upload", 3, 3);
+      try {
+        assertThat(RawHttp.statusLine(again.get(0))).startsWith("HTTP/1.1 201");
+      } finally {
+        RawHttp.closeAll(again);
+      }
+    }
+  }
+
+  @Test
+  void bodySlowerThanTheMinimumRateIsCut() throws Exception {
+    TestHandler h = new TestHandler();
+    // The stall timeout alone would let a body that sends a byte now and then live for ever.
+    try (RegistryServer strict =
+        JdkHttpTransport.of(h)
+            .stallTimeout(Duration.ofSeconds(60))
+            .minBodyRate(1024)
+            .start(new InetSocketAddress("127.0.0.1", 0))) {
+      List<Socket> slow = RawHttp.trickle(strict.port(), 1, "PUT", "/upload", 100_000, 10);
+      try {
+        // The server closes the connection once the rate is missed: no answer, no timeout.
+        assertThat(RawHttp.statusLine(slow.get(0))).isEqualTo("closed");
+      } finally {
+        RawHttp.closeAll(slow);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (h.readFailures.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(h.readFailures).isNotEmpty();
+      String get = RawHttp.get(strict.port(), "/echo/after");
+      assertThat(RawHttp.status(get)).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void responseBodiesReachTheSocketInWritesOfAtMost64KiB() throws Exception {
+    List<Integer> writes = new java.util.ArrayList<>();
+    OutputStream recording =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            writes.add(1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            writes.add(len);
+          }
+        };
+    try (StallWatchdog watchdog = new StallWatchdog(Duration.ofSeconds(30), 0);
+        StallWatchdog.Guard guard = watchdog.guard(() -> {})) {
+      OutputStream out = guard.out(recording);
+      // A manifest of 4 MiB, written by the engine in one call.
+      out.write(new byte[4 << 20]);
+    }
+    assertThat(writes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(4 << 20);
+    assertThat(writes.stream().mapToInt(Integer::intValue).max().orElseThrow())
+        .isLessThanOrEqualTo(TransportSupport.MAX_WRITE);
   }
 
   /** A server whose header timeout is short, so that tests can idle well past it. */

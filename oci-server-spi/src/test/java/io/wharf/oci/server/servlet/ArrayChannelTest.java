@@ -2,6 +2,7 @@ package io.wharf.oci.server.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wharf.oci.server.transport.TransportSupport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,7 @@ class ArrayChannelTest {
       assertThat(piece.hasRemaining()).isFalse();
     }
     channel.drain();
-    assertThat(out.writes).containsExactly(CAP, all.length - CAP);
+    assertThat(out.writes).containsExactly(CAP, CAP, all.length - 2 * CAP);
     assertThat(out.bytes.toByteArray()).isEqualTo(all);
     assertThat(sent[0]).isEqualTo(all.length);
   }
@@ -48,14 +49,15 @@ class ArrayChannelTest {
   }
 
   @Test
-  void largeHeapBufferGoesStraightFromItsArray() throws Exception {
+  void largeHeapBufferGoesStraightFromItsArrayInBoundedWrites() throws Exception {
     byte[] all = bytes(3 * CAP);
     RegistryServlet.ArrayChannel channel = new RegistryServlet.ArrayChannel(out, sent, all.length);
     channel.write(ByteBuffer.wrap(all, 0, 10));
     channel.write(ByteBuffer.wrap(all, 10, all.length - 10));
     channel.drain();
-    // The first 10 bytes are gathered and filled up to the buffer size, the rest goes at once.
-    assertThat(out.writes).containsExactly(CAP, 2 * CAP);
+    // The first 10 bytes are gathered and filled up to the buffer size, the rest goes straight
+    // from the array, in writes no larger than the buffer.
+    assertThat(out.writes).containsExactly(CAP, CAP, CAP);
     assertThat(out.bytes.toByteArray()).isEqualTo(all);
   }
 
@@ -71,12 +73,66 @@ class ArrayChannelTest {
     assertThat(out.bytes.toByteArray()).isEqualTo(all);
   }
 
+  @Test
+  void aManifestOf4MiBReachesTheContainerInWritesOfAtMost64KiB() throws Exception {
+    // The JDK writes a heap buffer to a socket through a direct buffer of its size, cached per
+    // thread: one 4 MiB write per container thread exhausted direct memory.
+    byte[] manifest = bytes(4 << 20);
+    io.wharf.oci.server.ResponseBody body =
+        io.wharf.oci.server.ResponseBody.of(io.wharf.oci.model.Bytes.of(manifest));
+    RegistryServlet.ArrayChannel channel =
+        new RegistryServlet.ArrayChannel(out, sent, manifest.length);
+    body.transferTo(channel);
+    channel.drain();
+    assertThat(out.bytes.toByteArray()).isEqualTo(manifest);
+    assertThat(out.writes).allMatch(n -> n <= TransportSupport.MAX_WRITE);
+
+    Recording61 direct = new Recording61();
+    long[] sent61 = {0};
+    body.transferTo(new RegistryServlet.ByteBufferChannel(direct, sent61));
+    assertThat(direct.bytes.toByteArray()).isEqualTo(manifest);
+    assertThat(sent61[0]).isEqualTo(manifest.length);
+    assertThat(direct.writes).allMatch(n -> n <= TransportSupport.MAX_WRITE);
+  }
+
   private static byte[] bytes(int n) {
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) {
       b[i] = (byte) (i * 31 + i / 4096);
     }
     return b;
+  }
+
+  /** Records the length of each {@code write(ByteBuffer)}, as Servlet 6.1 offers it. */
+  static final class Recording61 extends ServletOutputStream {
+    final List<Integer> writes = new ArrayList<>();
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public void write(ByteBuffer buffer) {
+      writes.add(buffer.remaining());
+      while (buffer.hasRemaining()) {
+        bytes.write(buffer.get());
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      throw new AssertionError("single-byte write");
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      throw new AssertionError("array write on the Servlet 6.1 path");
+    }
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void setWriteListener(WriteListener listener) {}
   }
 
   /** Records the length of each array write; has no {@code write(ByteBuffer)} to offer. */

@@ -29,6 +29,10 @@ public final class TestHandler implements RegistryHandler {
   /** Failures seen while reading request bodies. */
   public final ConcurrentLinkedQueue<IOException> readFailures = new ConcurrentLinkedQueue<>();
 
+  /** Released once for each {@code /upload} that the handler starts to read. */
+  public final java.util.concurrent.Semaphore uploadsStarted =
+      new java.util.concurrent.Semaphore(0);
+
   /** Counted down when a {@code /slow} request arrives. */
   public volatile CountDownLatch slowEntered = new CountDownLatch(1);
 
@@ -39,6 +43,7 @@ public final class TestHandler implements RegistryHandler {
   public RegistryResponse handle(RegistryRequest request) throws IOException {
     String path = request.path();
     if (path.equals("/upload")) {
+      uploadsStarted.release();
       MessageDigest md = sha256();
       long n = 0;
       byte[] buf = new byte[64 * 1024];
@@ -87,7 +92,8 @@ public final class TestHandler implements RegistryHandler {
     }
     if (path.equals("/fail")) {
       long after = Long.parseLong(request.queryParam("after").orElse("1000"));
-      return new RegistryResponse(200, Headers.empty(), Optional.of(generated(after * 10, after)));
+      long size = Long.parseLong(request.queryParam("size").orElse(Long.toString(after * 10)));
+      return new RegistryResponse(200, Headers.empty(), Optional.of(generated(size, after)));
     }
     if (path.equals("/slow")) {
       slowEntered.countDown();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -225,6 +226,48 @@ public abstract class TransportContract {
             HexFormat.of()
                 .formatHex(
                     TestHandler.sha256().digest("hello".getBytes(StandardCharsets.US_ASCII))));
+  }
+
+  /**
+   * Whether the transport answers requests that the HTTP layer refuses (ambiguous paths, a request
+   * line too long) itself, with the spec's JSON error. A bare servlet container answers them with
+   * its own pages before the servlet runs.
+   */
+  protected boolean answersRefusedPathsItself() {
+    return true;
+  }
+
+  /** The port the transport listens on. */
+  protected int port() {
+    return base.getPort();
+  }
+
+  @Test
+  void hostileRawPathsAreAnsweredWithTheSpecsJsonError() throws Exception {
+    Assumptions.assumeTrue(answersRefusedPathsItself(), "the container's own error pages");
+    assertJsonError(RawHttp.get(port(), "/v2/a%2Fb/blobs/x"), 404, "NAME_UNKNOWN");
+    assertJsonError(RawHttp.get(port(), "/v2/a%2fb/tags/list"), 404, "NAME_UNKNOWN");
+    assertJsonError(RawHttp.get(port(), "/v2/a/%2e%2e/b/tags/list"), 404, "NAME_UNKNOWN");
+    assertJsonError(RawHttp.get(port(), "/v2/a/%2E%2E/b/tags/list"), 404, "NAME_UNKNOWN");
+    assertJsonError(RawHttp.get(port(), "/v2/a%00b/tags/list"), 400, "NAME_INVALID");
+    // An empty segment is no refusal: it reaches the handler as it is.
+    String doubleSlash = RawHttp.get(port(), "/echo//x");
+    assertThat(RawHttp.status(doubleSlash)).as(doubleSlash).isEqualTo(200);
+    assertThat(RawHttp.body(doubleSlash)).isEqualTo("/echo//x");
+    String tooLong = RawHttp.get(port(), "/v2/" + "a".repeat(TransportSupport.MAX_PATH_LENGTH));
+    assertThat(RawHttp.status(tooLong)).as(tooLong).isIn(400, 414);
+    assertJsonError(tooLong, RawHttp.status(tooLong), "NAME_INVALID");
+  }
+
+  /** {@code response} has {@code status}, a JSON body with {@code code} and no exception text. */
+  protected static void assertJsonError(String response, int status, String code) {
+    assertThat(RawHttp.status(response)).as(response).isEqualTo(status);
+    assertThat(RawHttp.head(response)).containsIgnoringCase("Content-Type: application/json");
+    assertThat(RawHttp.body(response))
+        .as(response)
+        .startsWith("{\"errors\":[{\"code\":\"" + code + "\"")
+        .doesNotContain("Exception")
+        .doesNotContain("<");
   }
 
   static long usedHeapAfterGc() throws InterruptedException {

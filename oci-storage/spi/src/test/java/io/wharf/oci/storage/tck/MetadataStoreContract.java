@@ -37,6 +37,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -1001,6 +1007,14 @@ public abstract class MetadataStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** {@code call}, run once {@code start} opens, so that tasks submitted one by one collide. */
+  private static <T> Callable<T> task(CountDownLatch start, Callable<T> call) {
+    return () -> {
+      start.await();
+      return call.call();
+    };
   }
 
   /** What {@code f} failed with, or null; waits for it without a deadline of its own. */

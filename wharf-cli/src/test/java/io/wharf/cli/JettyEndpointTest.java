@@ -1,0 +1,99 @@
+package io.wharf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wharf.oci.server.transport.RawHttp;
+import io.wharf.oci.server.transport.TestHandler;
+import io.wharf.oci.server.transport.TransportContract;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP stack {@code wharf serve} runs (Jetty, its configuration and the registry servlet) keeps
+ * the transport contract, and answers hostile requests with the spec's JSON errors.
+ */
+class JettyEndpointTest extends TransportContract {
+
+  JettyEndpoint endpoint;
+
+  @Override
+  protected URI start(TestHandler handler) throws Exception {
+    endpoint = JettyEndpoint.start(handler, new InetSocketAddress("127.0.0.1", 0));
+    return URI.create("http://127.0.0.1:" + endpoint.port());
+  }
+
+  @Override
+  protected void stop() {
+    endpoint.close();
+  }
+
+  @Test
+  void requestLinesAndHeadersJettyRefusesAreAnsweredInJson() throws Exception {
+    assertJsonError(RawHttp.get(port(), "/v2/a%zz/tags/list"), 400, "NAME_INVALID");
+    String longLine = RawHttp.get(port(), "/v2/" + "a".repeat(64 * 1024));
+    assertJsonError(longLine, 414, "NAME_INVALID");
+    String bigHeaders =
+        RawHttp.exchange(
+            port(), "GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(64 * 1024) + "\r\n");
+    assertJsonError(bigHeaders, 431, "UNSUPPORTED");
+    String badVersion = RawHttp.exchange(port(), "GET /v2/ HTTP/9.9\r\nHost: x\r\n");
+    assertThat(RawHttp.body(badVersion)).doesNotContain("<");
+  }
+
+  @Test
+  void aFailureBeforeTheAnswerIsCommittedIsTheSpecsJson500WithoutItsText() throws Exception {
+    // The body fails before its first byte, as a full disk would: no HTML,
+    // no exception text.
+    String r = RawHttp.get(port(), "/fail?after=0&size=10");
+    assertJsonError(r, 500, "UNKNOWN");
+    assertThat(r).doesNotContain("storage failed");
+  }
+
+  @Test
+  void aBodyTricklingBelowTheMinimumRateIsCut() throws Exception {
+    List<Socket> slow = RawHttp.trickle(port(), 1, "PUT", "/upload", 100_000, 10);
+    try {
+      assertThat(handler.uploadsStarted.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+      OutputStream out = slow.get(0).getOutputStream();
+      // The attack: a byte now and then. By the time this one comes, 11 bytes in more than
+      // 11 ms is below 1 KiB/s.
+      Thread.sleep(200);
+      out.write(1);
+      out.flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (handler.readFailures.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(handler.readFailures).isNotEmpty();
+    } finally {
+      RawHttp.closeAll(slow);
+    }
+    assertThat(RawHttp.status(RawHttp.get(port(), "/echo/after"))).isEqualTo(200);
+  }
+
+  @Test
+  void tricklingBodiesBeyondThePerClientBoundAre429AndReadsAreStillAnswered() throws Exception {
+    List<Socket> held =
+        RawHttp.trickle(port(), JettyEndpoint.MAX_BODIES_PER_CLIENT, "PUT", "/upload", 1000, 1);
+    List<Socket> refused = List.of();
+    try {
+      assertThat(
+              handler.uploadsStarted.tryAcquire(
+                  JettyEndpoint.MAX_BODIES_PER_CLIENT, 30, TimeUnit.SECONDS))
+          .isTrue();
+      refused = RawHttp.trickle(port(), 8, "PATCH", "/upload", 1000, 1);
+      for (Socket s : refused) {
+        assertThat(RawHttp.statusLine(s)).startsWith("HTTP/1.1 429");
+      }
+      assertThat(RawHttp.status(RawHttp.get(port(), "/echo/other"))).isEqualTo(200);
+    } finally {
+      RawHttp.closeAll(held);
+      RawHttp.closeAll(refused);
+    }
+  }
+}
