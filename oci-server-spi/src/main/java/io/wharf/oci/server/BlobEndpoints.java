@@ -66,17 +66,27 @@ final class BlobEndpoints {
               .set("Docker-Content-Digest", digest.toString())
               .build());
     }
+    String etag = "\"" + digest + "\"";
     Headers.Builder h =
         Headers.builder()
             .set("Content-Type", "application/octet-stream")
             .set("Docker-Content-Digest", digest.toString())
             .set("Accept-Ranges", "bytes")
-            .set("ETag", "\"" + digest + "\"");
+            .set("ETag", etag);
     ByteRange range = ByteRange.all(info.size());
     int status = 200;
-    Optional<String> rangeHeader = request.headers().first("Range");
-    if (rangeHeader.isPresent()) {
-      range = ByteRange.parse(rangeHeader.get(), info.size());
+    // RFC 9110 13.1.5: an If-Range that is not this blob's entity tag (a date: no Last-Modified
+    // is sent) asks for the whole blob.
+    boolean rangeApplies =
+        request.headers().first("If-Range").map(v -> v.strip().equals(etag)).orElse(true);
+    Optional<ByteRange> asked =
+        request
+            .headers()
+            .first("Range")
+            .filter(r -> rangeApplies)
+            .flatMap(r -> ByteRange.resolve(r, info.size()));
+    if (asked.isPresent()) {
+      range = asked.get();
       status = 206;
       h.set("Content-Range", "bytes " + range.offset() + "-" + range.last() + "/" + info.size());
     }

@@ -9,6 +9,7 @@ import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.error.UnsupportedOciException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.server.transport.ErrorResponses;
+import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
 import java.time.Clock;
@@ -276,6 +277,7 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     if (e.detail().orElse(null) instanceof Map<?, ?> detail) {
       copyDetail(e, 405, detail, "allow", "Allow", extra);
       copyDetail(e, 416, detail, RANGE_DETAIL, "Range", extra);
+      copyDetail(e, 416, detail, ByteRange.CONTENT_RANGE_DETAIL, "Content-Range", extra);
       copyDetail(e, 429, detail, RETRY_AFTER_DETAIL, "Retry-After", extra);
     }
     return ErrorResponses.of(e, request.method() == HttpMethod.HEAD, extra.build());

@@ -145,6 +145,58 @@ public abstract class RegistryConformanceContract {
             Bytes.empty());
     assertThat(past.status()).isEqualTo(416);
     assertThat(past.code()).isEqualTo("RANGE_INVALID");
+    assertThat(past.header("Content-Range")).isEqualTo("bytes */10");
+  }
+
+  /**
+   * RFC 9110 section 14.2: a Range the server does not apply (another unit, a malformed value,
+   * several ranges, an If-Range that does not match) is ignored and the whole blob sent; one whose
+   * ranges all miss the blob is 416 with {@code Content-Range: bytes *}{@code /<size>}.
+   */
+  @Test
+  void rangesTheServerDoesNotApplyAreIgnored() throws IOException {
+    Bytes content = Bytes.utf8("0123456789");
+    Descriptor d = pushBlob("a/b", MediaType.OCTET_STREAM, content);
+    String path = "/v2/a/b/blobs/" + d.digest();
+    for (String ignored :
+        List.of("items=0-1", "bytes=5-3", "bytes=x", "bytes=0-1,4-5", "bytes=-1,20-")) {
+      Reply whole =
+          call(
+              HttpMethod.GET, path, Headers.builder().set("Range", ignored).build(), Bytes.empty());
+      assertThat(whole.status()).as(ignored).isEqualTo(200);
+      assertThat(whole.body()).as(ignored).isEqualTo(content);
+      assertThat(whole.header("Content-Range")).as(ignored).isNull();
+    }
+    Reply stale =
+        call(
+            HttpMethod.GET,
+            path,
+            Headers.builder()
+                .set("Range", "bytes=2-4")
+                .set("If-Range", "\"sha256:" + "0".repeat(64) + "\"")
+                .build(),
+            Bytes.empty());
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(content);
+    Reply current =
+        call(
+            HttpMethod.GET,
+            path,
+            Headers.builder()
+                .set("Range", "bytes=2-4")
+                .set("If-Range", "\"" + d.digest() + "\"")
+                .build(),
+            Bytes.empty());
+    assertThat(current.status()).isEqualTo(206);
+    assertThat(current.body().utf8()).isEqualTo("234");
+    Reply none =
+        call(
+            HttpMethod.HEAD,
+            path,
+            Headers.builder().set("Range", "bytes=20-30,40-").build(),
+            Bytes.empty());
+    assertThat(none.status()).isEqualTo(416);
+    assertThat(none.header("Content-Range")).isEqualTo("bytes */10");
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.wharf.oci.storage;
 
 import static io.wharf.oci.model.testing.OciGenerators.longs;
+import static io.wharf.oci.model.testing.OciGenerators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,15 +45,15 @@ class ByteRangeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bytes=10-", "bytes=10-20", "bytes=11-11", "bytes=-0"})
-  void rangeWithNoByteInTheBlobIsRangeInvalid416(String header) {
-    assertRangeInvalid(header, 10);
+  @ValueSource(strings = {"bytes=10-", "bytes=10-20", "bytes=11-11", "bytes=-0", "bytes=10-,20-30"})
+  void rangeWithNoByteInTheBlobIsRangeInvalid416WithTheSize(String header) {
+    assertUnsatisfiable(header, 10);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"bytes=0-", "bytes=0-0", "bytes=-1"})
   void noRangeIsSatisfiableForAnEmptyBlob(String header) {
-    assertRangeInvalid(header, 0);
+    assertUnsatisfiable(header, 0);
   }
 
   @ParameterizedTest
@@ -70,28 +72,64 @@ class ByteRangeTest {
         "bytes=5-3",
         "bytes=0x1-2"
       })
-  void malformedRangeIsRangeInvalid(String header) {
-    assertRangeInvalid(header, 10);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"bytes=0-1,5-6", "bytes=0-1, 5-6", "bytes=-1,0-0", "bytes=0-0,"})
-  void multipleRangesAreRangeInvalid(String header) {
+  void aMalformedRangeOrAnotherUnitIsIgnoredAndRefusedOnlyByTheStrictParse(String header) {
+    assertThat(ByteRange.resolve(header, 10)).as("'%s' is ignored", header).isEmpty();
     assertRangeInvalid(header, 10);
   }
 
   @Test
-  void hugeNumbersAreRangeInvalidOrCutNeverAnOverflow() {
+  void theUnitIsCaseInsensitive() {
+    assertThat(ByteRange.resolve("Bytes=2-4", 10)).contains(new ByteRange(2, 3));
+    assertThat(ByteRange.resolve("BYTES=-2", 10)).contains(new ByteRange(8, 2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"bytes=0-1,5-6", "bytes=0-1, 5-6", "bytes=-1,0-0", "bytes=20-,0-0", "bytes=0-0,"})
+  void severalRangesOfWhichOneIsSatisfiableAreIgnored(String header) {
+    assertThat(ByteRange.resolve(header, 10)).as("'%s' sends the whole blob", header).isEmpty();
+    assertRangeInvalid(header, 10);
+  }
+
+  @Test
+  void aHeaderOfMoreRangesThanTheBoundIsIgnoredUnread() {
+    String many = "bytes=" + "20-30,".repeat(64) + "40-50";
+    assertThat(ByteRange.resolve(many, 10)).isEmpty();
+  }
+
+  @Test
+  void hugeNumbersAreCutOrUnsatisfiableNeverAnOverflow() {
     long max = Long.MAX_VALUE;
     assertThat(ByteRange.parse("bytes=0-" + max, 10)).isEqualTo(ByteRange.all(10));
     assertThat(ByteRange.parse("bytes=-" + max, 10)).isEqualTo(ByteRange.all(10));
     assertThat(ByteRange.parse("bytes=" + (max - 1) + "-" + max, max))
         .isEqualTo(new ByteRange(max - 1, 1));
-    assertRangeInvalid("bytes=" + max + "-", 10);
-    assertRangeInvalid("bytes=0-9223372036854775808", 10);
-    assertRangeInvalid("bytes=9223372036854775808-", 10);
-    assertRangeInvalid("bytes=-99999999999999999999", 10);
-    assertRangeInvalid("bytes=0-" + "9".repeat(10_000), 10);
+    assertThat(ByteRange.parse("bytes=0-9223372036854775808", 10)).isEqualTo(ByteRange.all(10));
+    assertThat(ByteRange.parse("bytes=-99999999999999999999", 10)).isEqualTo(ByteRange.all(10));
+    assertThat(ByteRange.parse("bytes=3-" + "9".repeat(10_000), 10)).isEqualTo(new ByteRange(3, 7));
+    assertUnsatisfiable("bytes=" + max + "-", 10);
+    assertUnsatisfiable("bytes=9223372036854775808-", 10);
+    assertUnsatisfiable("bytes=" + "9".repeat(10_000) + "-", max);
+  }
+
+  @Test
+  void anyHeaderIsIgnoredResolvedWithinTheBlobOrUnsatisfiable() {
+    qt().withExamples(5000)
+        .forAll(strings("bytes=-0123456789, ", 0, 40), longs(0, 100))
+        .checkAssert(
+            (header, size) -> {
+              try {
+                ByteRange.resolve(header, size)
+                    .ifPresent(
+                        r -> {
+                          assertThat(r.length()).isPositive();
+                          assertThat(r.offset() + r.length()).isLessThanOrEqualTo(size);
+                        });
+              } catch (InvalidContentException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.RANGE_INVALID);
+                assertThat(e.detail()).contains(contentRangeOf(size));
+              }
+            });
   }
 
   @Test
@@ -124,6 +162,19 @@ class ByteRangeTest {
               assertThat(r.offset() + r.length()).isLessThanOrEqualTo(size);
               assertThat(r.last()).isEqualTo(Math.min(first + length, size - 1));
             });
+  }
+
+  private static Map<String, String> contentRangeOf(long size) {
+    return Map.of(ByteRange.CONTENT_RANGE_DETAIL, "bytes */" + size);
+  }
+
+  /** Unsatisfiable for both parsers, with the size for the 416's Content-Range. */
+  private static void assertUnsatisfiable(String header, long size) {
+    assertRangeInvalid(header, size);
+    assertThatThrownBy(() -> ByteRange.resolve(header, size))
+        .isInstanceOfSatisfying(
+            InvalidContentException.class,
+            e -> assertThat(e.detail()).contains(contentRangeOf(size)));
   }
 
   private static void assertRangeInvalid(String header, long size) {
