@@ -27,17 +27,17 @@ import org.slf4j.LoggerFactory;
  * after its header timeout, 1 s by default), and it moves bytes faster under parallel transfers.
  *
  * <p><b>Hostile and unlucky clients.</b> Jetty runs at most {@link #MAX_THREADS} request threads.
- * The registry servlet receives at most {@link #MAX_BODIES} request bodies at once, {@link
- * #MAX_BODIES_PER_CLIENT} from one client address, and answers more with 429 and {@code
- * Retry-After} without reading them, so that at least {@code MAX_THREADS - MAX_BODIES} threads stay
- * for requests without a body. A request body slower than {@link #MIN_BODY_RATE} bytes per second
- * (Jetty's {@code MinimumDataRateHandler}, checked as its bytes arrive) fails its read: an upload
- * keeps what arrived and is answered 400, and a client that sends nothing at all is cut by the idle
- * timeout. Every answer Jetty gives itself (a request line or headers too long: 414, 431; a bad
- * request) is the distribution spec's JSON error, without exception text ({@link JsonErrors});
- * paths with encoded slashes, dot segments or NUL reach the registry servlet, which refuses them in
- * JSON too. Response bodies go to Jetty in writes of at most 64 KiB, so that no thread caches a
- * direct buffer larger than that.
+ * The registry servlet receives at most {@link HttpLimits#maxBodies()} request bodies at once,
+ * {@link HttpLimits#maxBodiesPerClient()} from one client address, and answers more with 429 and
+ * {@code Retry-After} without reading them, so that the other threads stay for requests without a
+ * body. A request body slower than {@link HttpLimits#minBodyRate()} bytes per second (Jetty's
+ * {@code MinimumDataRateHandler}, checked as its bytes arrive) fails its read: an upload keeps what
+ * arrived and is answered 400, and a client that sends nothing at all is cut by the idle timeout.
+ * Every answer Jetty gives itself (a request line or headers too long: 414, 431; a bad request) is
+ * the distribution spec's JSON error, without exception text ({@link JsonErrors}); paths with
+ * encoded slashes, dot segments or NUL reach the registry servlet, which refuses them in JSON too.
+ * Response bodies go to Jetty in writes of at most 64 KiB, so that no thread caches a direct buffer
+ * larger than that.
  */
 final class JettyEndpoint implements AutoCloseable {
 
@@ -52,15 +52,6 @@ final class JettyEndpoint implements AutoCloseable {
 
   /** The most request threads. */
   static final int MAX_THREADS = 200;
-
-  /** The most request bodies received at once. */
-  static final int MAX_BODIES = 128;
-
-  /** The most request bodies received at once from one client address. */
-  static final int MAX_BODIES_PER_CLIENT = 16;
-
-  /** The slowest a request body may arrive, in bytes per second. */
-  static final long MIN_BODY_RATE = 1024;
 
   private static final Logger log = LoggerFactory.getLogger(JettyEndpoint.class);
 
@@ -79,6 +70,11 @@ final class JettyEndpoint implements AutoCloseable {
   }
 
   static JettyEndpoint start(RegistryHandler handler, InetSocketAddress address)
+      throws IOException {
+    return start(handler, address, HttpLimits.defaults());
+  }
+
+  static JettyEndpoint start(RegistryHandler handler, InetSocketAddress address, HttpLimits limits)
       throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
     threads.setName("wharf-http");
@@ -105,10 +101,12 @@ final class JettyEndpoint implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler("/");
     context.getServletHandler().setDecodeAmbiguousURIs(true);
     context.addServlet(
-        new ServletHolder(new RegistryServlet(handler, MAX_BODIES_PER_CLIENT, MAX_BODIES)), "/*");
+        new ServletHolder(
+            new RegistryServlet(handler, limits.maxBodiesPerClient(), limits.maxBodies())),
+        "/*");
     context.setErrorHandler(new JsonErrors());
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new MinimumDataRateHandler(context, MIN_BODY_RATE, 0));
+    graceful.setHandler(new MinimumDataRateHandler(context, limits.minBodyRate(), 0));
     server.setHandler(graceful);
     server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(STOP_TIMEOUT.toMillis());

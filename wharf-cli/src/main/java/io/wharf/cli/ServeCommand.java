@@ -20,10 +20,7 @@ final class ServeCommand implements Command {
           "DIR", "Data folder, created when missing (default ./wharf-data).", "--data");
   static final Cli.Option CONFIG =
       Cli.Option.value(
-          "FILE",
-          "A YAML file with listen, data, deletes, uploadExpiry, maxManifestBytes,"
-              + " maxUploadsPerClient, maxUploadsPerRepository.",
-          "--config");
+          "FILE", "A YAML file with " + String.join(", ", WharfConfig.KEYS) + ".", "--config");
   static final Cli.Option DELETES =
       Cli.Option.value(
           "true|false",
@@ -44,7 +41,8 @@ final class ServeCommand implements Command {
           List.of(
               "Runs an OCI registry on the single-node store.",
               "The store keeps files and SQLite in one data folder.",
-              "Stops cleanly on SIGTERM or Ctrl-C: requests in flight finish, then the store closes.",
+              "Stops on SIGTERM or Ctrl-C: requests in flight have 5 s to finish; uploads still",
+              "running then are cut (they keep what arrived and can be resumed); the store closes.",
               "Settings come from the defaults, then the config file, then the flags.",
               "Exit status: 0 stopped cleanly, 1 could not start or stop cleanly, 2 bad flags."),
           List.of(),
@@ -68,6 +66,9 @@ final class ServeCommand implements Command {
             args.value(DELETES, ServeCommand::bool),
             args.value(UPLOAD_EXPIRY, Durations::parse),
             args.value(MAX_MANIFEST_BYTES, WharfConfig::parseSize),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.empty(),
             Optional.empty());
     Optional<Path> config = args.value(CONFIG, Path::of);

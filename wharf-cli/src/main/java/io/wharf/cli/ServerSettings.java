@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param maxManifestBytes the largest manifest accepted
  * @param maxUploadsPerClient how many upload sessions one client address may hold open
  * @param maxUploadsPerRepository how many upload sessions may be open in one repository
+ * @param http what slow and greedy clients may hold of the HTTP side
  */
 public record ServerSettings(
     ListenAddress listen,
@@ -25,7 +26,8 @@ public record ServerSettings(
     Duration uploadExpiry,
     int maxManifestBytes,
     int maxUploadsPerClient,
-    int maxUploadsPerRepository) {
+    int maxUploadsPerRepository,
+    HttpLimits http) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -35,6 +37,7 @@ public record ServerSettings(
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(uploadExpiry, "uploadExpiry");
+    Objects.requireNonNull(http, "http");
     if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be positive");
     }
@@ -49,7 +52,7 @@ public record ServerSettings(
   /**
    * 127.0.0.1:5000, {@code ./wharf-data}, deletes allowed, idle uploads expire after 10 minutes,
    * manifests up to 4 MiB, at most 256 upload sessions per client and 512 per repository (the
-   * engine's defaults).
+   * engine's defaults), and {@link HttpLimits#defaults()}.
    */
   public static ServerSettings defaults() {
     return new ServerSettings(
@@ -59,7 +62,8 @@ public record ServerSettings(
         Registry.DEFAULT_UPLOAD_EXPIRY,
         ManifestCodec.DEFAULT_MAX_BYTES,
         Registry.DEFAULT_MAX_UPLOADS_PER_CLIENT,
-        Registry.DEFAULT_MAX_UPLOADS_PER_REPOSITORY);
+        Registry.DEFAULT_MAX_UPLOADS_PER_REPOSITORY,
+        HttpLimits.defaults());
   }
 
   /**
@@ -79,7 +83,8 @@ public record ServerSettings(
         uploadExpiry,
         maxManifestBytes,
         maxUploadsPerClient,
-        maxUploadsPerRepository);
+        maxUploadsPerRepository,
+        http);
   }
 
   /** These settings with data folder {@code data}. */
@@ -91,7 +96,8 @@ public record ServerSettings(
         uploadExpiry,
         maxManifestBytes,
         maxUploadsPerClient,
-        maxUploadsPerRepository);
+        maxUploadsPerRepository,
+        http);
   }
 
   /** These settings with deletes allowed or not. */
@@ -103,7 +109,8 @@ public record ServerSettings(
         uploadExpiry,
         maxManifestBytes,
         maxUploadsPerClient,
-        maxUploadsPerRepository);
+        maxUploadsPerRepository,
+        http);
   }
 
   /** These settings with upload sessions expiring after {@code uploadExpiry}. */
@@ -115,7 +122,8 @@ public record ServerSettings(
         uploadExpiry,
         maxManifestBytes,
         maxUploadsPerClient,
-        maxUploadsPerRepository);
+        maxUploadsPerRepository,
+        http);
   }
 
   /** These settings accepting manifests up to {@code maxManifestBytes}. */
@@ -127,18 +135,32 @@ public record ServerSettings(
         uploadExpiry,
         maxManifestBytes,
         maxUploadsPerClient,
-        maxUploadsPerRepository);
+        maxUploadsPerRepository,
+        http);
   }
 
   /** These settings with at most {@code max} upload sessions per client. */
   public ServerSettings withMaxUploadsPerClient(int max) {
     return new ServerSettings(
-        listen, data, deletes, uploadExpiry, maxManifestBytes, max, maxUploadsPerRepository);
+        listen, data, deletes, uploadExpiry, maxManifestBytes, max, maxUploadsPerRepository, http);
   }
 
   /** These settings with at most {@code max} upload sessions per repository. */
   public ServerSettings withMaxUploadsPerRepository(int max) {
     return new ServerSettings(
-        listen, data, deletes, uploadExpiry, maxManifestBytes, maxUploadsPerClient, max);
+        listen, data, deletes, uploadExpiry, maxManifestBytes, maxUploadsPerClient, max, http);
+  }
+
+  /** These settings with HTTP limits {@code http}. */
+  public ServerSettings withHttp(HttpLimits http) {
+    return new ServerSettings(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository,
+        http);
   }
 }

@@ -33,6 +33,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * maxManifestBytes: 4MiB     # the largest manifest accepted (a number of bytes, KiB or MiB)
  * maxUploadsPerClient: 256   # upload sessions one client address may hold open (else 429)
  * maxUploadsPerRepository: 512  # upload sessions open in one repository (else 429)
+ * maxBodies: 128             # request bodies received at once (else 429); below 192
+ * maxBodiesPerClient: 16     # request bodies received at once from one client address (else 429)
+ * minBodyRate: 1KiB          # bytes per second a request body must keep up (else cut, 400)
  * </pre>
  *
  * @param listen {@code listen}
@@ -42,6 +45,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param maxManifestBytes {@code maxManifestBytes}
  * @param maxUploadsPerClient {@code maxUploadsPerClient}
  * @param maxUploadsPerRepository {@code maxUploadsPerRepository}
+ * @param maxBodies {@code maxBodies}
+ * @param maxBodiesPerClient {@code maxBodiesPerClient}
+ * @param minBodyRate {@code minBodyRate}, bytes per second
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
@@ -50,7 +56,10 @@ public record WharfConfig(
     Optional<Duration> uploadExpiry,
     Optional<Integer> maxManifestBytes,
     Optional<Integer> maxUploadsPerClient,
-    Optional<Integer> maxUploadsPerRepository) {
+    Optional<Integer> maxUploadsPerRepository,
+    Optional<Integer> maxBodies,
+    Optional<Integer> maxBodiesPerClient,
+    Optional<Integer> minBodyRate) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -61,7 +70,10 @@ public record WharfConfig(
           "uploadExpiry",
           "maxManifestBytes",
           "maxUploadsPerClient",
-          "maxUploadsPerRepository");
+          "maxUploadsPerRepository",
+          "maxBodies",
+          "maxBodiesPerClient",
+          "minBodyRate");
 
   private static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
@@ -76,18 +88,14 @@ public record WharfConfig(
     Objects.requireNonNull(maxManifestBytes, "maxManifestBytes");
     Objects.requireNonNull(maxUploadsPerClient, "maxUploadsPerClient");
     Objects.requireNonNull(maxUploadsPerRepository, "maxUploadsPerRepository");
+    Objects.requireNonNull(maxBodies, "maxBodies");
+    Objects.requireNonNull(maxBodiesPerClient, "maxBodiesPerClient");
+    Objects.requireNonNull(minBodyRate, "minBodyRate");
   }
 
   /** A config that sets nothing. */
   public static WharfConfig empty() {
-    return new WharfConfig(
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty());
+    return new Builder().build();
   }
 
   /**
@@ -142,7 +150,7 @@ public record WharfConfig(
               + ": expected keys and values (for example 'listen: 127.0.0.1:5000'), found "
               + kind(document));
     }
-    WharfConfig config = empty();
+    Builder config = new Builder();
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (!(e.getKey() instanceof String key) || !KEYS.contains(key)) {
         throw new ConfigException(
@@ -158,92 +166,87 @@ public record WharfConfig(
         throw new ConfigException(source + ": " + key + " has no value");
       }
       try {
-        config = config.with(key, value, baseDirectory);
+        config.set(key, value, baseDirectory);
       } catch (IllegalArgumentException ex) {
         throw new ConfigException(source + ": " + key + ": " + ex.getMessage(), ex);
       }
     }
-    return config;
+    return config.build();
   }
 
-  private WharfConfig with(String key, Object value, Path base) {
-    switch (key) {
-      case "listen":
-        return new WharfConfig(
-            Optional.of(ListenAddress.parse(string(value, "host:port, e.g. 127.0.0.1:5000"))),
-            data,
-            deletes,
-            uploadExpiry,
-            maxManifestBytes,
-            maxUploadsPerClient,
-            maxUploadsPerRepository);
-      case "data":
-        String folder = string(value, "a folder, e.g. ./wharf-data");
-        if (folder.isBlank()) {
-          throw new IllegalArgumentException("the folder name is empty");
+  /** Collects the keys of a document, one at a time. */
+  private static final class Builder {
+    private Optional<ListenAddress> listen = Optional.empty();
+    private Optional<Path> data = Optional.empty();
+    private Optional<Boolean> deletes = Optional.empty();
+    private Optional<Duration> uploadExpiry = Optional.empty();
+    private Optional<Integer> maxManifestBytes = Optional.empty();
+    private Optional<Integer> maxUploadsPerClient = Optional.empty();
+    private Optional<Integer> maxUploadsPerRepository = Optional.empty();
+    private Optional<Integer> maxBodies = Optional.empty();
+    private Optional<Integer> maxBodiesPerClient = Optional.empty();
+    private Optional<Integer> minBodyRate = Optional.empty();
+
+    void set(String key, Object value, Path base) {
+      switch (key) {
+        case "listen" ->
+            listen =
+                Optional.of(ListenAddress.parse(string(value, "host:port, e.g. 127.0.0.1:5000")));
+        case "data" -> data = Optional.of(folder(value, base));
+        case "deletes" -> {
+          if (!(value instanceof Boolean b)) {
+            throw new IllegalArgumentException("expected true or false, found " + kind(value));
+          }
+          deletes = Optional.of(b);
         }
-        Path path;
-        try {
-          path = base.resolve(folder).normalize();
-        } catch (InvalidPathException ex) {
-          throw new IllegalArgumentException("'" + folder + "' is not a valid path");
+        case "uploadExpiry" -> {
+          if (value instanceof Number) {
+            throw new IllegalArgumentException(
+                "'" + value + "' has no unit; write for example 24h, 30m or 90s");
+          }
+          uploadExpiry = Optional.of(Durations.parse(string(value, "a duration, e.g. 24h")));
         }
-        return new WharfConfig(
-            listen,
-            Optional.of(path),
-            deletes,
-            uploadExpiry,
-            maxManifestBytes,
-            maxUploadsPerClient,
-            maxUploadsPerRepository);
-      case "deletes":
-        if (!(value instanceof Boolean b)) {
-          throw new IllegalArgumentException("expected true or false, found " + kind(value));
+        case "maxManifestBytes" -> maxManifestBytes = Optional.of(parseSize(value));
+        case "maxUploadsPerClient" -> maxUploadsPerClient = Optional.of(count(value, 256));
+        case "maxUploadsPerRepository" -> maxUploadsPerRepository = Optional.of(count(value, 512));
+        case "maxBodies" -> {
+          int n = count(value, 128);
+          if (n >= HttpLimits.MAX_BODIES_BOUND) {
+            throw new IllegalArgumentException(
+                "'" + n + "' must be below " + HttpLimits.MAX_BODIES_BOUND);
+          }
+          maxBodies = Optional.of(n);
         }
-        return new WharfConfig(
-            listen,
-            data,
-            Optional.of(b),
-            uploadExpiry,
-            maxManifestBytes,
-            maxUploadsPerClient,
-            maxUploadsPerRepository);
-      case "uploadExpiry":
-        if (value instanceof Number) {
-          throw new IllegalArgumentException(
-              "'" + value + "' has no unit; write for example 24h, 30m or 90s");
-        }
-        Duration d = Durations.parse(string(value, "a duration, e.g. 24h"));
-        return new WharfConfig(
-            listen,
-            data,
-            deletes,
-            Optional.of(d),
-            maxManifestBytes,
-            maxUploadsPerClient,
-            maxUploadsPerRepository);
-      case "maxManifestBytes":
-        return new WharfConfig(
-            listen,
-            data,
-            deletes,
-            uploadExpiry,
-            Optional.of(parseSize(value)),
-            maxUploadsPerClient,
-            maxUploadsPerRepository);
-      case "maxUploadsPerClient", "maxUploadsPerRepository":
-        Optional<Integer> count = Optional.of(positiveCount(value));
-        boolean perClient = key.equals("maxUploadsPerClient");
-        return new WharfConfig(
-            listen,
-            data,
-            deletes,
-            uploadExpiry,
-            maxManifestBytes,
-            perClient ? count : maxUploadsPerClient,
-            perClient ? maxUploadsPerRepository : count);
-      default:
-        throw new IllegalStateException(key);
+        case "maxBodiesPerClient" -> maxBodiesPerClient = Optional.of(count(value, 16));
+        case "minBodyRate" -> minBodyRate = Optional.of(parseSize(value));
+        default -> throw new IllegalStateException(key);
+      }
+    }
+
+    WharfConfig build() {
+      return new WharfConfig(
+          listen,
+          data,
+          deletes,
+          uploadExpiry,
+          maxManifestBytes,
+          maxUploadsPerClient,
+          maxUploadsPerRepository,
+          maxBodies,
+          maxBodiesPerClient,
+          minBodyRate);
+    }
+  }
+
+  private static Path folder(Object value, Path base) {
+    String folder = string(value, "a folder, e.g. ./wharf-data");
+    if (folder.isBlank()) {
+      throw new IllegalArgumentException("the folder name is empty");
+    }
+    try {
+      return base.resolve(folder).normalize();
+    } catch (InvalidPathException ex) {
+      throw new IllegalArgumentException("'" + folder + "' is not a valid path");
     }
   }
 
@@ -284,11 +287,11 @@ public record WharfConfig(
     return (int) bytes;
   }
 
-  /** A positive whole number, e.g. a number of upload sessions. */
-  private static int positiveCount(Object value) {
+  /** A positive whole number, e.g. a number of upload sessions; {@code example} for messages. */
+  private static int count(Object value, int example) {
     if (!(value instanceof Integer n)) {
       throw new IllegalArgumentException(
-          "expected a whole number (for example 256), found " + kind(value));
+          "expected a whole number (for example " + example + "), found " + kind(value));
     }
     if (n <= 0) {
       throw new IllegalArgumentException("'" + n + "' must be at least 1");
@@ -320,7 +323,17 @@ public record WharfConfig(
     if (maxUploadsPerRepository.isPresent()) {
       s = s.withMaxUploadsPerRepository(maxUploadsPerRepository.get());
     }
-    return s;
+    HttpLimits http = s.http();
+    if (maxBodies.isPresent()) {
+      http = http.withMaxBodies(maxBodies.get());
+    }
+    if (maxBodiesPerClient.isPresent()) {
+      http = http.withMaxBodiesPerClient(maxBodiesPerClient.get());
+    }
+    if (minBodyRate.isPresent()) {
+      http = http.withMinBodyRate(minBodyRate.get());
+    }
+    return s.withHttp(http);
   }
 
   private static String string(Object value, String expected) {

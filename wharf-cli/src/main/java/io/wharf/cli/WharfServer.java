@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * What {@code wharf serve} runs: the single-node default store ({@link LocalStorage}) in the data
  * folder, the {@link Registry} engine over it, and Jetty with the registry servlet ({@link
  * JettyEndpoint}), which logs one line per request at INFO. {@link #close()} stops the transport
- * gracefully (requests in flight finish) and then closes the store.
+ * gracefully (requests in flight have {@link JettyEndpoint#STOP_TIMEOUT} to finish; uploads cut
+ * then keep what arrived) and then closes the store.
  */
 public final class WharfServer implements AutoCloseable {
 
@@ -98,7 +99,9 @@ public final class WharfServer implements AutoCloseable {
               .maxManifestBytes(settings.maxManifestBytes());
       hooks.accept(builder);
       registry = builder.build();
-      server = JettyEndpoint.start(decorate.apply(registry), settings.listen().toSocketAddress());
+      server =
+          JettyEndpoint.start(
+              decorate.apply(registry), settings.listen().toSocketAddress(), settings.http());
     } catch (IOException | RuntimeException e) {
       try {
         storage.close();

@@ -79,12 +79,13 @@ class JettyEndpointTest extends TransportContract {
   @Test
   void tricklingBodiesBeyondThePerClientBoundAre429AndReadsAreStillAnswered() throws Exception {
     List<Socket> held =
-        RawHttp.trickle(port(), JettyEndpoint.MAX_BODIES_PER_CLIENT, "PUT", "/upload", 1000, 1);
+        RawHttp.trickle(
+            port(), HttpLimits.defaults().maxBodiesPerClient(), "PUT", "/upload", 1000, 1);
     List<Socket> refused = List.of();
     try {
       assertThat(
               handler.uploadsStarted.tryAcquire(
-                  JettyEndpoint.MAX_BODIES_PER_CLIENT, 30, TimeUnit.SECONDS))
+                  HttpLimits.defaults().maxBodiesPerClient(), 30, TimeUnit.SECONDS))
           .isTrue();
       refused = RawHttp.trickle(port(), 8, "PATCH", "/upload", 1000, 1);
       for (Socket s : refused) {
@@ -94,6 +95,26 @@ class JettyEndpointTest extends TransportContract {
     } finally {
       RawHttp.closeAll(held);
       RawHttp.closeAll(refused);
+    }
+  }
+
+  @Test
+  void theLimitsGivenAreTheOnesKept() throws Exception {
+    TestHandler own = new TestHandler();
+    try (JettyEndpoint small =
+        JettyEndpoint.start(
+            own, new InetSocketAddress("127.0.0.1", 0), new HttpLimits(3, 2, 1024))) {
+      List<Socket> held = RawHttp.trickle(small.port(), 2, "PUT", "/upload", 1000, 1);
+      List<Socket> refused = List.of();
+      try {
+        assertThat(own.uploadsStarted.tryAcquire(2, 30, TimeUnit.SECONDS)).isTrue();
+        refused = RawHttp.trickle(small.port(), 1, "PUT", "/upload", 1000, 1);
+        assertThat(RawHttp.statusLine(refused.get(0))).startsWith("HTTP/1.1 429");
+        assertThat(own.uploadsStarted.availablePermits()).isZero();
+      } finally {
+        RawHttp.closeAll(held);
+        RawHttp.closeAll(refused);
+      }
     }
   }
 }

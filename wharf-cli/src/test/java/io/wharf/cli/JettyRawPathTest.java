@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.error.ErrorResponse;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +22,8 @@ import org.junit.jupiter.api.Test;
  * Paths no HTTP client library would send (an encoded slash, encoded dot segments, NUL, empty
  * segments), written on a raw socket to the Jetty endpoint {@code wharf serve} runs: none is
  * answered 2xx, and none serves a byte of a blob that is in another repository than the path names.
- * (The JDK transport has the same test in oci-server-spi.) The answers are expected to be the
- * spec's JSON error body too; Jetty's own HTML error pages are being replaced, so that is not
- * asserted here yet.
+ * (The JDK transport has the same test in oci-server-spi.) Every answer is the spec's JSON error
+ * body, never Jetty's own page.
  */
 class JettyRawPathTest {
 
@@ -71,7 +71,12 @@ class JettyRawPathTest {
       String answer = raw("GET " + path + " HTTP/1.1", null, "");
       int status = Integer.parseInt(answer.substring(9, 12));
       assertThat(status).as("%s answered %s", path, answer).isBetween(400, 499);
-      assertThat(answer).as(path).doesNotContain(SECRET.utf8());
+      assertThat(answer).as(path).doesNotContain(SECRET.utf8()).doesNotContain("<");
+      String[] headAndBody = answer.split("\r\n\r\n", 2);
+      assertThat(headAndBody[0]).as(path).containsIgnoringCase("Content-Type: application/json");
+      assertThat(ErrorResponse.parse(Bytes.utf8(headAndBody[1])))
+          .as("%s answered %s", path, answer)
+          .hasValueSatisfying(e -> assertThat(e.errors()).isNotEmpty());
     }
   }
 

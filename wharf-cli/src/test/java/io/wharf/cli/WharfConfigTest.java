@@ -30,7 +30,10 @@ class WharfConfigTest {
                 "uploadExpiry: 1h30m",
                 "maxManifestBytes: 8MiB",
                 "maxUploadsPerClient: 32",
-                "maxUploadsPerRepository: 64"));
+                "maxUploadsPerRepository: 64",
+                "maxBodies: 100",
+                "maxBodiesPerClient: 4",
+                "minBodyRate: 16KiB"));
     ServerSettings s = c.applyTo(ServerSettings.defaults());
     assertThat(s.listen()).isEqualTo(new ListenAddress("0.0.0.0", 5001));
     assertThat(s.data()).isEqualTo(Path.of("/etc/wharf/data"));
@@ -39,6 +42,7 @@ class WharfConfigTest {
     assertThat(s.maxManifestBytes()).isEqualTo(8 * 1024 * 1024);
     assertThat(s.maxUploadsPerClient()).isEqualTo(32);
     assertThat(s.maxUploadsPerRepository()).isEqualTo(64);
+    assertThat(s.http()).isEqualTo(new HttpLimits(100, 4, 16 * 1024));
   }
 
   @Test
@@ -60,6 +64,7 @@ class WharfConfigTest {
     assertThat(d.maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(d.maxUploadsPerClient()).isEqualTo(256);
     assertThat(d.maxUploadsPerRepository()).isEqualTo(512);
+    assertThat(d.http()).isEqualTo(new HttpLimits(128, 16, 1024));
   }
 
   @Test
@@ -76,7 +81,13 @@ class WharfConfigTest {
     assertRefused(
         "lissten: 127.0.0.1:5000",
         "wharf.yaml: unknown key 'lissten' (known keys: listen, data, deletes, uploadExpiry, maxManifestBytes,"
-            + " maxUploadsPerClient, maxUploadsPerRepository)");
+            + " maxUploadsPerClient, maxUploadsPerRepository, maxBodies, maxBodiesPerClient,"
+            + " minBodyRate)");
+    assertRefused("maxBodies: 192", "wharf.yaml: maxBodies: '192' must be below 192");
+    assertRefused(
+        "maxBodiesPerClient: 0", "wharf.yaml: maxBodiesPerClient: '0' must be at least 1");
+    assertRefused(
+        "minBodyRate: fast", "wharf.yaml: minBodyRate: 'fast' is not a size (for example");
     assertRefused("listen: 5000", "wharf.yaml: listen: expected host:port");
     assertRefused("listen: localhost", "wharf.yaml: listen: 'localhost' is not host:port");
     assertRefused("listen: 127.0.0.1:70000", "port 70000 is not between 0 and 65535");
@@ -86,7 +97,7 @@ class WharfConfigTest {
         "maxUploadsPerClient: 0", "wharf.yaml: maxUploadsPerClient: '0' must be at least 1");
     assertRefused(
         "maxUploadsPerRepository: many",
-        "wharf.yaml: maxUploadsPerRepository: expected a whole number (for example 256), found 'many'");
+        "wharf.yaml: maxUploadsPerRepository: expected a whole number (for example 512), found 'many'");
     assertRefused(
         "uploadExpiry: 24 hours", "wharf.yaml: uploadExpiry: '24 hours' is not a duration");
     assertRefused("uploadExpiry: 0s", "is not a positive duration");
