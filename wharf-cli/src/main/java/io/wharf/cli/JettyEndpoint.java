@@ -14,7 +14,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +29,14 @@ import org.slf4j.LoggerFactory;
  * The registry servlet receives at most {@link HttpLimits#maxBodies()} request bodies at once,
  * {@link HttpLimits#maxBodiesPerClient()} from one client address, and answers more with 429 and
  * {@code Retry-After} without reading them, so that the other threads stay for requests without a
- * body. A request body slower than {@link HttpLimits#minBodyRate()} bytes per second (Jetty's
- * {@code MinimumDataRateHandler}, checked as its bytes arrive) fails its read: an upload keeps what
- * arrived and is answered 400, and a client that sends nothing at all is cut by the idle timeout.
- * Every answer Jetty gives itself (a request line or headers too long: 414, 431; a bad request) is
- * the distribution spec's JSON error, without exception text ({@link JsonErrors}); paths with
- * encoded slashes, dot segments or NUL reach the registry servlet, which refuses them in JSON too.
- * Response bodies go to Jetty in writes of at most 64 KiB, so that no thread caches a direct buffer
- * larger than that.
+ * body. A request body slower than {@link HttpLimits#minBodyRate()} bytes per second ({@link
+ * MinimumBodyRate}, checked as its bytes arrive once 5 s have passed) fails its read: an upload
+ * keeps what arrived and is answered 400, and a client that sends nothing at all is cut by the idle
+ * timeout. Every answer Jetty gives itself (a request line or headers too long: 414, 431; a bad
+ * request) is the distribution spec's JSON error, without exception text ({@link JsonErrors});
+ * paths with encoded slashes, dot segments or NUL reach the registry servlet, which refuses them in
+ * JSON too. Response bodies go to Jetty in writes of at most 64 KiB, so that no thread caches a
+ * direct buffer larger than that.
  */
 final class JettyEndpoint implements AutoCloseable {
 
@@ -106,7 +105,7 @@ final class JettyEndpoint implements AutoCloseable {
         "/*");
     context.setErrorHandler(new JsonErrors());
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new MinimumDataRateHandler(context, limits.minBodyRate(), 0));
+    graceful.setHandler(new MinimumBodyRate(context, limits.minBodyRate()));
     server.setHandler(graceful);
     server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(STOP_TIMEOUT.toMillis());

@@ -60,9 +60,9 @@ class JettyEndpointTest extends TransportContract {
     try {
       assertThat(handler.uploadsStarted.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
       OutputStream out = slow.get(0).getOutputStream();
-      // The attack: a byte now and then. By the time this one comes, 11 bytes in more than
-      // 11 ms is below 1 KiB/s.
-      Thread.sleep(200);
+      // The attack: a byte now and then. When this one comes, after the grace, 11 bytes in more
+      // than 5 s is below 1 KiB/s.
+      Thread.sleep(MinimumBodyRate.GRACE.toMillis() + 500);
       out.write(1);
       out.flush();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -74,6 +74,26 @@ class JettyEndpointTest extends TransportContract {
       RawHttp.closeAll(slow);
     }
     assertThat(RawHttp.status(RawHttp.get(port(), "/echo/after"))).isEqualTo(200);
+  }
+
+  /**
+   * The rate is each request's own: a server that has already received much (here 8 MiB) still cuts
+   * a trickling body. (Jetty's MinimumDataRateHandler divides all the bytes the server has read by
+   * the request's time, which let any trickle through once enough had been uploaded.)
+   */
+  @Test
+  void aTrickleIsCutAlsoAfterTheServerReceivedMuch() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> big =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port() + "/upload"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[8 << 20]))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(big.statusCode()).isEqualTo(201);
+    handler.uploadsStarted.drainPermits();
+    aBodyTricklingBelowTheMinimumRateIsCut();
   }
 
   @Test
