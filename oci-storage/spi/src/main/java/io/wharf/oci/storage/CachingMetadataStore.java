@@ -7,12 +7,15 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -49,7 +52,18 @@ public final class CachingMetadataStore implements MetadataStore {
     final Map<Tag, Digest> tags = new ConcurrentHashMap<>();
     final Map<Digest, RawManifest> manifests = new ConcurrentHashMap<>();
     final Map<Digest, Boolean> links = new ConcurrentHashMap<>();
+
+    /**
+     * Backend reads in progress, by what they read. Requests that miss together wait for one
+     * backend read rather than each asking the same (150 GETs of one 4 MiB manifest had each read
+     * it from SQLite, queueing every other request behind them). Kept here, so that a request that
+     * starts after a write never waits for a read that started before it.
+     */
+    final Map<Read, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
   }
+
+  /** What a backend read asks: a manifest, a tag or a blob link. */
+  private record Read(String kind, Object key) {}
 
   private final MetadataStore delegate;
   private final long maxManifestBytes;
@@ -116,18 +130,27 @@ public final class CachingMetadataStore implements MetadataStore {
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<RawManifest> found = delegate.getManifest(repository, digest);
-    if (found.isPresent() && found.get().size() <= maxManifestBytes) {
-      if (manifestBytes.addAndGet(found.get().size()) > maxManifestBytes) {
-        // Over budget: everything is dropped. This answer is not kept either: a memory object
-        // taken after the backend was read could keep a manifest that a write just removed.
-        known.clear();
-        manifestBytes.set(0);
-      } else {
-        remember(k.manifests, digest, found.get());
-      }
+    return once(
+        k,
+        new Read("manifest", digest),
+        () -> {
+          Optional<RawManifest> found = delegate.getManifest(repository, digest);
+          found.ifPresent(m -> keep(k, digest, m));
+          return found;
+        });
+  }
+
+  /** Keeps {@code m} within the budget; counts it once, however many requests read it. */
+  private void keep(Known k, Digest digest, RawManifest m) {
+    if (m.size() > maxManifestBytes || k.manifests.putIfAbsent(digest, m) != null) {
+      return;
     }
-    return found;
+    if (k.manifests.size() > MAX_ENTRIES || manifestBytes.addAndGet(m.size()) > maxManifestBytes) {
+      // Over a bound: everything is dropped, this answer too: a memory object taken after the
+      // backend was read could keep a manifest that a write just removed.
+      known.clear();
+      manifestBytes.set(0);
+    }
   }
 
   @Override
@@ -137,9 +160,14 @@ public final class CachingMetadataStore implements MetadataStore {
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<Digest> found = delegate.resolveTag(repository, tag);
-    found.ifPresent(d -> remember(k.tags, tag, d));
-    return found;
+    return once(
+        k,
+        new Read("tag", tag),
+        () -> {
+          Optional<Digest> found = delegate.resolveTag(repository, tag);
+          found.ifPresent(d -> remember(k.tags, tag, d));
+          return found;
+        });
   }
 
   @Override
@@ -148,11 +176,59 @@ public final class CachingMetadataStore implements MetadataStore {
     if (k.links.containsKey(blob)) {
       return true;
     }
-    boolean linked = delegate.isBlobLinked(repository, blob);
-    if (linked) {
-      remember(k.links, blob, Boolean.TRUE);
+    return once(
+        k,
+        new Read("link", blob),
+        () -> {
+          boolean linked = delegate.isBlobLinked(repository, blob);
+          if (linked) {
+            remember(k.links, blob, Boolean.TRUE);
+          }
+          return linked;
+        });
+  }
+
+  /**
+   * {@code read}'s answer, read from the backend by this request, or by another request of {@code
+   * k} that began the same read first: this one then waits for it.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T once(Known k, Read what, CheckedBlobStore.Call<T> read) throws IOException {
+    CompletableFuture<Object> mine = new CompletableFuture<>();
+    CompletableFuture<Object> theirs = k.loading.putIfAbsent(what, mine);
+    if (theirs != null) {
+      return (T) await(theirs);
     }
-    return linked;
+    try {
+      T answer = read.run();
+      mine.complete(answer);
+      return answer;
+    } catch (IOException | RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      k.loading.remove(what, mine);
+    }
+  }
+
+  /** What another request's backend read gave, as if this request had read it. */
+  private static Object await(CompletableFuture<Object> read) throws IOException {
+    try {
+      return read.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while another request read the store");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      // The reader's own exception, so that its type (a storage failure, a refusal) is kept.
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw (Error) cause;
+    }
   }
 
   // Writes: the backend first, then the repository is forgotten, whatever the outcome.

@@ -6,6 +6,7 @@ import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.model.testing.Await;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.CachingMetadataStore;
 import io.wharf.oci.storage.ManifestPut;
@@ -18,12 +19,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,101 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
     assertThat(backend.calls("resolveTag")).isEqualTo(1);
     assertThat(backend.calls("getManifest")).isEqualTo(1);
     assertThat(backend.calls("isBlobLinked")).isEqualTo(1);
+  }
+
+  /** A backend whose manifest reads wait for {@code release} once they have begun. */
+  private static MetadataStore slowManifestReads(
+      MetadataStore backend, AtomicInteger reads, CountDownLatch begun, CountDownLatch release) {
+    return (MetadataStore)
+        Proxy.newProxyInstance(
+            MetadataStore.class.getClassLoader(),
+            new Class<?>[] {MetadataStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getManifest")) {
+                reads.incrementAndGet();
+                begun.countDown();
+                release.await();
+              }
+              try {
+                return method.invoke(backend, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  @Test
+  void requestsMissingTogetherWaitForOneBackendReadAndAreAllKeptInTheBudget() throws Exception {
+    InMemoryMetadataStore backend = new InMemoryMetadataStore();
+    RawManifest m = image("herd");
+    push(backend, REPO, ManifestPut.of(m, Set.of(), AT));
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch begun = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // Room for two copies: before, 16 requests missing together counted 16 and emptied the cache.
+    MetadataStore store =
+        CachingMetadataStore.wrap(slowManifestReads(backend, reads, begun, release), 2L * m.size());
+    int requests = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(requests);
+    try {
+      List<Future<Optional<RawManifest>>> answers = new ArrayList<>();
+      answers.add(pool.submit(() -> store.getManifest(REPO, m.digest())));
+      assertThat(begun.await(30, TimeUnit.SECONDS)).isTrue();
+      List<Thread> waiting = new ArrayList<>();
+      for (int i = 1; i < requests; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  synchronized (waiting) {
+                    waiting.add(Thread.currentThread());
+                  }
+                  return store.getManifest(REPO, m.digest());
+                }));
+      }
+      // Every other request is parked on the first one's read before it is released.
+      Await.until(
+          "the other requests wait for the first one's read",
+          () -> {
+            synchronized (waiting) {
+              return waiting.size() == requests - 1
+                  && waiting.stream().allMatch(t -> t.getState() == Thread.State.WAITING);
+            }
+          });
+      release.countDown();
+      for (Future<Optional<RawManifest>> a : answers) {
+        assertThat(a.get(30, TimeUnit.SECONDS)).contains(m);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(reads).hasValue(1);
+    assertThat(store.getManifest(REPO, m.digest())).contains(m);
+    assertThat(reads).as("kept: the budget counted it once").hasValue(1);
+  }
+
+  @Test
+  void aRequestAfterAWriteDoesNotWaitForAReadThatBeganBeforeIt() throws Exception {
+    InMemoryMetadataStore backend = new InMemoryMetadataStore();
+    RawManifest m = image("before");
+    push(backend, REPO, ManifestPut.of(m, Set.of(), AT));
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch begun = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MetadataStore store =
+        CachingMetadataStore.wrap(slowManifestReads(backend, reads, begun, release));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Optional<RawManifest>> early = pool.submit(() -> store.getManifest(REPO, m.digest()));
+      assertThat(begun.await(30, TimeUnit.SECONDS)).isTrue();
+      store.deleteManifest(REPO, m.digest());
+      release.countDown();
+      // Issued after the delete committed: its own backend read, which finds nothing.
+      assertThat(store.getManifest(REPO, m.digest())).isEmpty();
+      assertThat(reads).hasValue(2);
+      early.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
