@@ -15,7 +15,9 @@
 # runs another build instead (java -Xmx256m -jar ..., as the launcher did), e.g. one built from an
 # earlier commit, to see an attack succeed before its fix.
 # Prints one block per attack; "during"/"after" lines are the probe's latencies (ms) and failures.
-# Loopback only; bounded: about 4 minutes for all. Needs java, curl, python3.
+# The attacker runs under `nice -n 19` and the probe in a JVM of its own at normal priority: on a
+# network the attacker's CPU is not the server's. Loopback only; bounded: about 4 minutes for all.
+# Needs java, curl, python3, mkfifo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ATTACKS="${ATTACKS:-big-manifest slow-bodies session-flood busy-session shutdown}"
@@ -50,7 +52,21 @@ stop_server() {
   SERVER_PID=""
 }
 
-attack() { java -Xmx512m -cp benchmarks/target/benchmarks.jar io.wharf.benchmarks.Attack "$@"; }
+attack() { java -Xmx512m ${ATTACK_OPTS:-} -cp benchmarks/target/benchmarks.jar io.wharf.benchmarks.Attack "$@"; }
+
+# An attack with a probe: the attacker runs at the lowest CPU priority, as if it were on another
+# machine (on two cores its own 150 threads otherwise slowed the probe more than the server did);
+# the probe runs at normal priority in a JVM of its own, driven through two FIFOs.
+attack_probed() {
+  local cmd="$WORK/probe.cmd" res="$WORK/probe.res"
+  rm -f "$cmd" "$res"; mkfifo "$cmd" "$res"
+  java -Xmx128m ${ATTACK_OPTS:-} -cp benchmarks/target/benchmarks.jar io.wharf.benchmarks.Attack \
+    "$1" probe < "$cmd" > "$res" &
+  local probe=$!
+  nice -n 19 java -Xmx512m ${ATTACK_OPTS:-} -Dprobe.commands="$cmd" -Dprobe.answers="$res" \
+    -cp benchmarks/target/benchmarks.jar io.wharf.benchmarks.Attack "$@"
+  wait "$probe"
+}
 
 server_errors() {  # what the server logged that a user would worry about
   local n; n="$(grep -c -E 'ERROR|OutOfMemoryError|Exception' "$LOG" || true)"
@@ -61,8 +77,9 @@ echo "server: ${WHARF_JAR:-./wharf serve ($(git rev-parse --short HEAD))}"
 for a in $ATTACKS; do
   start_server "$a"
   case "$a" in
-    slow-bodies) attack "$PORT" slow-bodies "$SECONDS_SLOW" ;;
-    big-manifest | session-flood | busy-session) attack "$PORT" "$a" ;;
+    slow-bodies) attack_probed "$PORT" slow-bodies "$SECONDS_SLOW" ;;
+    big-manifest | session-flood) attack_probed "$PORT" "$a" ;;
+    busy-session) attack "$PORT" "$a" ;;
     shutdown)
       attack "$PORT" trickle 120 > "$WORK/trickle.out" 2>&1 &
       trickler=$!

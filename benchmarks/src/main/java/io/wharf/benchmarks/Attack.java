@@ -1,14 +1,19 @@
 package io.wharf.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -33,12 +38,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Used by {@code benchmarks/run-attacks.sh}; loopback only, bounded in count and time.
  *
  * <p>The attacker connects from 127.0.0.1 and the probe from 127.0.0.2 (Linux answers the whole of
- * 127/8 on loopback), so that the server sees two clients, as it would on a network. The probe
- * cycles through the requests a registry's other users make: {@code GET /v2/}, a manifest GET, a
- * blob HEAD and a small blob push (POST, then a monolithic PUT) into a repository of its own,
- * {@code PROBE_INTERVAL_MS} apart (default 100), each with a 10 s timeout (a timeout counts as a
- * failure that took 10 s). It prints one line per attack: what the attacker got (statuses), and the
- * probe's count, failures, p50, p99 and max in milliseconds.
+ * 127/8 on loopback), so that the server sees two clients, as it would on a network; the probe runs
+ * in a JVM of its own, so that the attack's threads and garbage do not slow it (its latencies are
+ * the server's doing, and the machine's). The probe cycles through the requests a registry's other
+ * users make: {@code GET /v2/}, a manifest GET, a blob HEAD and a small blob push (POST, then a
+ * monolithic PUT) into a repository of its own, {@code -Dprobe.interval} milliseconds apart
+ * (default 100), each with a 10 s timeout (a timeout counts as a failure that took 10 s). It prints
+ * one line per attack: what the attacker got (statuses), and the probe's count, failures, p50, p99
+ * and max in milliseconds.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.wharf.benchmarks.Attack PORT ATTACK [SECONDS]}, with
  * ATTACK one of:
@@ -85,9 +92,26 @@ public final class Attack {
       case "session-flood" -> attack.sessionFlood(seconds < 0 ? 40 : seconds);
       case "busy-session" -> attack.busySession();
       case "trickle" -> attack.trickle(seconds < 0 ? 600 : seconds);
+      case "probe" -> attack.probeUntilEndOfInput();
       default -> {
         System.err.println("unknown attack " + name);
         System.exit(2);
+      }
+    }
+  }
+
+  /** The child side of {@link ForkedProbe}. */
+  private void probeUntilEndOfInput() throws Exception {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    try (LocalProbe probe = LocalProbe.start(this)) {
+      System.out.println("ready");
+      System.out.flush();
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.equals("cut")) {
+          System.out.println(probe.cut().encode());
+          System.out.flush();
+        }
       }
     }
   }
@@ -359,8 +383,31 @@ public final class Attack {
 
   // ---- the probe
 
-  /** Another client's requests, timed, on a thread of its own, until closed. */
-  private static final class Probe implements AutoCloseable {
+  /**
+   * Another client's requests, timed, until closed: by default in a JVM of its own (started from
+   * this one's class path), so that the attack's threads and garbage do not count against it;
+   * {@code -Dprobe.fork=false} runs it on a thread of this JVM.
+   */
+  private abstract static class Probe implements AutoCloseable {
+
+    static Probe start(Attack target) throws IOException {
+      String commands = System.getProperty("probe.commands");
+      if (commands != null) {
+        return ForkedProbe.attach(
+            Path.of(commands), Path.of(System.getProperty("probe.answers", commands + ".out")));
+      }
+      if (Boolean.parseBoolean(System.getProperty("probe.fork", "true"))) {
+        return ForkedProbe.start(target.port);
+      }
+      return LocalProbe.start(target);
+    }
+
+    /** What was measured since the last cut. */
+    abstract Result cut() throws IOException;
+
+    @Override
+    public abstract void close() throws IOException, InterruptedException;
+
     record Result(List<Long> latenciesMs, int failures) {
       String summary() {
         long[] sorted = latenciesMs.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -380,8 +427,101 @@ public final class Attack {
       private static int percentile(int n, double p) {
         return Math.min(n - 1, (int) Math.ceil(p * n) - 1);
       }
+
+      /** One line: the failure count, then the latencies. */
+      String encode() {
+        StringBuilder sb = new StringBuilder("result ").append(failures);
+        latenciesMs.forEach(ms -> sb.append(' ').append(ms));
+        return sb.toString();
+      }
+
+      static Result decode(String line) throws IOException {
+        String[] f = line == null ? new String[0] : line.split(" ");
+        if (f.length < 2 || !f[0].equals("result")) {
+          throw new IOException("the probe process answered " + line);
+        }
+        List<Long> ms = new ArrayList<>();
+        for (int i = 2; i < f.length; i++) {
+          ms.add(Long.parseLong(f[i]));
+        }
+        return new Result(ms, Integer.parseInt(f[1]));
+      }
+    }
+  }
+
+  /**
+   * The probe in another JVM ({@code Attack PORT probe}), driven through its standard input: a line
+   * {@code cut} answers a {@code result} line, end of input stops it. Either a child of this JVM,
+   * or one the script started, reached through two FIFOs ({@code -Dprobe.commands}, {@code
+   * -Dprobe.answers}), so that it need not share this JVM's CPU priority.
+   */
+  private static final class ForkedProbe extends Probe {
+    private final Process process; // null when the script started it
+    private final BufferedReader answers;
+    private final PrintStream commands;
+
+    private ForkedProbe(Process process, InputStream answers, OutputStream commands)
+        throws IOException {
+      this.process = process;
+      this.answers = new BufferedReader(new InputStreamReader(answers, StandardCharsets.UTF_8));
+      this.commands = new PrintStream(commands, true, StandardCharsets.UTF_8);
+      String ready = this.answers.readLine();
+      if (!"ready".equals(ready)) {
+        if (process != null) {
+          process.destroyForcibly();
+        }
+        throw new IOException("the probe process did not start: " + ready);
+      }
     }
 
+    static ForkedProbe attach(Path commands, Path answers) throws IOException {
+      // Opening a FIFO waits for its other end: the commands first, as the probe opens them first.
+      OutputStream out = Files.newOutputStream(commands);
+      return new ForkedProbe(null, Files.newInputStream(answers), out);
+    }
+
+    static ForkedProbe start(int port) throws IOException {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
+      for (String p : List.of("probe.interval", "probe.trace")) {
+        if (System.getProperty(p) != null) {
+          command.add("-D" + p + "=" + System.getProperty(p));
+        }
+      }
+      command.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              Attack.class.getName(),
+              Integer.toString(port),
+              "probe"));
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      return new ForkedProbe(process, process.getInputStream(), process.getOutputStream());
+    }
+
+    @Override
+    Result cut() throws IOException {
+      commands.println("cut");
+      String line;
+      while ((line = answers.readLine()) != null && !line.startsWith("result ")) {
+        System.out.println(line); // the probe's failure summary
+      }
+      return Result.decode(line);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      commands.close();
+      answers.close();
+      if (process != null && !process.waitFor(TIMEOUT_MS * 3L, TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** The probe on a thread of this JVM. */
+  private static final class LocalProbe extends Probe {
     private final Attack target;
     private final List<Long> latencies = new ArrayList<>();
     private final Map<String, Integer> failures = new TreeMap<>();
@@ -389,14 +529,14 @@ public final class Attack {
     private final Thread thread;
     private int failed;
 
-    private Probe(Attack target) {
+    private LocalProbe(Attack target) {
       this.target = target;
       this.thread = new Thread(this::run, "probe");
       thread.setDaemon(true);
     }
 
-    static Probe start(Attack target) throws IOException {
-      Probe p = new Probe(target);
+    static LocalProbe start(Attack target) throws IOException {
+      LocalProbe p = new LocalProbe(target);
       p.warm();
       p.thread.start();
       return p;
@@ -459,6 +599,10 @@ public final class Attack {
           failure = kind == 3 ? "push: " + e.getMessage() : e.getClass().getSimpleName();
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (Boolean.getBoolean("probe.trace")) {
+          System.err.println(
+              "probe " + kind + " " + ms + " ms" + (failure == null ? "" : " " + failure));
+        }
         synchronized (this) {
           latencies.add(ms);
           if (failure != null) {
@@ -474,7 +618,7 @@ public final class Attack {
       return r.status == status ? null : "status " + r.status;
     }
 
-    /** What was measured since the last cut. */
+    @Override
     synchronized Result cut() {
       Result r = new Result(new ArrayList<>(latencies), failed);
       if (!failures.isEmpty()) {
