@@ -354,11 +354,22 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void sleepFor(long bytes, long rate) {
+  /**
+   * Counts {@code bytes} as trickled when {@code rate} slows them. Called before they are written:
+   * a reader that has them must find them counted (counting after the write let a test read the
+   * counter between the write and the count).
+   */
+  private void countTrickled(long bytes, long rate) {
+    if (rate > 0) {
+      trickled.addAndGet(bytes);
+    }
+  }
+
+  /** Waits as long as {@code bytes} take at {@code rate}. */
+  private static void sleepFor(long bytes, long rate) {
     if (rate <= 0) {
       return;
     }
-    trickled.addAndGet(bytes);
     long nanos = bytes * 1_000_000_000L / rate;
     try {
       Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
@@ -433,6 +444,7 @@ public final class FaultProxy implements AutoCloseable {
           } else if (budget >= 0) {
             responseBudget.addAndGet(-n);
           }
+          countTrickled(allowed, rate);
           synchronized (clientWrite) {
             out.write(buf, 0, allowed);
             out.flush();
@@ -549,6 +561,7 @@ public final class FaultProxy implements AutoCloseable {
       int slice = (int) Math.max(1, Math.min(16 * 1024, rate / 20));
       for (int i = 0; i < len; i += slice) {
         int n = Math.min(slice, len - i);
+        countTrickled(n, rate);
         up.write(b, off + i, n);
         up.flush();
         bytesToTarget.addAndGet(n);
