@@ -76,91 +76,92 @@ public record ServerSettings(
 
   /** These settings listening on {@code listen}. */
   public ServerSettings withListen(ListenAddress listen) {
-    return new ServerSettings(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        http);
+    Copy c = new Copy(this);
+    c.listen = listen;
+    return c.build();
   }
 
   /** These settings with data folder {@code data}. */
   public ServerSettings withData(Path data) {
-    return new ServerSettings(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        http);
+    Copy c = new Copy(this);
+    c.data = data;
+    return c.build();
   }
 
   /** These settings with deletes allowed or not. */
   public ServerSettings withDeletes(boolean deletes) {
-    return new ServerSettings(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        http);
+    Copy c = new Copy(this);
+    c.deletes = deletes;
+    return c.build();
   }
 
   /** These settings with upload sessions expiring after {@code uploadExpiry}. */
   public ServerSettings withUploadExpiry(Duration uploadExpiry) {
-    return new ServerSettings(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        http);
+    Copy c = new Copy(this);
+    c.uploadExpiry = uploadExpiry;
+    return c.build();
   }
 
   /** These settings accepting manifests up to {@code maxManifestBytes}. */
   public ServerSettings withMaxManifestBytes(int maxManifestBytes) {
-    return new ServerSettings(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        http);
+    Copy c = new Copy(this);
+    c.maxManifestBytes = maxManifestBytes;
+    return c.build();
   }
 
   /** These settings with at most {@code max} upload sessions per client. */
   public ServerSettings withMaxUploadsPerClient(int max) {
-    return new ServerSettings(
-        listen, data, deletes, uploadExpiry, maxManifestBytes, max, maxUploadsPerRepository, http);
+    Copy c = new Copy(this);
+    c.maxUploadsPerClient = max;
+    return c.build();
   }
 
   /** These settings with at most {@code max} upload sessions per repository. */
   public ServerSettings withMaxUploadsPerRepository(int max) {
-    return new ServerSettings(
-        listen, data, deletes, uploadExpiry, maxManifestBytes, maxUploadsPerClient, max, http);
+    Copy c = new Copy(this);
+    c.maxUploadsPerRepository = max;
+    return c.build();
   }
 
   /** These settings with HTTP limits {@code http}. */
   public ServerSettings withHttp(HttpLimits http) {
-    return new ServerSettings(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        http);
+    Copy c = new Copy(this);
+    c.http = http;
+    return c.build();
+  }
+
+  /** These settings, one field at a time changed, then checked again by {@link #build}. */
+  private static final class Copy {
+    private ListenAddress listen;
+    private Path data;
+    private boolean deletes;
+    private Duration uploadExpiry;
+    private int maxManifestBytes;
+    private int maxUploadsPerClient;
+    private int maxUploadsPerRepository;
+    private HttpLimits http;
+
+    Copy(ServerSettings s) {
+      listen = s.listen;
+      data = s.data;
+      deletes = s.deletes;
+      uploadExpiry = s.uploadExpiry;
+      maxManifestBytes = s.maxManifestBytes;
+      maxUploadsPerClient = s.maxUploadsPerClient;
+      maxUploadsPerRepository = s.maxUploadsPerRepository;
+      http = s.http;
+    }
+
+    ServerSettings build() {
+      return new ServerSettings(
+          listen,
+          data,
+          deletes,
+          uploadExpiry,
+          maxManifestBytes,
+          maxUploadsPerClient,
+          maxUploadsPerRepository,
+          http);
+    }
   }
 }
