@@ -5,6 +5,7 @@ module io.wharf.oci.storage {
 
   exports io.wharf.oci.storage;
   exports io.wharf.oci.storage.memory;
+  exports io.wharf.oci.storage.access;
 
   uses io.wharf.oci.storage.StorageProvider;
 }

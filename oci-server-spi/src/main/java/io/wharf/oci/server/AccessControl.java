@@ -59,6 +59,9 @@ final class AccessControl {
     }
     Decision decision = authorizer.authorize(identity, access);
     if (decision.allowed()) {
+      if (access.action() == Action.LOGIN && !identity.isAnonymous()) {
+        events.login(context);
+      }
       return context;
     }
     if (identity.isAnonymous()) {

@@ -74,6 +74,20 @@ final class Events {
         List.of());
   }
 
+  /** A named caller was let in at end-1. */
+  void login(RequestContext request) {
+    emit(
+        request,
+        RegistryEvent.Kind.LOGIN,
+        200,
+        Optional.empty(),
+        Optional.empty(),
+        Set.of(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of());
+  }
+
   /** A refusal. */
   void denied(RequestContext request, int status, List<String> reasons) {
     denied(request, status, reasons, Optional.empty(), Optional.empty(), Set.of());
@@ -118,7 +132,7 @@ final class Events {
             kind,
             clock.instant(),
             request.requestId(),
-            request.endpoint(),
+            Optional.of(request.endpoint()),
             request.identity(),
             request.clientAddress(),
             request.repository(),
@@ -128,6 +142,39 @@ final class Events {
             previous,
             source,
             status,
-            reasons));
+            reasons,
+            List.of()));
+  }
+
+  /** An event of a {@link ServiceHandler}'s request. */
+  void service(
+      String requestId,
+      Optional<java.net.InetSocketAddress> client,
+      RegistryEvent.Kind kind,
+      Identity actor,
+      int status,
+      List<String> scopes,
+      List<String> reasons) {
+    EventDispatcher d = dispatcher;
+    if (d == null) {
+      return;
+    }
+    d.publish(
+        new RegistryEvent(
+            kind,
+            clock.instant(),
+            requestId,
+            Optional.empty(),
+            actor,
+            client,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Optional.empty(),
+            Optional.empty(),
+            status,
+            reasons,
+            scopes));
   }
 }

@@ -14,6 +14,7 @@ import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,10 +81,13 @@ public final class Registry implements RegistryHandler, AutoCloseable {
   private final @Nullable EventDispatcher dispatcher;
   private final String idPrefix;
   private final AtomicLong requests = new AtomicLong();
+  private final Map<String, ServiceHandler> routes;
 
-  private Registry(Settings settings, @Nullable EventDispatcher dispatcher) {
+  private Registry(
+      Settings settings, @Nullable EventDispatcher dispatcher, Map<String, ServiceHandler> routes) {
     this.settings = settings;
     this.dispatcher = dispatcher;
+    this.routes = Map.copyOf(routes);
     this.blobs = new BlobEndpoints(settings);
     this.manifests = new ManifestEndpoints(settings);
     this.idPrefix = String.format("%08x", ThreadLocalRandom.current().nextInt());
@@ -134,6 +138,10 @@ public final class Registry implements RegistryHandler, AutoCloseable {
       if (request.rawQuery().length() > RegistryRequest.MAX_QUERY_LENGTH) {
         throw new UnsupportedOciException(
             ErrorCode.UNSUPPORTED, "query string is too long", null, 414, null);
+      }
+      ServiceHandler service = routes.isEmpty() ? null : routes.get(request.path());
+      if (service != null) {
+        return withIds(service.handle(request, serviceContext(requestId, request)), requestId);
       }
       Map<String, List<String>> query = request.query();
       Route route = Route.of(request.method(), request.path(), query.keySet());
@@ -195,6 +203,32 @@ public final class Registry implements RegistryHandler, AutoCloseable {
               ErrorCode.UNKNOWN, "internal error; the request id is " + requestId, e),
           requestId);
     }
+  }
+
+  private ServiceContext serviceContext(String requestId, RegistryRequest request) {
+    Instant time = settings.clock().instant();
+    Events events = settings.events();
+    return new ServiceContext() {
+      @Override
+      public String requestId() {
+        return requestId;
+      }
+
+      @Override
+      public Instant time() {
+        return time;
+      }
+
+      @Override
+      public void emit(
+          RegistryEvent.Kind kind,
+          Identity actor,
+          int status,
+          List<String> scopes,
+          List<String> reasons) {
+        events.service(requestId, request.clientAddress(), kind, actor, status, scopes, reasons);
+      }
+    };
   }
 
   private static String abbreviate(RegistryRequest request) {
@@ -323,6 +357,7 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     private Authorizer authorizer = Authorizer.allowAll();
     private final List<AdmissionGate> gates = new ArrayList<>();
     private final List<RegistryEventListener> listeners = new ArrayList<>();
+    private final Map<String, ServiceHandler> routes = new java.util.LinkedHashMap<>();
     private int eventQueueCapacity = 10_000;
 
     private Builder(RegistryStorage storage) {
@@ -362,6 +397,35 @@ public final class Registry implements RegistryHandler, AutoCloseable {
      */
     public Builder addListener(RegistryEventListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Serves {@code handler} at {@code path}, beside the OCI API: a token service at {@code
+     * /token}, for example. The path is matched exactly (no query, no trailing-slash variant); it
+     * must start with {@code /}, lie outside {@code /v2/}, and use only letters, digits and {@code
+     * /._-}. The engine's access control does not run for it.
+     *
+     * @throws IllegalArgumentException for a path that cannot be a route, or one taken already
+     */
+    public Builder route(String path, ServiceHandler handler) {
+      Objects.requireNonNull(handler, "handler");
+      if (!path.matches("/[A-Za-z0-9._/-]{0,255}")
+          || path.equals("/v2")
+          || path.startsWith("/v2/")
+          || path.contains("//")
+          || path.contains("/./")
+          || path.contains("/../")
+          || path.endsWith("/.")
+          || path.endsWith("/..")) {
+        throw new IllegalArgumentException(
+            "a route's path starts with /, lies outside /v2/ and has only letters, digits and"
+                + " /._- (no empty, . or .. segments): "
+                + path);
+      }
+      if (routes.putIfAbsent(path, handler) != null) {
+        throw new IllegalArgumentException("path " + path + " has a route already");
+      }
       return this;
     }
 
@@ -470,7 +534,8 @@ public final class Registry implements RegistryHandler, AutoCloseable {
               new AccessControl(authenticator, authorizer, events),
               new Gates(gates, storage, events),
               events),
-          dispatcher);
+          dispatcher,
+          routes);
     }
   }
 }

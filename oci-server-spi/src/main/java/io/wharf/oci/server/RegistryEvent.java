@@ -19,7 +19,8 @@ import java.util.Set;
  * @param kind what happened
  * @param time when (the registry's clock)
  * @param requestId the request's id
- * @param endpoint the endpoint of the request
+ * @param endpoint the endpoint of the request; empty for a request to a {@link ServiceHandler} (a
+ *     token service's {@link Kind#LOGIN} or {@link Kind#TOKEN_ISSUED})
  * @param actor who asked
  * @param clientAddress from where, as the transport saw it
  * @param repository the repository, when the request named one
@@ -30,12 +31,14 @@ import java.util.Set;
  * @param sourceRepository for {@link Kind#BLOB_MOUNTED}, the repository mounted from
  * @param status the HTTP status the request was answered with (the result: 2xx, or 401/403)
  * @param reasons for {@link Kind#DENIED}, why
+ * @param scopes for {@link Kind#TOKEN_ISSUED}, the scopes the token grants ({@code
+ *     repository:<name>:pull,push}, {@code registry:catalog:*}); otherwise empty
  */
 public record RegistryEvent(
     Kind kind,
     Instant time,
     String requestId,
-    Endpoint endpoint,
+    Optional<Endpoint> endpoint,
     Identity actor,
     Optional<InetSocketAddress> clientAddress,
     Optional<RepositoryName> repository,
@@ -45,7 +48,8 @@ public record RegistryEvent(
     Optional<Digest> previousDigest,
     Optional<RepositoryName> sourceRepository,
     int status,
-    List<String> reasons) {
+    List<String> reasons,
+    List<String> scopes) {
 
   /** What happened. */
   public enum Kind {
@@ -65,6 +69,13 @@ public record RegistryEvent(
     BLOB_MOUNTED,
     /** A blob was unlinked from a repository (end-10). */
     BLOB_DELETED,
+    /**
+     * A caller proved who they are: credentials accepted by a token service, or a named caller let
+     * in at end-1 (what {@code docker login} checks; with a token, the token's holder).
+     */
+    LOGIN,
+    /** A token service issued a token; {@code scopes} are what it grants. */
+    TOKEN_ISSUED,
     /**
      * A request was refused: credentials refused (401), access denied (403) or an admission gate
      * denied it (403); {@code reasons} says why. An anonymous request answered with a challenge is
@@ -88,6 +99,7 @@ public record RegistryEvent(
     Objects.requireNonNull(previousDigest, "previousDigest");
     Objects.requireNonNull(sourceRepository, "sourceRepository");
     reasons = List.copyOf(reasons);
+    scopes = List.copyOf(scopes);
   }
 
   /** Whether this is a refusal. */

@@ -87,7 +87,7 @@ class RegistryEventsTest {
             Kind.BLOB_DELETED);
     RegistryEvent push = events.get(2);
     assertThat(push.requestId()).isEqualTo(pushed.header("X-Request-Id"));
-    assertThat(push.endpoint()).isEqualTo(Endpoint.MANIFEST_PUT);
+    assertThat(push.endpoint()).contains(Endpoint.MANIFEST_PUT);
     assertThat(push.repository()).contains(new RepositoryName("app"));
     assertThat(push.digest()).contains(first.digest());
     assertThat(push.mediaType()).contains(MediaType.OCI_IMAGE_MANIFEST);
@@ -110,7 +110,7 @@ class RegistryEventsTest {
     assertThat(denied.status()).isEqualTo(403);
     assertThat(denied.reasons()).containsExactly("tag forbidden is reserved");
     assertThat(denied.digest()).contains(second.digest());
-    assertThat(denied.endpoint()).isEqualTo(Endpoint.MANIFEST_PUT);
+    assertThat(denied.endpoint()).contains(Endpoint.MANIFEST_PUT);
     assertThat(events.get(11).tags()).containsExactly(new Tag("v1"));
     assertThat(events.get(12).digest()).contains(first.digest());
     assertThat(events.stream().map(RegistryEvent::requestId).distinct().count())

@@ -341,6 +341,11 @@ public final class CachingMetadataStore implements MetadataStore {
   }
 
   @Override
+  public io.wharf.oci.storage.access.AccessStore access() {
+    return delegate.access();
+  }
+
+  @Override
   public void close() throws IOException {
     known.clear();
     delegate.close();

@@ -179,6 +179,11 @@ public final class CheckedMetadataStore implements MetadataStore {
   }
 
   @Override
+  public io.wharf.oci.storage.access.AccessStore access() {
+    return delegate.access();
+  }
+
+  @Override
   public void close() throws IOException {
     delegate.close();
   }

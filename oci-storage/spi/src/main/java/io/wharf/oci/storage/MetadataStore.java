@@ -143,6 +143,12 @@ public interface MetadataStore extends Closeable {
   long projectUsage(String project) throws IOException;
 
   /** Releases resources. */
+  /**
+   * The projects, members and robot accounts kept with this metadata (access control's records).
+   * The same object on every call.
+   */
+  io.wharf.oci.storage.access.AccessStore access();
+
   @Override
   default void close() throws IOException {}
 }

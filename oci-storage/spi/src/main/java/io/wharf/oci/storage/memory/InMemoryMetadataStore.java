@@ -109,6 +109,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
           .thenComparing(r -> r.kind().label());
 
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final InMemoryAccessStore access = new InMemoryAccessStore();
   private final NavigableMap<String, Repo> repos = new TreeMap<>();
 
   private <T> T read(Function<Void, T> action) {
@@ -452,5 +453,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
       distinct.putAll(r.blobs);
     }
     return distinct.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  @Override
+  public io.wharf.oci.storage.access.AccessStore access() {
+    return access;
   }
 }
