@@ -4,8 +4,14 @@
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now() { date +%s.%N; }
 
-wait_up() {  # port -> returns once http://127.0.0.1:port/v2/ answers, or exits after 15 s
-  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$1/v2/" >/dev/null && return 0; sleep 0.1; done
+wait_up() {  # port -> returns once http://127.0.0.1:port/v2/ answers (200, or 401 with auth on),
+  # or exits after 15 s
+  local code
+  for _ in $(seq 1 150); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/v2/" || true)"
+    case "$code" in 200|401) return 0 ;; esac
+    sleep 0.1
+  done
   echo "server on $1 did not start"; exit 1
 }
 

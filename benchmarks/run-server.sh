@@ -14,8 +14,11 @@
 # machine.
 #
 # Usage: benchmarks/run-server.sh [seconds-per-wrk-run]   (needs curl, skopeo, docker-registry, wrk)
+#        benchmarks/run-server.sh auth [seconds-per-run]   the cost of access control
+#        (run-server-auth.sh: no auth vs bearer tokens vs Basic, and token issuance)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = auth ]; then shift; exec benchmarks/run-server-auth.sh "$@"; fi
 DURATION="${1:-10}"
 WORK="$(mktemp -d /tmp/wharf-bench.XXXXXX)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (as root, with apt-get, when missing) and starts what the tests need on Debian 12, and
-# exports where to find it: Java, Maven, PostgreSQL, and skopeo and docker-registry for the interop
+# exports where to find it: Java, Maven, PostgreSQL, and skopeo, podman and docker-registry for the interop
 # tests (which start their own docker-registry; the package's daemon is never started). Idempotent.
 # Run as a program with a command, it runs that command afterwards, from the repository root: the
 # README's test command is `scripts/test-services.sh mvn -B verify`. Sourced, it only sets up.
@@ -14,6 +14,10 @@ _wharf_services() {
   # Real clients and a reference registry for the interop tests (wharf-cli *IT).
   command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
   [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+  # podman logs in, pushes and pulls through the token service (wharf-cli AccessControlIT);
+  # htpasswd -B writes the bcrypt files the htpasswd tests read.
+  command -v podman >/dev/null 2>&1 || need+=(podman)
+  command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
   if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
       echo "missing: ${need[*]} (install them, or run as root)" >&2

@@ -35,6 +35,13 @@ final class ServeCommand implements Command {
       Cli.Option.value(
           "SIZE", "Largest manifest accepted, e.g. 4MiB (the default).", "--max-manifest-bytes");
 
+  static final Cli.Option HTPASSWD =
+      Cli.Option.value(
+          "FILE",
+          "Turns on the token service with this htpasswd file's users (bcrypt, as htpasswd -B"
+              + " writes them) as system administrators.",
+          "--htpasswd");
+
   private static final Cli.Syntax SYNTAX =
       new Cli.Syntax(
           "serve",
@@ -46,7 +53,7 @@ final class ServeCommand implements Command {
               "Settings come from the defaults, then the config file, then the flags.",
               "Exit status: 0 stopped cleanly, 1 could not start or stop cleanly, 2 bad flags."),
           List.of(),
-          List.of(LISTEN, DATA, CONFIG, DELETES, UPLOAD_EXPIRY, MAX_MANIFEST_BYTES));
+          List.of(LISTEN, DATA, CONFIG, DELETES, UPLOAD_EXPIRY, MAX_MANIFEST_BYTES, HTPASSWD));
 
   @Override
   public Cli.Syntax syntax() {
@@ -70,6 +77,8 @@ final class ServeCommand implements Command {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
+            args.value(HTPASSWD, Path::of).map(AuthConfig::htpasswdAdmins),
             Optional.empty());
     Optional<Path> config = args.value(CONFIG, Path::of);
     ServerSettings s = ServerSettings.defaults();

@@ -4,7 +4,9 @@ import io.wharf.oci.model.ManifestCodec;
 import io.wharf.oci.server.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@code wharf serve} runs with. {@link #defaults()} are what it runs with when neither a
@@ -18,6 +20,8 @@ import java.util.Objects;
  * @param maxUploadsPerClient how many upload sessions one client address may hold open
  * @param maxUploadsPerRepository how many upload sessions may be open in one repository
  * @param http what slow and greedy clients may hold of the HTTP side
+ * @param auth who may log in and how; empty: everyone may do everything
+ * @param projects projects to create or update at start, with their members
  */
 public record ServerSettings(
     ListenAddress listen,
@@ -27,7 +31,9 @@ public record ServerSettings(
     int maxManifestBytes,
     int maxUploadsPerClient,
     int maxUploadsPerRepository,
-    HttpLimits http) {
+    HttpLimits http,
+    Optional<AuthConfig> auth,
+    List<ProjectSeed> projects) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -38,6 +44,8 @@ public record ServerSettings(
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(uploadExpiry, "uploadExpiry");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(auth, "auth");
+    projects = List.copyOf(projects);
     if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be positive");
     }
@@ -63,7 +71,9 @@ public record ServerSettings(
         ManifestCodec.DEFAULT_MAX_BYTES,
         Registry.DEFAULT_MAX_UPLOADS_PER_CLIENT,
         Registry.DEFAULT_MAX_UPLOADS_PER_REPOSITORY,
-        HttpLimits.defaults());
+        HttpLimits.defaults(),
+        Optional.empty(),
+        List.of());
   }
 
   /**
@@ -130,6 +140,20 @@ public record ServerSettings(
     return c.build();
   }
 
+  /** These settings with access control {@code auth} (empty: none). */
+  public ServerSettings withAuth(Optional<AuthConfig> auth) {
+    Copy c = new Copy(this);
+    c.auth = auth;
+    return c.build();
+  }
+
+  /** These settings seeding {@code projects} at start. */
+  public ServerSettings withProjects(List<ProjectSeed> projects) {
+    Copy c = new Copy(this);
+    c.projects = projects;
+    return c.build();
+  }
+
   /** These settings, one field at a time changed, then checked again by {@link #build}. */
   private static final class Copy {
     private ListenAddress listen;
@@ -140,6 +164,8 @@ public record ServerSettings(
     private int maxUploadsPerClient;
     private int maxUploadsPerRepository;
     private HttpLimits http;
+    private Optional<AuthConfig> auth;
+    private List<ProjectSeed> projects;
 
     Copy(ServerSettings s) {
       listen = s.listen;
@@ -150,6 +176,8 @@ public record ServerSettings(
       maxUploadsPerClient = s.maxUploadsPerClient;
       maxUploadsPerRepository = s.maxUploadsPerRepository;
       http = s.http;
+      auth = s.auth;
+      projects = s.projects;
     }
 
     ServerSettings build() {
@@ -161,7 +189,9 @@ public record ServerSettings(
           maxManifestBytes,
           maxUploadsPerClient,
           maxUploadsPerRepository,
-          http);
+          http,
+          auth,
+          projects);
     }
   }
 }

@@ -36,6 +36,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * maxBodies: 128             # request bodies received at once (else 429); below 192
  * maxBodiesPerClient: 16     # request bodies received at once from one client address (else 429)
  * minBodyRate: 1KiB          # bytes per second a request body must keep up (else cut, 400)
+ * auth: {...}                # who may log in and how: see {@link AuthConfig}
+ * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSeed}
  * </pre>
  *
  * @param listen {@code listen}
@@ -48,6 +50,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param maxBodies {@code maxBodies}
  * @param maxBodiesPerClient {@code maxBodiesPerClient}
  * @param minBodyRate {@code minBodyRate}, bytes per second
+ * @param auth {@code auth}
+ * @param projects {@code projects}
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
@@ -59,7 +63,9 @@ public record WharfConfig(
     Optional<Integer> maxUploadsPerRepository,
     Optional<Integer> maxBodies,
     Optional<Integer> maxBodiesPerClient,
-    Optional<Integer> minBodyRate) {
+    Optional<Integer> minBodyRate,
+    Optional<AuthConfig> auth,
+    Optional<List<ProjectSeed>> projects) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -73,7 +79,9 @@ public record WharfConfig(
           "maxUploadsPerRepository",
           "maxBodies",
           "maxBodiesPerClient",
-          "minBodyRate");
+          "minBodyRate",
+          "auth",
+          "projects");
 
   private static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
@@ -91,6 +99,8 @@ public record WharfConfig(
     Objects.requireNonNull(maxBodies, "maxBodies");
     Objects.requireNonNull(maxBodiesPerClient, "maxBodiesPerClient");
     Objects.requireNonNull(minBodyRate, "minBodyRate");
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(projects, "projects");
   }
 
   /** A config that sets nothing. */
@@ -165,6 +175,17 @@ public record WharfConfig(
       if (value == null) {
         throw new ConfigException(source + ": " + key + " has no value");
       }
+      if (key.equals("auth")) {
+        config.auth =
+            Optional.of(
+                AuthConfig.parse(
+                    ConfigNode.of(source, "auth", value, baseDirectory, AuthConfig.KEYS)));
+        continue;
+      }
+      if (key.equals("projects")) {
+        config.projects = Optional.of(ProjectSeed.parse(source, value, baseDirectory));
+        continue;
+      }
       try {
         config.set(key, value, baseDirectory);
       } catch (IllegalArgumentException ex) {
@@ -186,6 +207,8 @@ public record WharfConfig(
     private Optional<Integer> maxBodies = Optional.empty();
     private Optional<Integer> maxBodiesPerClient = Optional.empty();
     private Optional<Integer> minBodyRate = Optional.empty();
+    private Optional<AuthConfig> auth = Optional.empty();
+    private Optional<List<ProjectSeed>> projects = Optional.empty();
 
     void set(String key, Object value, Path base) {
       switch (key) {
@@ -234,7 +257,9 @@ public record WharfConfig(
           maxUploadsPerRepository,
           maxBodies,
           maxBodiesPerClient,
-          minBodyRate);
+          minBodyRate,
+          auth,
+          projects);
     }
   }
 
@@ -333,7 +358,14 @@ public record WharfConfig(
     if (minBodyRate.isPresent()) {
       http = http.withMinBodyRate(minBodyRate.get());
     }
-    return s.withHttp(http);
+    s = s.withHttp(http);
+    if (auth.isPresent()) {
+      s = s.withAuth(auth);
+    }
+    if (projects.isPresent()) {
+      s = s.withProjects(projects.get());
+    }
+    return s;
   }
 
   private static String string(Object value, String expected) {
@@ -344,18 +376,6 @@ public record WharfConfig(
   }
 
   private static String kind(Object value) {
-    if (value instanceof Map) {
-      return "a mapping";
-    }
-    if (value instanceof List) {
-      return "a list";
-    }
-    if (value instanceof Boolean) {
-      return "a boolean (" + value + ")";
-    }
-    if (value instanceof Number) {
-      return "a number (" + value + ")";
-    }
-    return "'" + value + "'";
+    return ConfigNode.kind(value);
   }
 }

@@ -22,16 +22,44 @@ final class Skopeo {
 
   private final Path executable;
   private final Path home;
+  private final List<String> globalArgs;
 
-  private Skopeo(Path executable, Path home) {
+  private Skopeo(Path executable, Path home, List<String> globalArgs) {
     this.executable = executable;
     this.home = home;
+    this.globalArgs = globalArgs;
   }
 
   /** A skopeo with a fresh, empty {@code HOME} under {@code temp}; skips or fails without it. */
   static Skopeo fresh(Path temp) throws IOException {
     Path skopeo = Tools.require("skopeo");
-    return new Skopeo(skopeo, Files.createTempDirectory(temp, "skopeo-home-"));
+    return new Skopeo(
+        skopeo, Files.createTempDirectory(temp, "skopeo-home-"), List.of("--insecure-policy"));
+  }
+
+  /**
+   * The real {@code podman} (the same containers/image underneath), isolated like skopeo: its own
+   * HOME, credentials, image store ({@code vfs}, which needs no kernel support) and runtime
+   * folder, no cgroups or event journal; skips or fails without it. Only registry commands
+   * ({@code login}, {@code pull}, {@code push}, {@code tag}, {@code logout}) are meant to run.
+   */
+  static Skopeo podman(Path temp) throws IOException {
+    Path podman = Tools.require("podman");
+    Path home = Files.createTempDirectory(temp, "podman-home-");
+    return new Skopeo(
+        podman,
+        home,
+        List.of(
+            "--root",
+            home.resolve("storage").toString(),
+            "--runroot",
+            home.resolve("run-storage").toString(),
+            "--storage-driver",
+            "vfs",
+            "--cgroup-manager",
+            "cgroupfs",
+            "--events-backend",
+            "none"));
   }
 
   /** Runs {@code args}; fails the test, with skopeo's output, unless it exits 0. */
@@ -39,7 +67,8 @@ final class Skopeo {
     Result r = tryRun(args);
     if (r.exitCode() != 0) {
       throw new AssertionError(
-          "skopeo "
+          executable.getFileName()
+              + " "
               + String.join(" ", args)
               + " exited "
               + r.exitCode()
@@ -59,7 +88,7 @@ final class Skopeo {
     Path out = Files.createTempFile(home, "stdout-", ".bin");
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
-    command.add("--insecure-policy");
+    command.addAll(globalArgs);
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     isolate(pb);
@@ -70,7 +99,8 @@ final class Skopeo {
     CompletableFuture<String> err = drain(p.getErrorStream());
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("skopeo " + String.join(" ", args) + " did not finish in 5 minutes");
+      throw new AssertionError(
+          executable.getFileName() + " " + String.join(" ", args) + " did not finish in 5 minutes");
     }
     byte[] bytes = Files.readAllBytes(out);
     if (p.exitValue() != 0) {
@@ -84,7 +114,7 @@ final class Skopeo {
   Result tryRun(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
-    command.add("--insecure-policy");
+    command.addAll(globalArgs);
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     isolate(pb);
@@ -95,7 +125,8 @@ final class Skopeo {
     CompletableFuture<String> err = drain(p.getErrorStream());
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("skopeo " + String.join(" ", args) + " did not finish in 5 minutes");
+      throw new AssertionError(
+          executable.getFileName() + " " + String.join(" ", args) + " did not finish in 5 minutes");
     }
     return new Result(p.exitValue(), out.join(), err.join());
   }
