@@ -297,9 +297,7 @@ public record AuthConfig(
         && ldap.isEmpty()
         && oidc.isEmpty()
         && issuers.isEmpty()) {
-      throw new ConfigException(
-          auth.at("htpasswd").replaceAll("\\.htpasswd$", "")
-              + ": no identities: give htpasswd, users, ldap, oidc or trustedIssuers");
+      throw auth.error("no identities: give htpasswd, users, ldap, oidc or trustedIssuers");
     }
     return config;
   }

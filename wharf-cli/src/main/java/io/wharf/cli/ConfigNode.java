@@ -73,6 +73,11 @@ final class ConfigNode {
     return new ConfigException(source + ": " + at(key) + ": " + message);
   }
 
+  /** A failure of this mapping as a whole. */
+  ConfigException error(String message) {
+    return new ConfigException(source + ": " + path + ": " + message);
+  }
+
   boolean has(String key) {
     return values.containsKey(key);
   }
@@ -169,11 +174,11 @@ final class ConfigNode {
   }
 
   Optional<Duration> duration(String key) throws ConfigException {
+    if (values.get(key) instanceof Number) {
+      throw error(key, "'" + values.get(key) + "' has no unit; write for example 5m or 90s");
+    }
     Optional<String> s = string(key, 32);
     if (s.isEmpty()) {
-      if (values.get(key) instanceof Number) {
-        throw error(key, "'" + values.get(key) + "' has no unit; write for example 5m or 90s");
-      }
       return Optional.empty();
     }
     try {

@@ -39,9 +39,9 @@ final class Skopeo {
 
   /**
    * The real {@code podman} (the same containers/image underneath), isolated like skopeo: its own
-   * HOME, credentials, image store ({@code vfs}, which needs no kernel support) and runtime
-   * folder, no cgroups or event journal; skips or fails without it. Only registry commands
-   * ({@code login}, {@code pull}, {@code push}, {@code tag}, {@code logout}) are meant to run.
+   * HOME, credentials, image store ({@code vfs}, which needs no kernel support) and runtime folder,
+   * no cgroups or event journal; skips or fails without it. Only registry commands ({@code login},
+   * {@code pull}, {@code push}, {@code tag}, {@code logout}) are meant to run.
    */
   static Skopeo podman(Path temp) throws IOException {
     Path podman = Tools.require("podman");
