@@ -213,7 +213,7 @@ public record AuthConfig(
                   n.required("userBase", 1024),
                   n.string("userFilter", 1024).orElse("(uid={0})"),
                   n.string("groupBase", 1024),
-                  n.string("groupFilter", 1024).orElse("(member={0})"),
+                  n.string("groupFilter", 1024).orElse("(member={dn})"),
                   n.string("groupAttribute", 256).orElse("cn"),
                   n.bool("startTls").orElse(false)));
       if (ldap.get().bindDn().isPresent() != ldap.get().bindPasswordFile().isPresent()) {
@@ -270,9 +270,9 @@ public record AuthConfig(
       throw auth.error("signingKey", "signingKey and signingCert go together");
     }
     Duration lifetime = auth.duration("tokenLifetime").orElse(Duration.ofMinutes(5));
-    if (lifetime.compareTo(Duration.ofSeconds(30)) < 0
+    if (lifetime.compareTo(Duration.ofSeconds(60)) < 0
         || lifetime.compareTo(Duration.ofHours(1)) > 0) {
-      throw auth.error("tokenLifetime", "a token lives from 30s to 1h");
+      throw auth.error("tokenLifetime", "a token lives from 60s to 1h");
     }
     AuthConfig config =
         new AuthConfig(

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -75,6 +76,16 @@ final class JettyEndpoint implements AutoCloseable {
 
   static JettyEndpoint start(RegistryHandler handler, InetSocketAddress address, HttpLimits limits)
       throws IOException {
+    return startFor(port -> handler, address, limits);
+  }
+
+  /**
+   * Binds {@code address}, then serves the handler {@code handlerForPort} makes for the port bound
+   * (a token service's realm names it, which for port 0 is known only now).
+   */
+  static JettyEndpoint startFor(
+      IntFunction<RegistryHandler> handlerForPort, InetSocketAddress address, HttpLimits limits)
+      throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
     threads.setName("wharf-http");
     Server server = new Server(threads);
@@ -97,6 +108,14 @@ final class JettyEndpoint implements AutoCloseable {
     // idle keep-alive connections, which the same timeout closes, may hold a stop up to 2 s.
     connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
+    RegistryHandler handler;
+    try {
+      connector.open();
+      handler = handlerForPort.apply(connector.getLocalPort());
+    } catch (IOException | RuntimeException e) {
+      stopQuietly(server, e);
+      throw e;
+    }
     ServletContextHandler context = new ServletContextHandler("/");
     context.getServletHandler().setDecodeAmbiguousURIs(true);
     context.addServlet(

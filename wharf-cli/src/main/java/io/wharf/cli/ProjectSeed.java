@@ -1,5 +1,6 @@
 package io.wharf.cli;
 
+import io.wharf.oci.auth.ProjectSpec;
 import io.wharf.oci.storage.access.Principal;
 import io.wharf.oci.storage.access.ProjectRecord;
 import io.wharf.oci.storage.access.ProjectRole;
@@ -9,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A project of {@code wharf.yaml}'s {@code projects} list, applied at start (created or updated;
- * members added or their roles changed; nothing else removed).
+ * Reads {@code wharf.yaml}'s {@code projects} list into {@link ProjectSpec}s, applied at start
+ * ({@code Projects.seed}: created or updated; members added or their roles changed; nothing else
+ * removed).
  *
  * <pre>
  * projects:
@@ -20,26 +22,19 @@ import java.util.Optional;
  *       - {user: alice, role: projectAdmin}
  *       - {group: developers, role: developer}
  * </pre>
- *
- * @param name the project
- * @param isPublic whether anyone may pull
- * @param members its members with their roles
  */
-public record ProjectSeed(String name, boolean isPublic, Map<Principal, ProjectRole> members) {
+final class ProjectSeed {
 
-  /** Copies. */
-  public ProjectSeed {
-    members = Map.copyOf(members);
-  }
+  private ProjectSeed() {}
 
   /** Reads the {@code projects} list. */
-  static List<ProjectSeed> parse(String source, Object value, java.nio.file.Path base)
+  static List<ProjectSpec> parse(String source, Object value, java.nio.file.Path base)
       throws ConfigException {
     if (!(value instanceof List<?> list)) {
       throw new ConfigException(
           source + ": projects: expected a list, found " + ConfigNode.kind(value));
     }
-    List<ProjectSeed> seeds = new ArrayList<>();
+    List<ProjectSpec> seeds = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       ConfigNode p =
@@ -82,7 +77,7 @@ public record ProjectSeed(String name, boolean isPublic, Map<Principal, ProjectR
           throw m.error("role", principal + " is listed twice");
         }
       }
-      seeds.add(new ProjectSeed(name, p.bool("public").orElse(false), members));
+      seeds.add(new ProjectSpec(name, p.bool("public").orElse(false), members));
     }
     return List.copyOf(seeds);
   }

@@ -1,5 +1,6 @@
 package io.wharf.cli;
 
+import io.wharf.oci.auth.ProjectSpec;
 import io.wharf.oci.model.ManifestCodec;
 import io.wharf.oci.server.Registry;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public record ServerSettings(
     int maxUploadsPerRepository,
     HttpLimits http,
     Optional<AuthConfig> auth,
-    List<ProjectSeed> projects) {
+    List<ProjectSpec> projects) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -148,7 +149,7 @@ public record ServerSettings(
   }
 
   /** These settings seeding {@code projects} at start. */
-  public ServerSettings withProjects(List<ProjectSeed> projects) {
+  public ServerSettings withProjects(List<ProjectSpec> projects) {
     Copy c = new Copy(this);
     c.projects = projects;
     return c.build();
@@ -165,7 +166,7 @@ public record ServerSettings(
     private int maxUploadsPerRepository;
     private HttpLimits http;
     private Optional<AuthConfig> auth;
-    private List<ProjectSeed> projects;
+    private List<ProjectSpec> projects;
 
     Copy(ServerSettings s) {
       listen = s.listen;

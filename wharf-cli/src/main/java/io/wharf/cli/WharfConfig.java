@@ -1,5 +1,6 @@
 package io.wharf.cli;
 
+import io.wharf.oci.auth.ProjectSpec;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * maxBodiesPerClient: 16     # request bodies received at once from one client address (else 429)
  * minBodyRate: 1KiB          # bytes per second a request body must keep up (else cut, 400)
  * auth: {...}                # who may log in and how: see {@link AuthConfig}
- * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSeed}
+ * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSpec} (read by ProjectSeed)
  * </pre>
  *
  * @param listen {@code listen}
@@ -65,7 +66,7 @@ public record WharfConfig(
     Optional<Integer> maxBodiesPerClient,
     Optional<Integer> minBodyRate,
     Optional<AuthConfig> auth,
-    Optional<List<ProjectSeed>> projects) {
+    Optional<List<ProjectSpec>> projects) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -208,7 +209,7 @@ public record WharfConfig(
     private Optional<Integer> maxBodiesPerClient = Optional.empty();
     private Optional<Integer> minBodyRate = Optional.empty();
     private Optional<AuthConfig> auth = Optional.empty();
-    private Optional<List<ProjectSeed>> projects = Optional.empty();
+    private Optional<List<ProjectSpec>> projects = Optional.empty();
 
     void set(String key, Object value, Path base) {
       switch (key) {

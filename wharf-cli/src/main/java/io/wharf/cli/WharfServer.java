@@ -1,13 +1,18 @@
 package io.wharf.cli;
 
+import io.wharf.oci.auth.Projects;
+import io.wharf.oci.auth.RegistryAuth;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.local.LocalStorage;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -31,6 +36,7 @@ public final class WharfServer implements AutoCloseable {
   private final Registry registry;
   private final JettyEndpoint server;
   private final URI uri;
+  private final List<Closeable> access;
   private boolean closed;
 
   private WharfServer(
@@ -38,12 +44,14 @@ public final class WharfServer implements AutoCloseable {
       Path data,
       RegistryStorage storage,
       Registry registry,
-      JettyEndpoint server) {
+      JettyEndpoint server,
+      List<Closeable> access) {
     this.settings = settings;
     this.data = data;
     this.storage = storage;
     this.registry = registry;
     this.server = server;
+    this.access = List.copyOf(access);
     this.uri =
         URI.create("http://" + new ListenAddress(settings.listen().host(), server.port()) + "/");
   }
@@ -88,29 +96,47 @@ public final class WharfServer implements AutoCloseable {
     Path data = settings.data().toAbsolutePath().normalize();
     RegistryStorage storage = LocalStorage.open(data);
     JettyEndpoint server;
-    Registry registry;
+    Registry[] registry = new Registry[1];
+    List<Closeable> access = new ArrayList<>();
     try {
-      Registry.Builder builder =
-          Registry.builder(storage)
-              .deletesEnabled(settings.deletes())
-              .uploadExpiry(settings.uploadExpiry())
-              .maxUploadsPerClient(settings.maxUploadsPerClient())
-              .maxUploadsPerRepository(settings.maxUploadsPerRepository())
-              .maxManifestBytes(settings.maxManifestBytes());
-      hooks.accept(builder);
-      registry = builder.build();
       server =
-          JettyEndpoint.start(
-              decorate.apply(registry), settings.listen().toSocketAddress(), settings.http());
+          JettyEndpoint.startFor(
+              port -> {
+                Registry.Builder builder =
+                    Registry.builder(storage)
+                        .deletesEnabled(settings.deletes())
+                        .uploadExpiry(settings.uploadExpiry())
+                        .maxUploadsPerClient(settings.maxUploadsPerClient())
+                        .maxUploadsPerRepository(settings.maxUploadsPerRepository())
+                        .maxManifestBytes(settings.maxManifestBytes());
+                try {
+                  accessControl(settings, storage, data, port, builder, access);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                hooks.accept(builder);
+                registry[0] = builder.build();
+                return decorate.apply(registry[0]);
+              },
+              settings.listen().toSocketAddress(),
+              settings.http());
     } catch (IOException | RuntimeException e) {
+      Exception failure = e instanceof UncheckedIOException u ? u.getCause() : e;
+      if (registry[0] != null) {
+        registry[0].close();
+      }
+      closeAll(access, failure);
       try {
         storage.close();
       } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
+        failure.addSuppressed(suppressed);
       }
-      throw e;
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      throw (RuntimeException) failure;
     }
-    WharfServer started = new WharfServer(settings, data, storage, registry, server);
+    WharfServer started = new WharfServer(settings, data, storage, registry[0], server, access);
     log.info(
         "Wharf {} serving {} with data folder {} (deletes {}, uploads expire after {})",
         Wharf.version(),
@@ -119,6 +145,50 @@ public final class WharfServer implements AutoCloseable {
         settings.deletes() ? "allowed" : "refused",
         Durations.format(settings.uploadExpiry()));
     return started;
+  }
+
+  /**
+   * Puts the access control of {@code settings} on {@code builder} (nothing without an {@code auth}
+   * section) and applies its {@code projects}; what must be closed later goes to {@code opened}.
+   */
+  private static void accessControl(
+      ServerSettings settings,
+      RegistryStorage storage,
+      Path data,
+      int port,
+      Registry.Builder builder,
+      List<Closeable> opened)
+      throws IOException {
+    if (settings.auth().isEmpty()) {
+      if (!settings.projects().isEmpty()) {
+        Projects.builder(storage.metadata().access()).build().seed(settings.projects());
+      }
+      return;
+    }
+    String host = settings.listen().host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty()) {
+      host = "127.0.0.1";
+    }
+    String realm = "http://" + new ListenAddress(host, port) + RegistryAuth.TOKEN_PATH;
+    AccessSetup setup =
+        AccessSetup.open(settings.auth().get(), storage.metadata().access(), data, realm);
+    opened.addAll(setup.closeables());
+    setup.auth().applyTo(builder);
+    AccessSetup.seed(setup, settings.projects());
+    log.info(
+        "access control: {} mode{}",
+        settings.auth().get().mode().name().toLowerCase(java.util.Locale.ROOT),
+        settings.auth().get().mode() == AuthConfig.Mode.TOKEN ? ", tokens at " + realm : "");
+  }
+
+  private static void closeAll(List<Closeable> closeables, Exception failure) {
+    for (Closeable c : closeables) {
+      try {
+        c.close();
+      } catch (IOException suppressed) {
+        failure.addSuppressed(suppressed);
+      }
+    }
   }
 
   /** The registry's base URL, e.g. {@code http://127.0.0.1:5000/}, with the port bound. */
@@ -159,6 +229,9 @@ public final class WharfServer implements AutoCloseable {
     } finally {
       try {
         registry.close(); // delivers the events still queued
+        for (Closeable c : access) {
+          c.close(); // the audit log (after the last event), the LDAP pool
+        }
         storage.close();
       } catch (IOException e) {
         throw new UncheckedIOException("closing the data folder " + data + " failed", e);

@@ -3,6 +3,7 @@ package io.wharf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wharf.oci.auth.ProjectSpec;
 import io.wharf.oci.storage.access.Principal;
 import io.wharf.oci.storage.access.ProjectRole;
 import java.net.URI;
@@ -69,7 +70,7 @@ class AuthConfigTest {
         .containsExactly(new AuthConfig.StaticUser("ci", HASH, Set.of("builders")));
     AuthConfig.Ldap ldap = a.ldap().orElseThrow();
     assertThat(ldap.userFilter()).isEqualTo("(uid={0})");
-    assertThat(ldap.groupFilter()).isEqualTo("(member={0})");
+    assertThat(ldap.groupFilter()).isEqualTo("(member={dn})");
     assertThat(ldap.bindPasswordFile()).contains(Path.of("/etc/wharf/ldap-password"));
     assertThat(a.oidc().orElseThrow().usernameClaim()).isEqualTo("preferred_username");
     assertThat(a.trustedIssuers()).hasSize(1);
@@ -80,13 +81,13 @@ class AuthConfigTest {
     assertThat(a.htpasswdUsersAreAdmins()).isFalse();
     assertThat(s.projects())
         .containsExactly(
-            new ProjectSeed(
+            new ProjectSpec(
                 "library",
                 true,
                 Map.of(
                     Principal.user("alice"), ProjectRole.PROJECT_ADMIN,
                     Principal.group("devs"), ProjectRole.DEVELOPER)),
-            new ProjectSeed("team", false, Map.of()));
+            new ProjectSpec("team", false, Map.of()));
   }
 
   @Test
