@@ -26,7 +26,10 @@ import io.wharf.oci.storage.access.RobotPermission.RobotAction;
 import io.wharf.oci.storage.access.RobotRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +93,15 @@ final class TestAccess {
     return List.of(ProjectRole.values());
   }
 
+  /** The password {@link #authenticator} accepts for {@code login} over Basic. */
+  static String password(String login) {
+    return "s3cret-of-" + login;
+  }
+
   /**
-   * Lets callers in by {@code Authorization: Test <login>} as the identity of that login; without
-   * the header, anonymous (and challenged with Basic when refused).
+   * Lets callers in by {@code Authorization: Test <login>}, or by Basic with {@link #password}, as
+   * the identity of that login; without the header, anonymous (and challenged with Basic when
+   * refused).
    */
   static Authenticator authenticator(List<Identity> identities) {
     Map<String, Identity> byName = new java.util.HashMap<>();
@@ -104,7 +113,20 @@ final class TestAccess {
         if (header.isEmpty()) {
           return Authentication.anonymous();
         }
-        Identity identity = byName.get(header.get().replaceFirst("^Test ", ""));
+        String login = header.get().replaceFirst("^Test ", "");
+        if (header.get().startsWith("Basic ")) {
+          String[] basic =
+              new String(
+                      Base64.getDecoder().decode(header.get().substring(6)), StandardCharsets.UTF_8)
+                  .split(":", 2);
+          byte[] given = basic[basic.length - 1].getBytes(StandardCharsets.UTF_8);
+          byte[] expected = password(basic[0]).getBytes(StandardCharsets.UTF_8);
+          if (basic.length < 2 || !MessageDigest.isEqual(given, expected)) {
+            return Authentication.refused("wrong user name or password", challenge(request));
+          }
+          login = basic[0];
+        }
+        Identity identity = byName.get(login);
         return identity == null
             ? Authentication.refused("unknown test login", challenge(request))
             : Authentication.of(identity);
