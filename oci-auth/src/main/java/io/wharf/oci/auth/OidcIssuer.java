@@ -326,8 +326,28 @@ public final class OidcIssuer implements PasswordVerifier {
     if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new IOException("only https URLs are fetched: " + uri);
     }
-    if (!allowHttp && !InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
+    if (!allowHttp && !isLoopback(uri.getHost())) {
       throw new IOException("plain http is fetched from a loopback address only: " + uri);
+    }
+  }
+
+  /**
+   * Whether {@code host} is {@code localhost} or a loopback IP literal (never resolved: a name
+   * could resolve differently by the time it is fetched).
+   */
+  private static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
