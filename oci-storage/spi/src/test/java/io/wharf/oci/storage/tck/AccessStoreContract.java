@@ -101,6 +101,16 @@ public abstract class AccessStoreContract {
     return new ProjectMember(project, principal, role);
   }
 
+  /** Puts {@code members}, each after creating its project when it is missing. */
+  private void given(ProjectMember... members) throws IOException {
+    for (ProjectMember m : members) {
+      if (store.project(m.project()).isEmpty()) {
+        store.putProject(project(m.project()));
+      }
+      store.putMember(m);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Projects
 
@@ -140,11 +150,10 @@ public abstract class AccessStoreContract {
 
   @Test
   void deletingAProjectRemovesItsMembersAndNothingElse() throws IOException {
-    store.putProject(project("library"));
-    store.putProject(project("other"));
-    store.putMember(member("library", ALICE, ProjectRole.DEVELOPER));
-    store.putMember(member("library", DEVS, ProjectRole.GUEST));
-    store.putMember(member("other", ALICE, ProjectRole.MAINTAINER));
+    given(
+        member("library", ALICE, ProjectRole.DEVELOPER),
+        member("library", DEVS, ProjectRole.GUEST),
+        member("other", ALICE, ProjectRole.MAINTAINER));
     store.createRobot(robot("ci"));
 
     assertThat(store.deleteProject("library")).isTrue();
@@ -218,11 +227,10 @@ public abstract class AccessStoreContract {
 
   @Test
   void removeMemberRemovesOnlyThatMembership() throws IOException {
-    store.putProject(project("library"));
-    store.putProject(project("other"));
-    store.putMember(member("library", ALICE, ProjectRole.GUEST));
-    store.putMember(member("library", BOB, ProjectRole.GUEST));
-    store.putMember(member("other", ALICE, ProjectRole.GUEST));
+    given(
+        member("library", ALICE, ProjectRole.GUEST),
+        member("library", BOB, ProjectRole.GUEST),
+        member("other", ALICE, ProjectRole.GUEST));
 
     assertThat(store.removeMember("library", ALICE)).isTrue();
     assertThat(store.removeMember("library", ALICE)).isFalse();
@@ -493,8 +501,7 @@ public abstract class AccessStoreContract {
 
   @Test
   void readsAndRefusedOrNoOpWritesKeepTheRevision() throws IOException {
-    store.putProject(project("library"));
-    store.putMember(member("library", ALICE, ProjectRole.GUEST));
+    given(member("library", ALICE, ProjectRole.GUEST));
     store.createRobot(robot("ci"));
     long revision = store.revision();
 
@@ -719,8 +726,7 @@ public abstract class AccessStoreContract {
 
   @Test
   void namesThatCannotExistAreLookedUpAsData() throws IOException {
-    store.putProject(project("library"));
-    store.putMember(member("library", ALICE, ProjectRole.GUEST));
+    given(member("library", ALICE, ProjectRole.GUEST));
     store.createRobot(robot("ci"));
     long revision = store.revision();
     for (String name :
@@ -740,8 +746,7 @@ public abstract class AccessStoreContract {
 
   @Test
   void listsAreSnapshotsThatLaterWritesLeaveAlone() throws IOException {
-    store.putProject(project("library"));
-    store.putMember(member("library", ALICE, ProjectRole.GUEST));
+    given(member("library", ALICE, ProjectRole.GUEST));
     store.createRobot(robot("ci"));
     List<ProjectRecord> projects = store.projects();
     List<ProjectMember> members = store.members();
