@@ -102,25 +102,39 @@ public enum Dialect {
    * none, having a single writer.
    */
   void lockRepository(Connection connection, String repository) throws SQLException {
+    advisoryLock(connection, "wharf/repository/" + repository);
+  }
+
+  /**
+   * Serialises the write transactions of access control's records (projects, members, robots)
+   * across every node, until the transaction ends, as {@link #lockRepository} does for a
+   * repository. Held, a transaction at READ COMMITTED sees every access write committed before it.
+   */
+  void lockAccess(Connection connection) throws SQLException {
+    advisoryLock(connection, "wharf/access");
+  }
+
+  private void advisoryLock(Connection connection, String name) throws SQLException {
     if (this != POSTGRESQL) {
       return;
     }
     try (java.sql.PreparedStatement s =
         connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      s.setLong(1, repositoryLockKey(repository));
+      s.setLong(1, lockKey(name));
       s.execute();
     }
   }
 
-  /** A 64-bit key for {@code repository}, from its SHA-256, in a namespace of Wharf's own. */
-  static long repositoryLockKey(String repository) {
+  /**
+   * A 64-bit advisory lock key for {@code name} (in a namespace of Wharf's own: {@code wharf/...}):
+   * the first 8 bytes of its SHA-256.
+   */
+  private static long lockKey(String name) {
     byte[] hash;
     try {
       hash =
           java.security.MessageDigest.getInstance("SHA-256")
-              .digest(
-                  ("wharf/repository/" + repository)
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }

@@ -1,12 +1,15 @@
 package io.wharf.oci.storage.jdbc;
 
+import static io.wharf.oci.storage.jdbc.Sql.queryAll;
+import static io.wharf.oci.storage.jdbc.Sql.queryOne;
+import static io.wharf.oci.storage.jdbc.Sql.setNullableString;
+import static io.wharf.oci.storage.jdbc.Sql.update;
+
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
-import io.wharf.oci.model.error.ErrorCode;
-import io.wharf.oci.model.error.OciException;
 import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
@@ -19,6 +22,7 @@ import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
+import io.wharf.oci.storage.access.AccessStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -28,7 +32,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,11 +57,12 @@ import org.jspecify.annotations.Nullable;
  * application's pooled data source). It behaves exactly as {@link
  * io.wharf.oci.storage.memory.InMemoryMetadataStore}. Thread-safe.
  *
- * <p>Every method is one statement or one transaction. Write transactions run {@code SERIALIZABLE}
- * on PostgreSQL (SQLite is always serializable, with one writer at a time) and are run again when
- * the database reports that they lost a race: a serialization failure or deadlock on PostgreSQL,
- * {@code SQLITE_BUSY} or {@code SQLITE_LOCKED} on SQLite. Reads are single auto-committed
- * statements and run concurrently with writes.
+ * <p>Every method is one statement or one transaction. Write transactions on PostgreSQL run at
+ * {@code READ COMMITTED} holding an advisory lock (of their repository, or of access control's
+ * records for {@link #access()}); SQLite is always serializable, with one writer at a time. They
+ * are run again when the database reports that they lost a race: a serialization failure or
+ * deadlock on PostgreSQL, {@code SQLITE_BUSY} or {@code SQLITE_LOCKED} on SQLite. Reads are single
+ * auto-committed statements and run concurrently with writes.
  *
  * <p>The schema is versioned: {@code open} applies the pending classpath scripts {@code
  * db/V<n>__*.sql} in one transaction and records them in table {@code schema_version}; a restart
@@ -111,11 +115,13 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   private final ConnectionPool pool;
   private final Dialect dialect;
+  private final JdbcAccessStore access;
   private volatile boolean closed;
 
   private JdbcMetadataStore(ConnectionPool pool, Dialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
+    this.access = new JdbcAccessStore(this);
   }
 
   /**
@@ -699,6 +705,18 @@ public final class JdbcMetadataStore implements MetadataStore {
         c -> queryOne(c, String.format(USAGE, filter), params, rs -> rs.getLong(1)).orElse(0L));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In the same database, tables of schema version 3; every write is one transaction, and on
+   * PostgreSQL access writes of all nodes take one advisory lock, so that none is lost. It shares
+   * this store's connections and is closed with it.
+   */
+  @Override
+  public AccessStore access() {
+    return access;
+  }
+
   /** Closes the connections this store opened; a data source passed to {@code open} stays open. */
   @Override
   public void close() throws IOException {
@@ -772,95 +790,46 @@ public final class JdbcMetadataStore implements MetadataStore {
     return new Page<>(items, next);
   }
 
-  private static void setNullableString(PreparedStatement p, int index, @Nullable String value)
-      throws SQLException {
-    if (value == null) {
-      p.setNull(index, Types.VARCHAR);
-    } else {
-      p.setString(index, value);
-    }
-  }
-
-  private static void bind(PreparedStatement p, List<?> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object v = params.get(i);
-      if (v instanceof Integer) {
-        p.setInt(i + 1, (Integer) v);
-      } else {
-        p.setString(i + 1, (String) v);
-      }
-    }
-  }
-
-  private static int update(Connection c, String sql, String... params) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, List.of(params));
-      return p.executeUpdate();
-    }
-  }
-
-  @FunctionalInterface
-  private interface Row<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  /**
-   * Maps the current row; a stored value that no longer parses (a digest that does not match its
-   * manifest bytes, a broken descriptor) is the store's failure, not the caller's bad input.
-   */
-  private static <T> T mapRow(Row<T> row, ResultSet rs) throws SQLException {
-    try {
-      return row.map(rs);
-    } catch (OciException e) {
-      throw new StorageException(
-          ErrorCode.UNKNOWN, "the metadata database holds a value that does not parse", e);
-    }
-  }
-
-  private static <T> Optional<T> queryOne(Connection c, String sql, List<?> params, Row<T> row)
-      throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, params);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? Optional.of(mapRow(row, rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private static <T> List<T> queryAll(Connection c, String sql, List<?> params, Row<T> row)
-      throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      bind(p, params);
-      try (ResultSet rs = p.executeQuery()) {
-        List<T> result = new ArrayList<>();
-        while (rs.next()) {
-          result.add(mapRow(row, rs));
-        }
-        return result;
-      }
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Connections, transactions and retries
 
+  /** What a store does on a connection: one statement, or one transaction's statements. */
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException, IOException;
   }
 
-  private <T> T read(String what, Work<T> work) throws IOException {
+  /** Runs {@code work} on an auto-committing connection; {@code what} names it in failures. */
+  <T> T read(String what, Work<T> work) throws IOException {
     return run(what, false, false, work);
   }
 
   /** Runs {@code work} in a write transaction that holds the lock of {@code repository}. */
   private <T> T write(String what, String repository, Work<T> work) throws IOException {
+    return transaction(what, c -> dialect.lockRepository(c, repository), work);
+  }
+
+  /**
+   * Runs {@code work} in a write transaction that holds the lock of access control's records, so
+   * that access writes happen one at a time across every node; {@code what} names it in failures.
+   */
+  <T> T writeAccess(String what, Work<T> work) throws IOException {
+    return transaction(what, dialect::lockAccess, work);
+  }
+
+  /** Takes a lock that the transaction holds until it ends. */
+  @FunctionalInterface
+  private interface Lock {
+    void take(Connection c) throws SQLException;
+  }
+
+  private <T> T transaction(String what, Lock lock, Work<T> work) throws IOException {
     return run(
         what,
         true,
         true,
         c -> {
-          dialect.lockRepository(c, repository);
+          lock.take(c);
           return work.run(c);
         });
   }

@@ -23,7 +23,8 @@ import java.util.Map;
 final class Migrations {
 
   /** The scripts, in version order; version n is the n-th. Append, never edit or reorder. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__manifest_references.sql");
+  static final List<String> SCRIPTS =
+      List.of("V1__init.sql", "V2__manifest_references.sql", "V3__access.sql");
 
   /** A step of a version that SQL cannot express, run after its script in the same transaction. */
   @FunctionalInterface

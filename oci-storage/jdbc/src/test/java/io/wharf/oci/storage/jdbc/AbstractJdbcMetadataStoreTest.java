@@ -20,8 +20,10 @@ import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.error.OciException;
+import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.model.testing.Concurrently;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.ContentReference;
 import io.wharf.oci.storage.ManifestPut;
@@ -31,6 +33,15 @@ import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
+import io.wharf.oci.storage.access.AccessStore;
+import io.wharf.oci.storage.access.DuplicateRobotException;
+import io.wharf.oci.storage.access.Principal;
+import io.wharf.oci.storage.access.ProjectMember;
+import io.wharf.oci.storage.access.ProjectRecord;
+import io.wharf.oci.storage.access.ProjectRole;
+import io.wharf.oci.storage.access.RobotPermission;
+import io.wharf.oci.storage.access.RobotPermission.RobotAction;
+import io.wharf.oci.storage.access.RobotRecord;
 import io.wharf.oci.storage.memory.InMemoryMetadataStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +50,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +108,29 @@ abstract class AbstractJdbcMetadataStoreTest {
     JdbcMetadataStore store = reopen();
     opened.add(store);
     return store;
+  }
+
+  /** The tables each schema version after the first creates. */
+  private static final Map<Integer, List<String>> TABLES_OF_VERSION =
+      Map.of(
+          2, List.of("manifest_references"),
+          3, List.of("project_members", "projects", "robot_accounts", "access_revision"));
+
+  /**
+   * Turns the database behind {@code s} into what schema version {@code version} left, data
+   * included: drops the tables of the later versions and forgets those versions.
+   */
+  static void downgrade(Statement s, int version) throws java.sql.SQLException {
+    assertThat(TABLES_OF_VERSION.keySet())
+        .as("the tables of every version after the first")
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.rangeClosed(2, Migrations.latest()).boxed().toList());
+    for (int v = Migrations.latest(); v > version; v--) {
+      for (String table : TABLES_OF_VERSION.get(v)) {
+        s.execute("DROP TABLE " + table);
+      }
+    }
+    s.execute("DELETE FROM schema_version WHERE version > " + version);
   }
 
   @AfterEach
@@ -579,8 +614,7 @@ abstract class AbstractJdbcMetadataStoreTest {
     Bytes garbage = Bytes.utf8("{\"layers\": not json");
     try (Connection c = connect();
         Statement s = c.createStatement()) {
-      s.execute("DROP TABLE manifest_references");
-      s.execute("DELETE FROM schema_version WHERE version = 2");
+      downgrade(s, 1);
       try (PreparedStatement p =
           c.prepareStatement(
               "INSERT INTO manifests (repo, digest, media_type, size, bytes, pushed_at, referrer)"
@@ -596,7 +630,7 @@ abstract class AbstractJdbcMetadataStoreTest {
       }
     }
     try (JdbcMetadataStore migrated = again()) {
-      assertThat(migrated.schemaVersion()).isEqualTo(2);
+      assertThat(migrated.schemaVersion()).isEqualTo(JdbcMetadataStore.latestSchemaVersion());
       for (RepositoryName repo : List.of(REPO, OTHER)) {
         for (Digest d : targets) {
           assertThat(migrated.referencesTo(repo, d))
@@ -647,7 +681,7 @@ abstract class AbstractJdbcMetadataStoreTest {
       while (rs.next()) {
         rows.add(rs.getInt(1) + " " + rs.getString(2));
       }
-      assertThat(rows).containsExactly("1 init", "2 manifest references");
+      assertThat(rows).containsExactly("1 init", "2 manifest references", "3 access");
     }
   }
 
@@ -674,6 +708,171 @@ abstract class AbstractJdbcMetadataStoreTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.repositoryExists(REPO))
         .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("closed");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Access control's records (schema version 3)
+
+  private static RobotRecord robot(String name, String project) {
+    return new RobotRecord(
+        name,
+        "sha256:" + "0f".repeat(32),
+        List.of(new RobotPermission(project, EnumSet.of(RobotAction.PULL, RobotAction.PUSH))),
+        Optional.of(T0.plusSeconds(86_400)),
+        false,
+        T0,
+        "pushes " + project);
+  }
+
+  @Test
+  void aVersionTwoDatabaseMigratesToThreeKeepingItsData() throws Exception {
+    JdbcMetadataStore store = fresh();
+    RawManifest m = image(1, 1, 2);
+    push(store, REPO, put(m, T0, "v1"));
+    BlobInfo extra = new BlobInfo(layer(7).digest(), layer(7).size());
+    store.linkBlob(OTHER, extra);
+    store.close();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      downgrade(s, 2);
+      assertThat(Migrations.current(c)).isEqualTo(2);
+    }
+
+    try (JdbcMetadataStore migrated = again()) {
+      assertThat(migrated.schemaVersion()).isEqualTo(3);
+      assertThat(migrated.resolveTag(REPO, Tag.of("v1"))).contains(m.digest());
+      assertThat(migrated.getManifest(REPO, m.digest())).contains(m);
+      assertThat(migrated.referencesTo(REPO, layer(2).digest())).hasSize(1);
+      assertThat(migrated.isBlobLinked(OTHER, extra.digest())).isTrue();
+      AccessStore access = migrated.access();
+      assertThat(access.revision()).isZero();
+      assertThat(access.projects()).isEmpty();
+      assertThat(access.robots()).isEmpty();
+      assertThat(access.putProject(new ProjectRecord("library", false, T0))).isTrue();
+      access.putMember(new ProjectMember("library", Principal.user("alice"), ProjectRole.GUEST));
+      access.createRobot(robot("ci", "library"));
+      assertThat(access.revision()).isEqualTo(3);
+    }
+    try (JdbcMetadataStore reopened = again()) {
+      assertThat(reopened.access().robot("ci")).contains(robot("ci", "library"));
+      assertThat(reopened.access().members("library")).hasSize(1);
+      assertThat(reopened.access().revision()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void accessWritesOfOneNodeAreSeenByAnother() throws Exception {
+    AccessStore one = fresh().access();
+    AccessStore two = again().access();
+    long before = two.revision();
+    one.putProject(new ProjectRecord("library", true, T0));
+    long after = two.revision();
+    assertThat(after).isNotEqualTo(before);
+    assertThat(two.project("library")).contains(new ProjectRecord("library", true, T0));
+    two.createRobot(robot("ci", "library"));
+    assertThat(one.revision()).isNotEqualTo(after);
+    assertThat(one.robots()).containsExactly(robot("ci", "library"));
+    assertThatThrownBy(() -> one.createRobot(robot("ci", "other")))
+        .isInstanceOf(DuplicateRobotException.class);
+  }
+
+  @Test
+  void concurrentAccessWritesOfTwoNodesAreEachCountedOnce() throws Exception {
+    AccessStore one = fresh().access();
+    AccessStore two = again().access();
+    one.putProject(new ProjectRecord("shared", false, T0));
+    long start = one.revision();
+    int threads = 4;
+    int rounds = 8;
+    List<Concurrently.Rounds<Integer>> tasks = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      int t = i;
+      AccessStore node = t % 2 == 0 ? one : two;
+      tasks.add(
+          j -> {
+            Principal user = Principal.user("u" + t + "-" + j);
+            node.putMember(new ProjectMember("shared", user, ProjectRole.DEVELOPER));
+            node.createRobot(robot("r" + t + "-" + j, "shared"));
+            // Two writes that change something, and one that does not.
+            assertThat(node.removeMember("shared", Principal.group("nobody"))).isFalse();
+            return 2;
+          });
+    }
+    int writes =
+        Concurrently.run(tasks, rounds).stream().flatMap(List::stream).mapToInt(w -> w).sum();
+    assertThat(one.revision()).isEqualTo(start + writes);
+    assertThat(two.revision()).isEqualTo(start + writes);
+    assertThat(two.members("shared")).hasSize(threads * rounds);
+    assertThat(one.robots()).hasSize(threads * rounds);
+  }
+
+  @Test
+  void storedAccessValuesThatNoLongerParseAreStorageFailures() throws Exception {
+    AccessStore access = fresh().access();
+    access.putProject(new ProjectRecord("library", false, T0));
+    access.putMember(new ProjectMember("library", Principal.user("alice"), ProjectRole.GUEST));
+    access.createRobot(robot("ci", "library"));
+    List<String> corruptions =
+        List.of(
+            "UPDATE robot_accounts SET permissions = 'library=push,pull'",
+            "UPDATE robot_accounts SET permissions = 'library=pull '",
+            "UPDATE robot_accounts SET permissions = 'library=pull;'",
+            "UPDATE robot_accounts SET permissions = 'Library=pull'",
+            "UPDATE robot_accounts SET expires_at = 'tomorrow'",
+            "UPDATE robot_accounts SET name = 'CI'",
+            "UPDATE project_members SET role = 'owner'",
+            "UPDATE project_members SET role = 'GUEST'",
+            "UPDATE projects SET created_at = 'yesterday'");
+    for (String corruption : corruptions) {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute(corruption);
+      }
+      assertThatThrownBy(
+              () -> {
+                access.robots();
+                access.members();
+                access.projects();
+              })
+          .as(corruption)
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("does not parse");
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute("DELETE FROM project_members");
+        s.execute("DELETE FROM robot_accounts");
+        s.execute("DELETE FROM projects");
+      }
+      access.putProject(new ProjectRecord("library", false, T0));
+      access.putMember(new ProjectMember("library", Principal.user("alice"), ProjectRole.GUEST));
+      access.createRobot(robot("ci", "library"));
+    }
+
+    // Without its revision row the store refuses to read or write, and the write leaves nothing.
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("DELETE FROM access_revision");
+    }
+    assertThatThrownBy(access::revision)
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("revision");
+    assertThatThrownBy(() -> access.putProject(new ProjectRecord("other", false, T0)))
+        .isInstanceOf(StorageException.class);
+    assertThat(access.project("other")).isEmpty();
+  }
+
+  @Test
+  void aClosedStoreRefusesAccessWork() throws Exception {
+    JdbcMetadataStore store = fresh();
+    AccessStore access = store.access();
+    store.close();
+    assertThatThrownBy(access::projects)
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> access.createRobot(robot("ci", "library")))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("closed")
+        .hasMessageNotContaining("0f0f");
   }
 
   // -------------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.ManifestPut;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -28,6 +31,13 @@ final class Fixtures {
   static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456789Z");
 
   private Fixtures() {}
+
+  /** A store on a new SQLite file under {@code target/tck}, for the TCKs. */
+  static JdbcMetadataStore freshSqliteStore() throws IOException {
+    Files.createDirectories(Path.of("target", "tck"));
+    Path dir = Files.createTempDirectory(Path.of("target", "tck"), "sqlite-");
+    return JdbcMetadataStore.sqlite(dir.resolve("metadata.db"));
+  }
 
   /** A layer descriptor of content {@code "layer-" + n}. */
   static Descriptor layer(int n) {

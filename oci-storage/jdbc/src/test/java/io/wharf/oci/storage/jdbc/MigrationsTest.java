@@ -13,6 +13,13 @@ class MigrationsTest {
       String script = Migrations.SCRIPTS.get(v - 1);
       assertThat(script).startsWith("V" + v + "__").endsWith(".sql");
       assertThat(Migrations.read(script)).isNotBlank();
+      for (Dialect dialect : Dialect.values()) {
+        assertThat(Migrations.statements(dialect.expand(Migrations.read(script))))
+            .as("%s for %s", script, dialect)
+            .isNotEmpty()
+            .allSatisfy(
+                statement -> assertThat(statement).doesNotContain("${").doesNotEndWith(";"));
+      }
     }
     assertThat(Migrations.description("V1__init.sql")).isEqualTo("init");
     assertThat(Migrations.description("V12__add_blob_sizes.sql")).isEqualTo("add blob sizes");

@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Non-durable local storages in fresh folders under {@code target/tck} (the chunking property opens
  * one for each try), remembered so that a contract test, which closes only the one store it was
- * given, can close the other one too.
+ * given, can close the other one too: registered as an extension ({@code @RegisterExtension}), it
+ * closes them after each test.
  */
-final class OpenedStorages {
+final class OpenedStorages implements AfterEachCallback {
   private final List<RegistryStorage> opened = new ArrayList<>();
   private Path dir;
 
@@ -28,6 +31,11 @@ final class OpenedStorages {
     RegistryStorage storage = LocalStorage.builder(dir).durable(false).open();
     opened.add(storage);
     return storage;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    closeAll();
   }
 
   /** Closes every storage opened so far; closing twice does nothing. */

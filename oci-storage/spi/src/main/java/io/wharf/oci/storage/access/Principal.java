@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param kind user or group
  * @param name the user's or group's name as the identity provider spells it (1 to 256 characters,
- *     no control characters); compared exactly
+ *     no control characters, no unpaired surrogates); compared exactly
  */
 public record Principal(Kind kind, String name) implements Comparable<Principal> {
 
@@ -47,7 +47,7 @@ public record Principal(Kind kind, String name) implements Comparable<Principal>
         throw new IllegalArgumentException("a user or group name has no control characters");
       }
     }
-    return name;
+    return StorableText.check(name, "a user or group name");
   }
 
   @Override

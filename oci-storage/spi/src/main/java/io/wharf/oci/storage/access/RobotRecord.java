@@ -13,12 +13,13 @@ import java.util.regex.Pattern;
  * @param name the robot's name, without the {@code robot$} prefix it logs in with ({@code
  *     [a-z0-9]+([._-][a-z0-9]+)*}, at most 128 characters)
  * @param secretHash how the secret is kept, in a self-describing format chosen by whoever makes it
- *     (for example {@code sha256:<hex>}); never the secret
+ *     (for example {@code sha256:<hex>}), 1 to 512 characters; never the secret
  * @param permissions what it may do, per project
  * @param expiresAt when it stops working; empty for never
  * @param disabled whether it is switched off
  * @param created when it was made (the store keeps the first value)
- * @param description free text for people, at most 1024 characters
+ * @param description free text for people, at most 1024 characters (neither U+0000 nor unpaired
+ *     surrogates, which databases cannot keep)
  */
 public record RobotRecord(
     String name,
@@ -43,6 +44,7 @@ public record RobotRecord(
     if (secretHash.isEmpty() || secretHash.length() > 512) {
       throw new IllegalArgumentException("a robot's secret hash has 1 to 512 characters");
     }
+    StorableText.check(secretHash, "a robot's secret hash");
     permissions = List.copyOf(permissions);
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(created, "created");
@@ -50,6 +52,7 @@ public record RobotRecord(
     if (description.length() > 1024) {
       throw new IllegalArgumentException("a robot's description has at most 1024 characters");
     }
+    StorableText.check(description, "a robot's description");
   }
 
   /** Whether the robot may log in at {@code now}: not disabled and not expired. */
