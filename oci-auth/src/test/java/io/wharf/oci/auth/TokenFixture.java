@@ -111,20 +111,22 @@ final class TokenFixture implements AutoCloseable {
             : Decision.deny(identity + " may not " + access);
       };
 
+  /** alice, bob, robot$ci and root (in group admins) with their passwords; mallory throttled. */
+  static FakeLogins logins() {
+    return new FakeLogins(
+        Map.of("alice", "alice-pw", "bob", "bob-pw", "robot$ci", "robot-secret", "root", "root-pw"),
+        Map.of(
+            "root",
+            Identity.named("root")
+                .withGroups(Set.of("admins", "ops"))
+                .withAttributes(Map.of("kind", "user", "source", "ldap")),
+            "robot$ci",
+            Identity.named("robot$ci").withAttributes(Map.of("kind", "robot", "source", "robot"))),
+        Set.of("mallory"));
+  }
+
   final MutableClock clock = new MutableClock(Instant.parse("2030-01-02T03:04:05Z"));
-  final FakeLogins logins =
-      new FakeLogins(
-          Map.of(
-              "alice", "alice-pw", "bob", "bob-pw", "robot$ci", "robot-secret", "root", "root-pw"),
-          Map.of(
-              "root",
-              Identity.named("root")
-                  .withGroups(Set.of("admins", "ops"))
-                  .withAttributes(Map.of("kind", "user", "source", "ldap")),
-              "robot$ci",
-              Identity.named("robot$ci")
-                  .withAttributes(Map.of("kind", "robot", "source", "robot"))),
-          Set.of("mallory"));
+  final FakeLogins logins = logins();
   final List<RegistryEvent> events = new CopyOnWriteArrayList<>();
   final TokenService tokens;
   final TokenAuthenticator authenticator;
