@@ -1,0 +1,127 @@
+package io.wharf.oci.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.wharf.oci.server.Identity;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Signs Wharf's tokens with Nimbus: access tokens as distribution 2.8 verifies them (header {@code
+ * alg}, {@code typ: JWT}, {@code kid}; claims {@code iss}, {@code sub}, {@code aud} as one string,
+ * {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code access}) with the private claims
+ * {@code groups} and {@code kind}, so that a registry can authorise again; and refresh tokens
+ * ({@code typ: wharf-refresh+jwt}, {@code token_use: refresh}, no {@code access}), bound to a
+ * subject and a service. Thread-safe.
+ */
+final class TokenSigner {
+
+  /** The claim with the caller's groups. */
+  static final String GROUPS_CLAIM = "groups";
+
+  /** The claim with the caller's kind: {@code user} or {@code robot}. */
+  static final String KIND_CLAIM = "kind";
+
+  /** The claim with the granted scopes (distribution's {@code ResourceActions}). */
+  static final String ACCESS_CLAIM = "access";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String issuer;
+  private final JWSSigner signer;
+  private final JWSHeader accessHeader;
+  private final JWSHeader refreshHeader;
+
+  TokenSigner(SigningKey key, String issuer) {
+    this.issuer = issuer;
+    JWSAlgorithm alg;
+    try {
+      if (key.algorithm() == SigningKey.Algorithm.ES256) {
+        alg = JWSAlgorithm.ES256;
+        signer = new ECDSASigner((ECPrivateKey) key.privateKey());
+      } else {
+        alg = JWSAlgorithm.RS256;
+        signer = new RSASSASigner(key.privateKey());
+      }
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("cannot sign with " + key, e);
+    }
+    accessHeader = new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
+    refreshHeader =
+        new JWSHeader.Builder(alg).type(TokenVerifier.REFRESH_TYPE).keyID(key.keyId()).build();
+  }
+
+  /** An access token for {@code identity} and {@code audience} granting {@code scopes}. */
+  String access(
+      Identity identity, String audience, List<TokenScope> scopes, Instant now, Duration life) {
+    List<Map<String, Object>> access = new ArrayList<>(scopes.size());
+    for (TokenScope scope : scopes) {
+      access.add(scope.claim());
+    }
+    JWTClaimsSet claims =
+        common(identity, audience, now, life)
+            .notBeforeTime(Date.from(now))
+            .claim(ACCESS_CLAIM, access)
+            .build();
+    return sign(accessHeader, claims);
+  }
+
+  /** A refresh token for the named {@code identity} and {@code audience}. */
+  String refresh(Identity identity, String audience, Instant now, Duration life) {
+    JWTClaimsSet claims =
+        common(identity, audience, now, life)
+            .claim(TokenVerifier.TOKEN_USE_CLAIM, "refresh")
+            .build();
+    return sign(refreshHeader, claims);
+  }
+
+  private JWTClaimsSet.Builder common(
+      Identity identity, String audience, Instant now, Duration life) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    JWTClaimsSet.Builder b =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject(identity.name().orElse(""))
+            .audience(audience)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(life)))
+            .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+    if (!identity.isAnonymous()) {
+      b.claim(KIND_CLAIM, kindOf(identity));
+      if (!identity.groups().isEmpty()) {
+        b.claim(GROUPS_CLAIM, List.copyOf(identity.groups()));
+      }
+    }
+    return b;
+  }
+
+  /** {@code robot} for a robot account, else {@code user}. */
+  static String kindOf(Identity identity) {
+    return "robot".equals(identity.attributes().get("kind")) ? "robot" : "user";
+  }
+
+  private String sign(JWSHeader header, JWTClaimsSet claims) {
+    SignedJWT jwt = new SignedJWT(header, claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign a token", e);
+    }
+    return jwt.serialize();
+  }
+}
