@@ -1,6 +1,7 @@
 package io.wharf.oci.auth;
 
 import io.wharf.oci.server.Access;
+import io.wharf.oci.server.Action;
 import io.wharf.oci.server.Authentication;
 import io.wharf.oci.server.Authenticator;
 import io.wharf.oci.server.Authorizer;
@@ -47,9 +48,12 @@ import org.jspecify.annotations.Nullable;
  * anonymous. The challenge for a request the anonymous caller may not make is the token service's
  * ({@code Bearer realm=...,service=...,scope=...}) in token mode, {@code Basic} otherwise.
  *
- * <p>How it is authorised: by the {@link ProjectAuthorizer}, except that a token of a trusted
- * <em>external</em> issuer is its own authority: whatever its {@code access} claim grants is
- * allowed (the engine refuses anything outside it), as distribution does with tokens.
+ * <p>How it is authorised: {@code GET /v2/} without credentials is answered with the challenge
+ * (clients learn how to authenticate from that answer only; an anonymous token, which the token
+ * service gives anyone, lets them in to pull from public projects); then by the {@link
+ * ProjectAuthorizer}, except that a token of a trusted <em>external</em> issuer is its own
+ * authority: whatever its {@code access} claim grants is allowed (the engine refuses anything
+ * outside it), as distribution does with tokens.
  */
 public final class RegistryAuth {
 
@@ -367,6 +371,14 @@ public final class RegistryAuth {
 
     @Override
     public Decision authorize(Identity identity, Access access) throws IOException {
+      if (access.action() == Action.LOGIN
+          && identity.isAnonymous()
+          && identity.grantedAccess().isEmpty()) {
+        // Clients (containers/image, docker) learn how to authenticate from the answer to
+        // GET /v2/ only: a 200 there and they never send their credentials. Anonymous callers
+        // get the challenge, then an anonymous token, which lets them in (public projects).
+        return Decision.deny("authentication required");
+      }
       String issuer = identity.attributes().get("issuer");
       if (issuer != null && external.contains(issuer) && identity.grantedAccess().isPresent()) {
         return identity.mayAttempt(access)
