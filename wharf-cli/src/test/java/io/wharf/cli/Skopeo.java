@@ -53,7 +53,8 @@ final class Skopeo {
             "--root",
             home.resolve("storage").toString(),
             "--runroot",
-            home.resolve("run-storage").toString(),
+            // podman refuses a runroot longer than 50 characters; temp folders can be longer.
+            Files.createTempDirectory(Path.of("/tmp"), "podman-").toString(),
             "--storage-driver",
             "vfs",
             "--cgroup-manager",
