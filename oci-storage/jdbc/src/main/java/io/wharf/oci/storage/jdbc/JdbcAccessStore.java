@@ -71,7 +71,7 @@ final class JdbcAccessStore implements AccessStore {
   @Override
   public Optional<ProjectRecord> project(String name) throws IOException {
     return database.read(
-        "look up project " + name,
+        "look up project " + shown(name),
         c ->
             queryOne(
                 c,
@@ -123,7 +123,7 @@ final class JdbcAccessStore implements AccessStore {
   @Override
   public boolean deleteProject(String name) throws IOException {
     return database.writeAccess(
-        "delete project " + name,
+        "delete project " + shown(name),
         c -> {
           int members = update(c, "DELETE FROM project_members WHERE project = ?", name);
           int projects = update(c, "DELETE FROM projects WHERE name = ?", name);
@@ -152,7 +152,7 @@ final class JdbcAccessStore implements AccessStore {
   public List<ProjectMember> members(String project) throws IOException {
     return sorted(
         database.read(
-            "list the members of project " + project,
+            "list the members of project " + shown(project),
             c ->
                 queryAll(
                     c,
@@ -214,7 +214,7 @@ final class JdbcAccessStore implements AccessStore {
   @Override
   public boolean removeMember(String project, Principal principal) throws IOException {
     return database.writeAccess(
-        "remove " + principal + " from project " + project,
+        "remove " + principal + " from project " + shown(project),
         c ->
             advanceIfChanged(
                 c,
@@ -277,7 +277,7 @@ final class JdbcAccessStore implements AccessStore {
   @Override
   public Optional<RobotRecord> robot(String name) throws IOException {
     return database.read(
-        "look up robot " + name,
+        "look up robot " + shown(name),
         c -> queryOne(c, ROBOT_COLUMNS + " WHERE name = ?", List.of(name), JdbcAccessStore::robot));
   }
 
@@ -302,7 +302,7 @@ final class JdbcAccessStore implements AccessStore {
   @Override
   public boolean deleteRobot(String name) throws IOException {
     return database.writeAccess(
-        "delete robot " + name,
+        "delete robot " + shown(name),
         c -> advanceIfChanged(c, update(c, "DELETE FROM robot_accounts WHERE name = ?", name)));
   }
 
@@ -322,6 +322,17 @@ final class JdbcAccessStore implements AccessStore {
       advance(c);
     }
     return changedRows > 0;
+  }
+
+  /**
+   * {@code name} as a failure message may show it: a name looked up need not be valid, so at most
+   * 64 characters of it, control characters replaced.
+   */
+  static String shown(String name) {
+    String head = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+    StringBuilder b = new StringBuilder(head.length() + 2).append('\'');
+    head.chars().forEach(ch -> b.append(ch < 0x20 || ch == 0x7f ? '?' : (char) ch));
+    return b.append('\'').toString();
   }
 
   private static boolean bool(int stored) {

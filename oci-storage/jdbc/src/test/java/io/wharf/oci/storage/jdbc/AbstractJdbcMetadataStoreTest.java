@@ -873,6 +873,12 @@ abstract class AbstractJdbcMetadataStoreTest {
         .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("closed")
         .hasMessageNotContaining("0f0f");
+    // A name looked up is shown bounded and without control characters.
+    assertThatThrownBy(() -> access.robot("x\r\n".repeat(1000)))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("'x??x??")
+        .hasMessageNotContaining("\n")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
   }
 
   // -------------------------------------------------------------------------------------------
