@@ -128,6 +128,8 @@ public final class Wharf {
           case "tags" -> new TagsCommand();
           case "delete" -> new DeleteCommand();
           case "create-image" -> new CreateImageCommand();
+          case "project" -> new ProjectCommand();
+          case "robot" -> new RobotCommand();
           default -> null;
         };
     return Optional.ofNullable(c);
@@ -141,7 +143,16 @@ public final class Wharf {
     s.append("  -V, --version   Print version information and exit.\n");
     s.append("Commands:\n");
     for (String name :
-        List.of("serve", "fsck", "copy", "inspect", "tags", "delete", "create-image")) {
+        List.of(
+            "serve",
+            "fsck",
+            "project",
+            "robot",
+            "copy",
+            "inspect",
+            "tags",
+            "delete",
+            "create-image")) {
       Cli.Syntax syntax = command(name).orElseThrow().syntax();
       s.append("  ").append(name).append(" ".repeat(Math.max(2, 14 - name.length())));
       s.append(syntax.description().get(0)).append('\n');
