@@ -1,9 +1,6 @@
 package io.wharf.oci.auth;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,13 +64,7 @@ record BasicCredentials(String username, String secret) {
     }
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(decoded))
-              .toString();
+      text = Identities.strictUtf8(decoded);
     } catch (CharacterCodingException e) {
       return new Malformed("the Basic credentials are not UTF-8");
     }
@@ -86,24 +77,13 @@ record BasicCredentials(String username, String secret) {
     if (user.length() > MAX_USER || secret.length() > MAX_SECRET) {
       return new Malformed("the Basic credentials are too long");
     }
-    if (!printable(user)) {
+    if (!Identities.isBounded(user, MAX_USER)) {
       return new Malformed("the user name has control characters");
     }
     if (secret.isEmpty()) {
       return new Malformed("the Basic credentials have an empty password");
     }
     return new Present(new BasicCredentials(user, secret));
-  }
-
-  /** Whether {@code s} has no control characters. */
-  static boolean printable(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Never shows the secret. */

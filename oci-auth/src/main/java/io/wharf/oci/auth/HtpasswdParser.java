@@ -1,9 +1,6 @@
 package io.wharf.oci.auth;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,13 +36,7 @@ final class HtpasswdParser {
     }
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(content))
-              .toString();
+      text = Identities.strictUtf8(content);
     } catch (CharacterCodingException e) {
       throw new HtpasswdFormatException(0, "the file is not UTF-8");
     }

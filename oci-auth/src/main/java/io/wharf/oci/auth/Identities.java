@@ -41,6 +41,21 @@ final class Identities {
     return true;
   }
 
+  /**
+   * {@code bytes} as UTF-8, refusing malformed input instead of replacing it (a stranger's bytes
+   * must not turn into another name).
+   *
+   * @throws java.nio.charset.CharacterCodingException when they are not UTF-8
+   */
+  static String strictUtf8(byte[] bytes) throws java.nio.charset.CharacterCodingException {
+    return java.nio.charset.StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+        .decode(java.nio.ByteBuffer.wrap(bytes))
+        .toString();
+  }
+
   /** A user {@code name} from {@code source}, in {@code groups}. */
   static Identity user(String name, String source, Set<String> groups) {
     return new Identity(

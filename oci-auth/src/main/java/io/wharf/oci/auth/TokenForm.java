@@ -84,24 +84,10 @@ final class TokenForm {
     if (value.length() > maxLength) {
       throw new Malformed("parameter " + name + " is longer than " + maxLength + " characters");
     }
-    if (!value.isEmpty() && !printable(value, maxLength)) {
+    if (!value.isEmpty() && !Identities.isBounded(value, maxLength)) {
       throw new Malformed("parameter " + name + " has a control character");
     }
     return Optional.of(value);
-  }
-
-  /** Whether {@code s} has 1 to {@code maxLength} characters and no control character. */
-  static boolean printable(String s, int maxLength) {
-    if (s.isEmpty() || s.length() > maxLength) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Every value of {@code name}, in order. */

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -222,26 +221,20 @@ public final class TokenService implements ServiceHandler {
     if (headers.isEmpty()) {
       return new Caller(Identity.ANONYMOUS, false, Optional.empty());
     }
-    String value = headers.get(0);
-    if (headers.size() > 1
-        || value.length() > TokenAuthenticator.MAX_HEADER_CHARS
-        || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
+    if (headers.size() > 1) {
       throw refused(context, Identity.ANONYMOUS, "malformed Authorization header");
     }
-    String decoded;
-    try {
-      decoded =
-          new String(
-              Base64.getDecoder().decode(value.substring(6).strip()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw refused(context, Identity.ANONYMOUS, "malformed Basic credentials");
-    }
-    int colon = decoded.indexOf(':');
-    if (colon < 0) {
-      throw refused(context, Identity.ANONYMOUS, "malformed Basic credentials");
+    BasicCredentials.Parsed parsed = BasicCredentials.parse(Optional.of(headers.get(0)));
+    if (!(parsed instanceof BasicCredentials.Present present)) {
+      throw refused(
+          context,
+          Identity.ANONYMOUS,
+          parsed instanceof BasicCredentials.Malformed m
+              ? m.reason()
+              : "malformed Authorization header");
     }
     Identity identity =
-        login(request, context, decoded.substring(0, colon), decoded.substring(colon + 1));
+        login(request, context, present.credentials().username(), present.credentials().secret());
     return new Caller(identity, offline, Optional.empty());
   }
 
@@ -395,7 +388,7 @@ public final class TokenService implements ServiceHandler {
   }
 
   private static boolean validName(String name) {
-    return TokenForm.printable(name, MAX_NAME_CHARS);
+    return Identities.isBounded(name, MAX_NAME_CHARS);
   }
 
   /** The service, issuer and signing key's ID; no secret. */

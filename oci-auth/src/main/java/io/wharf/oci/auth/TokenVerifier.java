@@ -220,7 +220,7 @@ final class TokenVerifier {
         throw new Invalid("malformed groups claim");
       }
       for (Object group : list) {
-        if (!(group instanceof String g) || !TokenForm.printable(g, 256)) {
+        if (!(group instanceof String g) || !Identities.isBounded(g, 256)) {
           throw new Invalid("malformed groups claim");
         }
         groups.add(g);

@@ -33,9 +33,13 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.NettyWrapper;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +53,11 @@ class ExternalIssuerTest {
 
   @Test
   void tokensOfAnOidcServerAreAcceptedForWhatTheyGrantOnly() throws Exception {
-    MockOAuth2Server oauth = new MockOAuth2Server();
+    // Netty rather than the default MockWebServer, which needs JUnit 4.
+    MockOAuth2Server oauth =
+        new MockOAuth2Server(
+            new OAuth2Config(
+                false, null, null, false, new OAuth2TokenProvider(), Set.of(), new NettyWrapper()));
     oauth.start();
     try {
       String issuer = oauth.issuerUrl("corp").toString();

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.NettyWrapper;
 import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,8 @@ class OidcIssuerTest {
 
   private static MockOAuth2Server serverWith(KeyProvider keys) {
     return new MockOAuth2Server(
-        new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(keys)));
+        new OAuth2Config(
+            false, null, null, false, new OAuth2TokenProvider(keys), Set.of(), new NettyWrapper()));
   }
 
   private OidcIssuer.Builder oidc() {
