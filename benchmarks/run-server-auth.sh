@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Access control's cost: `wharf serve` three times in one run, on loopback: without auth, with the
-# Docker token service (requests carry a bearer token), and with Basic credentials on every request.
-# For each: manifest GET requests per second (wrk) and blob HEAD requests per second (ab), 32
-# connections, steady state (an untimed half-length run first); and token issuance per second
-# (wrk, GET /token with Basic credentials and one scope). Prints each figure and its ratio to the
-# server without auth.
+# Access control's cost: `wharf serve` three times at once, on loopback: without auth, with the
+# Docker token service (requests carry a bearer token; the audit log on, as by default), and with
+# Basic credentials on every request. For each: manifest GET requests per second (wrk) and blob
+# HEAD requests per second (ab), 32 connections, after an untimed warm-up run, in ROUNDS rounds
+# (default 5) that alternate between the servers; the medians are printed with their ratio to
+# the server without auth. Then token issuance per second (wrk, GET /token with Basic credentials
+# and one scope), the median of ROUNDS runs.
 #
-# Usage: benchmarks/run-server-auth.sh [seconds-per-run]   (needs curl, skopeo, wrk, ab, htpasswd)
+# Usage: [ROUNDS=5] benchmarks/run-server-auth.sh [seconds-per-run, default 5]
+#        (needs curl, skopeo, wrk, ab, htpasswd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION="${1:-10}"
+DURATION="${1:-5}"
+ROUNDS="${ROUNDS:-5}"
 WORK="$(mktemp -d /tmp/wharf-auth-bench.XXXXXX)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for tool in curl skopeo wrk ab htpasswd java python3 bc; do
@@ -30,56 +33,73 @@ BLOB="$LAST_LAYER"
 htpasswd -B -b -c "$WORK/users" bench bench-password 2>/dev/null
 printf 'auth:\n  mode: basic\n  htpasswd: %s\n  admins: {users: [bench]}\n' "$WORK/users" > "$WORK/basic.yaml"
 
-declare -A R
-start() {  # name args... -> sets PORT and PID
-  PORT="$(free_port)"
-  ./wharf serve --listen "127.0.0.1:$PORT" --data "$WORK/data-$1" "${@:2}" > "$WORK/$1.log" 2>&1 &
-  PID=$!
-  wait_up "$PORT"
+declare -A R PORTS
+start() {  # name args... -> the server runs; PORTS[name] is its port
+  local port
+  port="$(free_port)"
+  ./wharf serve --listen "127.0.0.1:$port" --data "$WORK/data-$1" "${@:2}" > "$WORK/$1.log" 2>&1 &
+  wait_up "$port"
+  PORTS[$1]=$port
 }
-gets() {  # base seconds header...
-  local base=$1 secs=$2; shift 2
-  wrk -t2 -c32 -d"${secs}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' "$@" \
-    "$base/v2/bench/img/manifests/v1" | awk '/Requests\/sec/ {print $2}'
+gets() {  # name seconds -> manifest GETs per second
+  wrk -t2 -c32 -d"${2}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' "${HDR[@]}" \
+    "http://127.0.0.1:${PORTS[$1]}/v2/bench/img/manifests/v1" | awk '/Requests\/sec/ {print $2}'
 }
-heads() {  # base seconds [header]
-  local base=$1 secs=$2; shift 2
+heads() {  # name seconds -> blob HEADs per second
   # wrk cannot time HEAD (it waits for the body Content-Length announces); ab -i can.
-  ab -q -k -i -c 32 -t "$secs" -n 10000000 "$@" "$base/v2/bench/img/blobs/$BLOB" \
-    | awk '/Requests per second/ {print $4}'
+  ab -q -k -i -c 32 -t "$2" -n 10000000 "${HDR[@]}" \
+    "http://127.0.0.1:${PORTS[$1]}/v2/bench/img/blobs/$BLOB" | awk '/Requests per second/ {print $4}'
 }
-measure() {  # name header-args...
-  local name=$1 base="http://127.0.0.1:$PORT" half=$(( (DURATION + 1) / 2 )); shift
-  HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false --dest-creds bench:bench-password \
-    "oci:$L:v1" "docker://127.0.0.1:$PORT/bench/img:v1" 2>/dev/null \
-    || HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false "oci:$L:v1" "docker://127.0.0.1:$PORT/bench/img:v1"
-  gets "$base" "$half" "$@" >/dev/null
-  R[$name.get]=$(gets "$base" "$DURATION" "$@")
-  heads "$base" "$half" "$@" >/dev/null
-  R[$name.head]=$(heads "$base" "$DURATION" "$@")
-  # Every answer must have been a 200: a refused request is cheap and would flatter the figure.
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$@" "$base/v2/bench/img/manifests/v1" \
-      -H 'Accept: application/vnd.oci.image.manifest.v1+json')" = 200 ] \
-    || { echo "$name: a manifest GET was not answered 200"; exit 1; }
-  kill "$PID"; wait "$PID" 2>/dev/null || true
+header() {  # name -> HDR, the credentials that server wants
+  case $1 in
+    none) HDR=() ;;
+    token) HDR=(-H "Authorization: Bearer $TOKEN") ;;
+    basic) HDR=(-H "Authorization: Basic $(printf bench:bench-password | base64)") ;;
+  esac
 }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+# All three servers run at once; the rounds alternate between them, so that a drift in the
+# machine's speed (other tenants, thermal) touches each alike, and the medians are compared.
 start none
-measure none
-
 start token --htpasswd "$WORK/users"
-TOKEN="$(curl -fsS -u bench:bench-password \
-  "http://127.0.0.1:$PORT/token?service=wharf&scope=repository:bench/img:pull,push" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
-# Token issuance: every request a Basic login (cached after the first bcrypt check) and a signature.
-wrk -t2 -c32 -d"$(( (DURATION + 1) / 2 ))s" -H "Authorization: Basic $(printf bench:bench-password | base64)" \
-  "http://127.0.0.1:$PORT/token?service=wharf&scope=repository:bench/img:pull" >/dev/null
-R[token.issue]=$(wrk -t2 -c32 -d"${DURATION}s" -H "Authorization: Basic $(printf bench:bench-password | base64)" \
-  "http://127.0.0.1:$PORT/token?service=wharf&scope=repository:bench/img:pull" | awk '/Requests\/sec/ {print $2}')
-measure token -H "Authorization: Bearer $TOKEN"
-
 start basic --config "$WORK/basic.yaml"
-measure basic -H "Authorization: Basic $(printf bench:bench-password | base64)"
+for name in none token basic; do
+  HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false --dest-creds bench:bench-password \
+    "oci:$L:v1" "docker://127.0.0.1:${PORTS[$name]}/bench/img:v1" 2>/dev/null \
+    || HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false "oci:$L:v1" \
+      "docker://127.0.0.1:${PORTS[$name]}/bench/img:v1"
+done
+TOKEN="$(curl -fsS -u bench:bench-password \
+  "http://127.0.0.1:${PORTS[token]}/token?service=wharf&scope=repository:bench/img:pull" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+for name in none token basic; do
+  header "$name"
+  # Every answer must be a 200: a refused request is cheap and would flatter the figure.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "${HDR[@]}" \
+      -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+      "http://127.0.0.1:${PORTS[$name]}/v2/bench/img/manifests/v1")" = 200 ] \
+    || { echo "$name: a manifest GET was not answered 200"; exit 1; }
+  gets "$name" "$DURATION" >/dev/null; heads "$name" "$DURATION" >/dev/null   # warm-up
+done
+for round in $(seq 1 "$ROUNDS"); do
+  for name in none token basic; do
+    header "$name"
+    echo "$(gets "$name" "$DURATION")" >> "$WORK/$name.get"
+    echo "$(heads "$name" "$DURATION")" >> "$WORK/$name.head"
+  done
+done
+for name in none token basic; do
+  R[$name.get]=$(median < "$WORK/$name.get"); R[$name.head]=$(median < "$WORK/$name.head")
+done
+# Token issuance: every request a Basic login (cached after the first bcrypt check) and an ES256
+# signature.
+HDR=(-H "Authorization: Basic $(printf bench:bench-password | base64)")
+TOKENS="http://127.0.0.1:${PORTS[token]}/token?service=wharf&scope=repository:bench/img:pull"
+wrk -t2 -c32 -d"${DURATION}s" "${HDR[@]}" "$TOKENS" >/dev/null
+R[token.issue]=$(for _ in $(seq 1 "$ROUNDS"); do
+  wrk -t2 -c32 -d"${DURATION}s" "${HDR[@]}" "$TOKENS" | awk '/Requests\/sec/ {print $2}'
+done | median)
 
 row() { printf '%-34s %12s %8s\n' "$1" "$2" "$(echo "scale=2; $2 / $3" | bc -l 2>/dev/null || echo n/a)"; }
 printf '%-34s %12s %8s\n' "figure" "value" "vs none"

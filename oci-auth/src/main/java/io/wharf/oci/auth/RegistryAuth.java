@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -331,7 +330,7 @@ public final class RegistryAuth {
         return Authentication.anonymous();
       }
       String h = header.get();
-      if (h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+      if (h.length() > 7 && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
         Authentication refused =
             Authentication.refused("the bearer token is not valid here", challenge(request));
         if (tokens != null) {

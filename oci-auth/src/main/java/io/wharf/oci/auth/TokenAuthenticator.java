@@ -124,10 +124,9 @@ public final class TokenAuthenticator implements Authenticator {
       return Authentication.anonymous();
     }
     String token = space < 0 ? "" : value.substring(space + 1).strip();
-    if (!TokenVerifier.isCompactJws(token)) {
-      return refused(request, "malformed bearer token");
-    }
     Instant now = clock.instant();
+    // Only verified tokens, which are ASCII, are remembered: a token found by its fingerprint is
+    // one of them (a character outside Latin-1 becomes '?', which no token has).
     ByteBuffer key = cacheSize > 0 ? fingerprint(token) : null;
     if (key != null) {
       Remembered remembered = cache.get(key);
@@ -136,6 +135,9 @@ public final class TokenAuthenticator implements Authenticator {
           && !now.isAfter(remembered.notAfter())) {
         return Authentication.of(remembered.identity());
       }
+    }
+    if (!TokenVerifier.isCompactJws(token)) {
+      return refused(request, "malformed bearer token");
     }
     Identity identity;
     Instant notBefore;
@@ -201,14 +203,26 @@ public final class TokenAuthenticator implements Authenticator {
     return String.join(" ", TokenScope.strings(TokenScope.granting(accesses, Map.of())));
   }
 
+  /**
+   * SHA-256 of the token, the cache's key (the token itself is not kept). One digest per thread:
+   * {@code MessageDigest.getInstance} looks the algorithm up among the providers on every call,
+   * which cost more than the hash. The token is ASCII (checked before), so its Latin-1 bytes are a
+   * copy of its characters.
+   */
   private static ByteBuffer fingerprint(String token) {
-    try {
-      return ByteBuffer.wrap(
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is missing", e);
-    }
+    MessageDigest sha256 = SHA256.get();
+    return ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
   }
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("SHA-256 is missing", e);
+            }
+          });
 
   /** The realm, service and issuers' names; no key. */
   @Override
