@@ -7,10 +7,6 @@ import io.wharf.oci.server.Challenge;
 import io.wharf.oci.server.Headers;
 import io.wharf.oci.server.Identity;
 import io.wharf.oci.server.RequestContext;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * with {@code error="invalid_token"} in the challenge. The challenge names the exact scopes the
  * request needs: {@code Bearer realm="<realm>",service="<service>",scope="repository:app:pull"}.
  *
- * <p>Verified tokens are remembered until they expire, under the SHA-256 of the token (not the
- * token), so that a client sending the same token on every request pays one signature check.
- * Immutable and thread-safe.
+ * <p>Verified tokens are remembered until they expire, under their signature (not the token: see
+ * {@code signatureOf}), so that a client sending the same token on every request pays one signature
+ * check. Immutable and thread-safe.
  */
 public final class TokenAuthenticator implements Authenticator {
 
@@ -65,7 +61,7 @@ public final class TokenAuthenticator implements Authenticator {
   private final int cacheSize;
   private final List<TrustedIssuer> issuers;
   private final TokenVerifier verifier;
-  private final ConcurrentHashMap<ByteBuffer, Remembered> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Remembered> cache = new ConcurrentHashMap<>();
 
   /** A verified token's identity and when it may be used. */
   private record Remembered(Identity identity, Instant notBefore, Instant notAfter) {}
@@ -125,9 +121,7 @@ public final class TokenAuthenticator implements Authenticator {
     }
     String token = space < 0 ? "" : value.substring(space + 1).strip();
     Instant now = clock.instant();
-    // Only verified tokens, which are ASCII, are remembered: a token found by its fingerprint is
-    // one of them (a character outside Latin-1 becomes '?', which no token has).
-    ByteBuffer key = cacheSize > 0 ? fingerprint(token) : null;
+    String key = cacheSize > 0 ? signatureOf(token) : null;
     if (key != null) {
       Remembered remembered = cache.get(key);
       if (remembered != null
@@ -204,25 +198,15 @@ public final class TokenAuthenticator implements Authenticator {
   }
 
   /**
-   * SHA-256 of the token, the cache's key (the token itself is not kept). One digest per thread:
-   * {@code MessageDigest.getInstance} looks the algorithm up among the providers on every call,
-   * which cost more than the hash. The token is ASCII (checked before), so its Latin-1 bytes are a
-   * copy of its characters.
+   * The cache's key: the token's signature (its last part), not the token, which is not kept. A
+   * signature cannot be made without the issuer's key, so whoever presents one has seen the token
+   * it was made for, and gets only what that token gave: presenting the token itself does as much.
+   * Checking it costs nothing more than a map lookup; a SHA-256 of the whole kilobyte token was a
+   * noticeable part of a manifest GET.
    */
-  private static ByteBuffer fingerprint(String token) {
-    MessageDigest sha256 = SHA256.get();
-    return ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+  private static String signatureOf(String token) {
+    return token.substring(token.lastIndexOf('.') + 1);
   }
-
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (GeneralSecurityException e) {
-              throw new IllegalStateException("SHA-256 is missing", e);
-            }
-          });
 
   /** The realm, service and issuers' names; no key. */
   @Override

@@ -270,6 +270,28 @@ class TokenAuthenticatorTest {
   }
 
   @Test
+  void attackAnEditedPayloadUnderTheSignatureOfAVerifiedTokenGainsNothing() throws Exception {
+    // Verified tokens are remembered under their signature: the forgery below is found there,
+    // and must get exactly what the genuine token gave, not what its edited payload says.
+    String token = f.token("bob", "bob-pw", "repository:team/app:pull");
+    assertThat(pull("team/app", bearer(token)).status()).isEqualTo(200);
+    String[] parts = token.split("\\.");
+    String payload = new String(Base64URL.from(parts[1]).decode(), StandardCharsets.UTF_8);
+    String forged =
+        parts[0]
+            + "."
+            + Base64URL.encode(
+                payload.replace("team/app", "secret/app").getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
+    Reply secret = pull("secret/app", bearer(forged));
+    assertThat(secret.status()).isEqualTo(401);
+    assertThat(secret.headers().first("WWW-Authenticate").orElseThrow())
+        .contains("insufficient_scope");
+    assertThat(pull("team/app", bearer(forged)).status()).isEqualTo(200);
+  }
+
+  @Test
   void attackAlgNone() throws Exception {
     String unsigned = new PlainJWT(claims("root", "repository", "secret/app").build()).serialize();
     assertInvalidToken(pull("secret/app", bearer(unsigned)));
