@@ -52,7 +52,9 @@ class TeamRegistryTest {
 
   @AfterEach
   void stop() throws Exception {
-    registry.close();
+    if (registry != null) {
+      registry.close();
+    }
   }
 
   private static RegistryClient as(String user, String password) {
@@ -81,9 +83,9 @@ class TeamRegistryTest {
       robot.pushBlob(repo, Digest.sha256(built), BlobSource.of(built));
     }
     registry.close();
+    registry = null;
     String audit = Files.readString(dir.resolve("data").resolve("audit.log"));
     assertThat(audit).contains("\"TOKEN_ISSUED\"", "\"BLOB_PUSHED\"", "robot$ci");
     assertThat(audit).doesNotContain("alice-pw", ci.secret());
-    registry = TeamRegistry.start(dir.resolve("data2"), dir.resolve("users.htpasswd"), 0);
   }
 }

@@ -73,6 +73,12 @@ class IdentityProvidersTest {
             "    issuer: " + oidc.issuerUrl("default"),
             "    audience: wharf",
             "  admins: {groups: [admins]}",
+            "  trustedIssuers:",
+            "    - {name: '"
+                + oidc.issuerUrl("corp")
+                + "', jwksUrl: '"
+                + oidc.jwksUrl("corp")
+                + "'}",
             "projects:",
             "  - name: team",
             "    members:",
@@ -129,6 +135,43 @@ class IdentityProvidersTest {
     String otherAudience =
         oidc.issueToken("default", "carol-subject", "not-wharf", Map.of(), 3600).serialize();
     assertThat(registry("GET", "/v2/team/app/tags/list", otherAudience)).isEqualTo(401);
+  }
+
+  @Test
+  void tokensOfATrustedTokenServiceGrantWhatTheirAccessClaimSays() throws Exception {
+    // Another token service (here mock-oauth2-server's issuer "corp"), trusted by its keys: its
+    // token is the authority, whatever the projects say.
+    String jwt =
+        oidc.issueToken(
+                "corp",
+                "ci-system",
+                "wharf",
+                Map.of(
+                    "access",
+                    List.of(
+                        Map.of(
+                            "type", "repository",
+                            "name", "elsewhere/app",
+                            "actions", List.of("pull", "push")))),
+                300)
+            .serialize();
+    assertThat(registry("POST", "/v2/elsewhere/app/blobs/uploads/", jwt)).isEqualTo(202);
+    assertThat(registry("POST", "/v2/team/app/blobs/uploads/", jwt)).isEqualTo(401);
+    String other =
+        oidc.issueToken(
+                "not-trusted",
+                "ci-system",
+                "wharf",
+                Map.of(
+                    "access",
+                    List.of(
+                        Map.of(
+                            "type", "repository",
+                            "name", "elsewhere/app",
+                            "actions", List.of("push")))),
+                300)
+            .serialize();
+    assertThat(registry("POST", "/v2/elsewhere/app/blobs/uploads/", other)).isEqualTo(401);
   }
 
   private static int registry(String method, String path, String bearer) throws Exception {

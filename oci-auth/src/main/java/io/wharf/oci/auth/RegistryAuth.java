@@ -76,19 +76,19 @@ public final class RegistryAuth {
   private final @Nullable AuditLog audit;
 
   private RegistryAuth(Builder b) {
+    this.projects =
+        ProjectAuthorizer.builder(b.store)
+            .clock(b.clock)
+            .systemAdmins(b.adminUsers)
+            .systemAdminGroups(b.adminGroups)
+            .build();
+    this.robots = new RobotAccounts(b.store, b.clock, projects::invalidate);
     LoginService.Builder login = LoginService.builder().clock(b.clock);
-    this.robots = new RobotAccounts(b.store, b.clock);
     for (PasswordVerifier v : b.verifiers) {
       login.verifier(v);
     }
     login.verifier(robots);
     this.logins = login.build();
-    ProjectAuthorizer.Builder authz =
-        ProjectAuthorizer.builder(b.store)
-            .clock(b.clock)
-            .systemAdmins(b.adminUsers)
-            .systemAdminGroups(b.adminGroups);
-    this.projects = authz.build();
     this.audit = b.audit;
     TokenAuthenticator tokenAuthenticator = null;
     if (b.mode == Mode.TOKEN || !b.trusted.isEmpty()) {

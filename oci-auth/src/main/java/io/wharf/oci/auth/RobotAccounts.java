@@ -51,6 +51,7 @@ public final class RobotAccounts implements PasswordVerifier {
 
   private final AccessStore store;
   private final Clock clock;
+  private final Runnable onChange;
   private final SecureRandom random = new SecureRandom();
 
   /** Robot accounts kept in {@code store}, timed by the system clock. */
@@ -60,8 +61,17 @@ public final class RobotAccounts implements PasswordVerifier {
 
   /** Robot accounts kept in {@code store}, timed by {@code clock}. */
   public RobotAccounts(AccessStore store, Clock clock) {
+    this(store, clock, () -> {});
+  }
+
+  /**
+   * Robot accounts kept in {@code store}, timed by {@code clock}; {@code onChange} runs after every
+   * change made here (an authorizer's {@code invalidate}, so that it sees the change at once).
+   */
+  public RobotAccounts(AccessStore store, Clock clock, Runnable onChange) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.onChange = Objects.requireNonNull(onChange, "onChange");
   }
 
   /**
@@ -101,6 +111,7 @@ public final class RobotAccounts implements PasswordVerifier {
         new RobotRecord(
             name, hash(secret), permissions, expiresAt, false, clock.instant(), description);
     store.createRobot(robot);
+    onChange.run();
     return new RobotCredentials(PREFIX + name, secret, robot);
   }
 
@@ -169,7 +180,9 @@ public final class RobotAccounts implements PasswordVerifier {
    * @return whether it existed
    */
   public boolean delete(String name) throws IOException {
-    return store.deleteRobot(name);
+    boolean deleted = store.deleteRobot(name);
+    onChange.run();
+    return deleted;
   }
 
   @Override
@@ -208,6 +221,7 @@ public final class RobotAccounts implements PasswordVerifier {
     if (!store.updateRobot(changed)) {
       throw new UnknownRobotException(name);
     }
+    onChange.run();
     return changed;
   }
 
