@@ -23,10 +23,18 @@ abstract class AccessCommand implements Command {
   static final Cli.Option CONFIG =
       Cli.Option.value("FILE", "Take the data folder from this wharf.yaml.", "--config");
 
-  /** The usage error of an unknown action. */
-  static Cli.UsageError unknownAction(String action, List<String> known) {
-    return new Cli.UsageError(
-        "Unknown action: '" + Cli.shown(action) + "' (actions: " + String.join(", ", known) + ")");
+  /** The action word of {@code args}, one of {@code known}. */
+  static String action(Cli.Args args, List<String> known) throws Cli.UsageError {
+    String action = args.positional(0);
+    if (!known.contains(action)) {
+      throw new Cli.UsageError(
+          "Unknown action: '"
+              + Cli.shown(action)
+              + "' (actions: "
+              + String.join(", ", known)
+              + ")");
+    }
+    return action;
   }
 
   /** The value of {@code option}, which {@code action} needs. */

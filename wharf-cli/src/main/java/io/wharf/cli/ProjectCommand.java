@@ -45,10 +45,7 @@ final class ProjectCommand extends AccessCommand {
 
   @Override
   public int run(Cli.Args args, PrintWriter out, PrintWriter err) throws Cli.UsageError {
-    String action = args.positional(0);
-    if (!ACTIONS.contains(action)) {
-      throw unknownAction(action, ACTIONS);
-    }
+    String action = action(args, ACTIONS);
     return withStore(
         args,
         err,

@@ -65,10 +65,7 @@ final class RobotCommand extends AccessCommand {
 
   @Override
   public int run(Cli.Args args, PrintWriter out, PrintWriter err) throws Cli.UsageError {
-    String action = args.positional(0);
-    if (!ACTIONS.contains(action)) {
-      throw unknownAction(action, ACTIONS);
-    }
+    String action = action(args, ACTIONS);
     List<RobotPermission> permissions = permissions(args.values(PERMISSION));
     Optional<Optional<Instant>> expires = args.value(EXPIRES, this::expiry);
     return withStore(

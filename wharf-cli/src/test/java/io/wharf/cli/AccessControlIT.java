@@ -95,6 +95,24 @@ class AccessControlIT {
     return "docker://" + host + "/" + repository;
   }
 
+  /** skopeo copies the test image to {@code target} as {@code creds}; fails unless it can. */
+  private static void push(String creds, String target) throws Exception {
+    Skopeo.fresh(temp)
+        .run("copy", "--dest-tls-verify=false", "--dest-creds", creds, oci(), docker(target));
+  }
+
+  /** skopeo tries to copy the test image to {@code target} as {@code creds}. */
+  private static Skopeo.Result tryPush(String creds, String target) throws Exception {
+    return Skopeo.fresh(temp)
+        .tryRun("copy", "--dest-tls-verify=false", "--dest-creds", creds, oci(), docker(target));
+  }
+
+  /** skopeo tries to inspect {@code target} as {@code creds}. */
+  private static Skopeo.Result tryInspect(String creds, String target) throws Exception {
+    return Skopeo.fresh(temp)
+        .tryRun("inspect", "--tls-verify=false", "--creds", creds, docker(target));
+  }
+
   private static String oci() {
     return "oci:" + image + ":v1";
   }
@@ -120,77 +138,33 @@ class AccessControlIT {
         "oci:" + back + ":v1");
     Layouts.assertSameContent(image, "v1", back, "v1");
 
-    Skopeo.Result push =
-        Skopeo.fresh(temp)
-            .tryRun(
-                "copy",
-                "--dest-tls-verify=false",
-                "--dest-creds",
-                "guest:guest-pw",
-                oci(),
-                docker("team/app:guest"));
+    Skopeo.Result push = tryPush("guest:guest-pw", "team/app:guest");
     assertThat(push.exitCode()).isNotZero();
     assertThat(push.stderr()).containsIgnoringCase("denied");
   }
 
   @Test
   void outsidersAndAnonymousSeeNothingPrivate() throws Exception {
-    Skopeo.fresh(temp)
-        .run(
-            "copy",
-            "--dest-tls-verify=false",
-            "--dest-creds",
-            "admin:admin-pw",
-            oci(),
-            docker("team/private:v1"));
-    Skopeo.Result outsider =
-        Skopeo.fresh(temp)
-            .tryRun(
-                "inspect",
-                "--tls-verify=false",
-                "--creds",
-                "outsider:outsider-pw",
-                docker("team/private:v1"));
+    push("admin:admin-pw", "team/private:v1");
+    Skopeo.Result outsider = tryInspect("outsider:outsider-pw", "team/private:v1");
     assertThat(outsider.exitCode()).isNotZero();
     Skopeo.Result anonymous =
         Skopeo.fresh(temp).tryRun("inspect", "--tls-verify=false", docker("team/private:v1"));
     assertThat(anonymous.exitCode()).isNotZero();
-    Skopeo.Result wrong =
-        Skopeo.fresh(temp)
-            .tryRun(
-                "inspect",
-                "--tls-verify=false",
-                "--creds",
-                "dev:not-the-password",
-                docker("team/private:v1"));
+    Skopeo.Result wrong = tryInspect("dev:not-the-password", "team/private:v1");
     assertThat(wrong.exitCode()).isNotZero();
     assertThat(wrong.stderr()).doesNotContain("not-the-password");
   }
 
   @Test
   void publicProjectIsPulledAnonymouslyButPushedOnlyByMembers() throws Exception {
-    Skopeo.fresh(temp)
-        .run(
-            "copy",
-            "--dest-tls-verify=false",
-            "--dest-creds",
-            "admin:admin-pw",
-            oci(),
-            docker("library/base:v1"));
+    push("admin:admin-pw", "library/base:v1");
     Skopeo.fresh(temp).run("inspect", "--tls-verify=false", docker("library/base:v1"));
     Skopeo.Result anonymousPush =
         Skopeo.fresh(temp)
             .tryRun("copy", "--dest-tls-verify=false", oci(), docker("library/base:evil"));
     assertThat(anonymousPush.exitCode()).isNotZero();
-    Skopeo.Result devPush =
-        Skopeo.fresh(temp)
-            .tryRun(
-                "copy",
-                "--dest-tls-verify=false",
-                "--dest-creds",
-                "dev:dev-pw",
-                oci(),
-                docker("library/base:dev"));
+    Skopeo.Result devPush = tryPush("dev:dev-pw", "library/base:dev");
     assertThat(devPush.exitCode()).isNotZero();
   }
 
@@ -198,14 +172,7 @@ class AccessControlIT {
   void podmanLogsInPushesAndPulls() throws Exception {
     Skopeo podman = Skopeo.podman(temp);
     podman.run("login", "--tls-verify=false", "-u", "dev", "-p", "dev-pw", host);
-    Skopeo.fresh(temp)
-        .run(
-            "copy",
-            "--dest-tls-verify=false",
-            "--dest-creds",
-            "dev:dev-pw",
-            oci(),
-            docker("team/podman:v1"));
+    push("dev:dev-pw", "team/podman:v1");
     podman.run("pull", "--tls-verify=false", host + "/team/podman:v1");
     podman.run("tag", host + "/team/podman:v1", host + "/team/podman:v2");
     podman.run("push", "--tls-verify=false", host + "/team/podman:v2");
@@ -225,22 +192,8 @@ class AccessControlIT {
 
   @Test
   void catalogListsOnlyWhatTheCallerMayPull() throws Exception {
-    Skopeo.fresh(temp)
-        .run(
-            "copy",
-            "--dest-tls-verify=false",
-            "--dest-creds",
-            "admin:admin-pw",
-            oci(),
-            docker("library/listed:v1"));
-    Skopeo.fresh(temp)
-        .run(
-            "copy",
-            "--dest-tls-verify=false",
-            "--dest-creds",
-            "admin:admin-pw",
-            oci(),
-            docker("team/hidden:v1"));
+    push("admin:admin-pw", "library/listed:v1");
+    push("admin:admin-pw", "team/hidden:v1");
     String outsider = get("/v2/_catalog", token("outsider:outsider-pw", "registry:catalog:*"));
     assertThat(outsider).contains("library/listed").doesNotContain("team/");
     String dev = get("/v2/_catalog", token("dev:dev-pw", "registry:catalog:*"));
