@@ -33,17 +33,25 @@ BLOB="$LAST_LAYER"
 htpasswd -B -b -c "$WORK/users" bench bench-password 2>/dev/null
 printf 'auth:\n  mode: basic\n  htpasswd: %s\n  admins: {users: [bench]}\n' "$WORK/users" > "$WORK/basic.yaml"
 
-declare -A R PORTS
-start() {  # name args... -> the server runs; PORTS[name] is its port
+declare -A R PORTS PIDS
+start() {  # name args... -> the server runs; PORTS[name] is its port, PIDS[name] its process
   local port
   port="$(free_port)"
   ./wharf serve --listen "127.0.0.1:$port" --data "$WORK/data-$1" "${@:2}" > "$WORK/$1.log" 2>&1 &
+  PIDS[$1]=$!
   wait_up "$port"
   PORTS[$1]=$port
 }
-gets() {  # name seconds -> manifest GETs per second
-  wrk -t2 -c32 -d"${2}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' "${HDR[@]}" \
-    "http://127.0.0.1:${PORTS[$1]}/v2/bench/img/manifests/v1" | awk '/Requests\/sec/ {print $2}'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, 1/100 s
+gets() {  # name seconds -> manifest GETs per second; appends the server's CPU microseconds per
+  # request to $WORK/name.cpu (the client shares these cores: this is the server's own cost)
+  local c0 c1 out
+  c0=$(cpu_ticks "${PIDS[$1]}")
+  out="$(wrk -t2 -c32 -d"${2}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' "${HDR[@]}" \
+    "http://127.0.0.1:${PORTS[$1]}/v2/bench/img/manifests/v1")"
+  c1=$(cpu_ticks "${PIDS[$1]}")
+  echo "$out" | awk -v t=$((c1 - c0)) '/requests in/ {printf "%.1f\n", t * 10000 / $1}' >> "$WORK/$1.cpu"
+  echo "$out" | awk '/Requests\/sec/ {print $2}'
 }
 heads() {  # name seconds -> blob HEADs per second
   # wrk cannot time HEAD (it waits for the body Content-Length announces); ab -i can.
@@ -91,6 +99,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 for name in none token basic; do
   R[$name.get]=$(median < "$WORK/$name.get"); R[$name.head]=$(median < "$WORK/$name.head")
+  R[$name.cpu]=$(tail -n "$ROUNDS" "$WORK/$name.cpu" | median)
 done
 # Token issuance: every request a Basic login (cached after the first bcrypt check) and an ES256
 # signature.
@@ -109,5 +118,8 @@ row "manifest GET/s, Basic" "${R[basic.get]}" "${R[none.get]}"
 row "blob HEAD/s, no auth" "${R[none.head]}" "${R[none.head]}"
 row "blob HEAD/s, bearer token" "${R[token.head]}" "${R[none.head]}"
 row "blob HEAD/s, Basic" "${R[basic.head]}" "${R[none.head]}"
+row "server CPU us per GET, no auth" "${R[none.cpu]}" "${R[none.cpu]}"
+row "server CPU us per GET, bearer" "${R[token.cpu]}" "${R[none.cpu]}"
+row "server CPU us per GET, Basic" "${R[basic.cpu]}" "${R[none.cpu]}"
 printf '%-34s %12s\n' "tokens issued/s" "${R[token.issue]}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
