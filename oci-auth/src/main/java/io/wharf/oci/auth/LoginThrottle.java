@@ -31,6 +31,12 @@ final class LoginThrottle {
   private final Map<String, State> states;
 
   /**
+   * Whether no key is kept: written under the lock after every change, read without it, so that the
+   * common case (nobody failing) costs a logged-in client's every request no lock at all.
+   */
+  private volatile boolean empty = true;
+
+  /**
    * A key's failures since it was last forgotten, its attempts in flight, and when it became (or
    * becomes) free to try: the time of its last failure, or the end of its block.
    */
@@ -53,12 +59,17 @@ final class LoginThrottle {
         };
   }
 
-  /** How long {@code key} is still blocked at {@code now}, if it is. Changes nothing. */
-  synchronized Optional<Duration> blocked(String key, Instant now) {
-    State s = current(key, now);
-    return s != null && now.isBefore(s.freeAt())
-        ? Optional.of(Duration.between(now, s.freeAt()))
-        : Optional.empty();
+  /** How long {@code key} is still blocked at {@code now}, if it is. */
+  Optional<Duration> blocked(String key, Instant now) {
+    if (empty) {
+      return Optional.empty();
+    }
+    synchronized (this) {
+      State s = current(key, now);
+      return s != null && now.isBefore(s.freeAt())
+          ? Optional.of(Duration.between(now, s.freeAt()))
+          : Optional.empty();
+    }
   }
 
   /**
@@ -69,6 +80,7 @@ final class LoginThrottle {
     State s = current(key, now);
     if (s == null) {
       states.put(key, new State(0, 1, now));
+      empty = false;
       return Optional.empty();
     }
     if (now.isBefore(s.freeAt())) {
@@ -103,6 +115,7 @@ final class LoginThrottle {
     } else {
       states.put(key, new State(failures, pending, freeAt));
     }
+    empty = states.isEmpty();
   }
 
   /** How many keys are kept. */
@@ -115,6 +128,7 @@ final class LoginThrottle {
     State s = states.get(key);
     if (s != null && s.pending() == 0 && now.isAfter(s.freeAt().plus(window))) {
       states.remove(key);
+      empty = states.isEmpty();
       return null;
     }
     return s;
