@@ -91,6 +91,16 @@ public final class LoginService implements Logins {
   public LoginResult login(String username, String secret, Optional<InetSocketAddress> client)
       throws IOException {
     Instant now = clock.instant();
+    if (throttle.isEmpty()
+        && Identities.isBounded(username, maxUsernameLength)
+        && Identities.isBounded(secret, maxSecretLength)) {
+      // The hot path (Basic credentials on every request) while nobody is failing: no key is
+      // blocked, so only the remembered success is looked up.
+      Optional<Identity> cached = cache.get(cache.key(username, secret), now);
+      if (cached.isPresent()) {
+        return new LoginResult.Success(cached.get());
+      }
+    }
     Optional<String> address = client.map(LoginService::addressKey);
     Optional<Duration> wait = address.flatMap(a -> throttle.blocked(a, now));
     if (wait.isPresent()) {

@@ -59,6 +59,11 @@ final class LoginThrottle {
         };
   }
 
+  /** Whether no key is kept (nobody failed lately): then no key is blocked. */
+  boolean isEmpty() {
+    return empty;
+  }
+
   /** How long {@code key} is still blocked at {@code now}, if it is. */
   Optional<Duration> blocked(String key, Instant now) {
     if (empty) {

@@ -331,12 +331,11 @@ public final class RegistryAuth {
       }
       String h = header.get();
       if (h.length() > 7 && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        Authentication refused =
-            Authentication.refused("the bearer token is not valid here", challenge(request));
+        Authentication token = null;
         if (tokens != null) {
-          refused = tokens.authenticate(request, headers);
-          if (refused instanceof Authentication.Authenticated) {
-            return refused;
+          token = tokens.authenticate(request, headers);
+          if (token instanceof Authentication.Authenticated) {
+            return token;
           }
         }
         if (oidc != null && h.length() <= TokenAuthenticator.MAX_HEADER_CHARS) {
@@ -345,7 +344,11 @@ public final class RegistryAuth {
             return Authentication.of(identity.get());
           }
         }
-        return refused;
+        // The refusal (and its challenge, which names the scopes) is made only now: a valid
+        // token, the common case, costs none of it.
+        return token != null
+            ? token
+            : Authentication.refused("the bearer token is not valid here", challenge(request));
       }
       return basic.authenticate(request, headers);
     }
