@@ -62,14 +62,14 @@ final class ProjectCommand extends AccessCommand {
               ProjectRecord p =
                   projects.create(
                       required(args, NAME, action),
-                      args.value(PUBLIC, ProjectCommand::bool).orElse(false));
+                      args.value(PUBLIC, ServeCommand::bool).orElse(false));
               out.println(
                   "created " + (p.isPublic() ? "public" : "private") + " project " + p.name());
             }
             case "update" -> {
               String name = required(args, NAME, action);
               boolean isPublic =
-                  args.value(PUBLIC, ProjectCommand::bool)
+                  args.value(PUBLIC, ServeCommand::bool)
                       .orElseThrow(() -> new Cli.UsageError("update needs --public"));
               projects.setPublic(name, isPublic);
               out.println("project " + name + " is " + (isPublic ? "public" : "private"));
@@ -131,14 +131,5 @@ final class ProjectCommand extends AccessCommand {
       throw new Cli.UsageError(action + " needs one of --user and --group");
     }
     return user.isPresent() ? Principal.user(user.get()) : Principal.group(group.get());
-  }
-
-  static boolean bool(String value) {
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException("'" + Cli.shown(value) + "' is not true or false");
-    };
   }
 }

@@ -88,7 +88,8 @@ final class ServeCommand implements Command {
     return flags.applyTo(s);
   }
 
-  private static boolean bool(String value) {
+  /** {@code true} or {@code false}, exactly, as a flag's value. */
+  static boolean bool(String value) {
     return switch (value) {
       case "true" -> true;
       case "false" -> false;

@@ -123,27 +123,21 @@ final class Events {
       Optional<Digest> previous,
       Optional<RepositoryName> source,
       List<String> reasons) {
-    EventDispatcher d = dispatcher;
-    if (d == null) {
-      return;
-    }
-    d.publish(
-        new RegistryEvent(
-            kind,
-            clock.instant(),
-            request.requestId(),
-            Optional.of(request.endpoint()),
-            request.identity(),
-            request.clientAddress(),
-            request.repository(),
-            digest,
-            mediaType,
-            tags,
-            previous,
-            source,
-            status,
-            reasons,
-            List.of()));
+    publish(
+        kind,
+        request.requestId(),
+        Optional.of(request.endpoint()),
+        request.identity(),
+        request.clientAddress(),
+        request.repository(),
+        digest,
+        mediaType,
+        tags,
+        previous,
+        source,
+        status,
+        reasons,
+        List.of());
   }
 
   /** An event of a {@link ServiceHandler}'s request. */
@@ -155,6 +149,39 @@ final class Events {
       int status,
       List<String> scopes,
       List<String> reasons) {
+    publish(
+        kind,
+        requestId,
+        Optional.empty(),
+        actor,
+        client,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Set.of(),
+        Optional.empty(),
+        Optional.empty(),
+        status,
+        reasons,
+        scopes);
+  }
+
+  /** The one place events are made: none without listeners. */
+  private void publish(
+      RegistryEvent.Kind kind,
+      String requestId,
+      Optional<Endpoint> endpoint,
+      Identity actor,
+      Optional<java.net.InetSocketAddress> client,
+      Optional<RepositoryName> repository,
+      Optional<Digest> digest,
+      Optional<MediaType> mediaType,
+      Set<Tag> tags,
+      Optional<Digest> previous,
+      Optional<RepositoryName> source,
+      int status,
+      List<String> reasons,
+      List<String> scopes) {
     EventDispatcher d = dispatcher;
     if (d == null) {
       return;
@@ -164,15 +191,15 @@ final class Events {
             kind,
             clock.instant(),
             requestId,
-            Optional.empty(),
+            endpoint,
             actor,
             client,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Set.of(),
-            Optional.empty(),
-            Optional.empty(),
+            repository,
+            digest,
+            mediaType,
+            tags,
+            previous,
+            source,
             status,
             reasons,
             scopes));
