@@ -1,0 +1,16 @@
+/**
+ * The policy engine: pure decision logic over facts about OCI content. Policies are read from
+ * versioned documents; facts come in through a read-only {@link io.wharf.oci.policy.PolicyContext}
+ * that a registry implements over its stores and a client over a remote registry; a {@link
+ * io.wharf.oci.policy.Decision} with every reason comes out. Jackson and SnakeYAML are used inside
+ * only.
+ */
+module io.wharf.oci.policy {
+  requires transitive io.wharf.oci.model;
+  requires com.fasterxml.jackson.databind;
+  requires org.yaml.snakeyaml;
+  requires static transitive org.jspecify;
+
+  exports io.wharf.oci.policy;
+  exports io.wharf.oci.policy.vuln;
+}
