@@ -8,6 +8,7 @@
 module io.wharf.oci.server {
   requires transitive io.wharf.oci.model;
   requires transitive io.wharf.oci.storage;
+  requires transitive io.wharf.oci.policy;
   requires jdk.httpserver;
   requires org.slf4j;
   requires static transitive org.jspecify;
