@@ -11,8 +11,11 @@ import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.RegistryStorage;
+import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,6 +43,18 @@ final class StoreContentView implements ContentView {
   @Override
   public Optional<Digest> resolve(Tag tag) throws IOException {
     return storage.metadata().resolveTag(repository, tag);
+  }
+
+  @Override
+  public List<Tag> tagsOf(Digest digest) throws IOException {
+    List<Tag> tags = new ArrayList<>();
+    for (TagRecord record : storage.metadata().tagRecords(repository)) {
+      if (record.digest().equals(digest)) {
+        tags.add(record.tag());
+      }
+    }
+    tags.sort(Comparator.naturalOrder());
+    return tags;
   }
 
   @Override

@@ -157,6 +157,7 @@ class AdmissionGateTest {
         writer.pushBlob("other", MediaType.OCTET_STREAM, Bytes.utf8("not yours"));
     RawManifest first = writer.image("app", "1", Map.of());
     writer.putManifest("app", "v1", first);
+    writer.putManifest("app", "latest", first);
     RawManifest signature =
         ManifestCodec.defaults()
             .encode(
@@ -177,6 +178,8 @@ class AdmissionGateTest {
           facts.add("repository " + view.repository());
           facts.add("v1 -> " + view.resolve(new Tag("v1")).map(Object::toString).orElse("none"));
           facts.add("referrers of v1: " + view.referrers(first.digest(), Optional.empty()).size());
+          facts.add("tags of v1's manifest: " + view.tagsOf(first.digest()));
+          facts.add("tags of the signature: " + view.tagsOf(signature.digest()));
           Descriptor sigLayer = ((ImageManifest) signature.parse()).layers().get(0);
           try (InputStream in = view.openBlob(sigLayer.digest())) {
             facts.add("signature says " + new String(in.readAllBytes(), "UTF-8"));
@@ -194,6 +197,8 @@ class AdmissionGateTest {
             "repository app",
             "v1 -> " + first.digest(),
             "referrers of v1: 1",
+            "tags of v1's manifest: [latest, v1]",
+            "tags of the signature: []",
             "signature says signed: 1",
             "other repository's blob: Optional.empty");
   }
