@@ -65,6 +65,7 @@ class AuditLogTest {
         Optional.of(RepositoryName.of("team/app")),
         Optional.of(Digest.sha256(Bytes.utf8("m"))),
         Optional.of(MediaType.OCI_IMAGE_MANIFEST),
+        Optional.empty(),
         Set.of(Tag.of("v1"), Tag.of("latest")),
         Optional.empty(),
         Optional.empty(),

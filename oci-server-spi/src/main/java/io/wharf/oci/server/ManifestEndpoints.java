@@ -19,7 +19,6 @@ import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
-import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -228,6 +227,7 @@ final class ManifestEndpoints {
           201,
           manifest.digest(),
           Optional.of(manifest.mediaType()),
+          parsed.subject().map(Descriptor::digest),
           tags);
       for (Map.Entry<Tag, Digest> m : moved.entrySet()) {
         events.tagMoved(context, m.getKey(), manifest.digest(), m.getValue());
@@ -294,19 +294,23 @@ final class ManifestEndpoints {
               202,
               manifest.get().digest(),
               Optional.of(manifest.get().mediaType()),
+              byDigest ? subjectOf(manifest.get()) : Optional.empty(),
               tags);
     }
     return RegistryResponse.of(202, Headers.builder().set("Content-Length", "0").build());
   }
 
   private Set<Tag> tagsOf(RepositoryName repo, Digest digest) throws IOException {
-    Set<Tag> tags = new LinkedHashSet<>();
-    for (TagRecord t : metadata.tagRecords(repo)) {
-      if (t.digest().equals(digest)) {
-        tags.add(t.tag());
-      }
+    return new LinkedHashSet<>(StoreContentView.tagsOf(metadata, repo, digest));
+  }
+
+  /** The subject of a stored manifest, for its delete event; none when it cannot be parsed. */
+  private Optional<Digest> subjectOf(RawManifest manifest) {
+    try {
+      return settings.codec().parse(manifest).subject().map(Descriptor::digest);
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
-    return tags;
   }
 
   /** end-8a/8b: tags in lexical order, {@code n} at a time after {@code last}, with a Link. */

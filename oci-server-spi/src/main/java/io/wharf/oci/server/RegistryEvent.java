@@ -26,6 +26,8 @@ import java.util.Set;
  * @param repository the repository, when the request named one
  * @param digest the manifest's or blob's digest; for {@link Kind#TAG_MOVED} the new target
  * @param mediaType a manifest's media type
+ * @param subject for {@link Kind#MANIFEST_PUSHED} and {@link Kind#MANIFEST_DELETED}, the subject of
+ *     the manifest when it has one (it is a referrer: a signature, an SBOM, a scan report)
  * @param tags the tags pushed, pulled, moved or deleted
  * @param previousDigest for {@link Kind#TAG_MOVED}, what the tag pointed at before
  * @param sourceRepository for {@link Kind#BLOB_MOUNTED}, the repository mounted from
@@ -44,6 +46,7 @@ public record RegistryEvent(
     Optional<RepositoryName> repository,
     Optional<Digest> digest,
     Optional<MediaType> mediaType,
+    Optional<Digest> subject,
     Set<Tag> tags,
     Optional<Digest> previousDigest,
     Optional<RepositoryName> sourceRepository,
@@ -95,6 +98,7 @@ public record RegistryEvent(
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(mediaType, "mediaType");
+    Objects.requireNonNull(subject, "subject");
     tags = Set.copyOf(tags);
     Objects.requireNonNull(previousDigest, "previousDigest");
     Objects.requireNonNull(sourceRepository, "sourceRepository");

@@ -10,6 +10,7 @@ import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
@@ -47,8 +48,14 @@ final class StoreContentView implements ContentView {
 
   @Override
   public List<Tag> tagsOf(Digest digest) throws IOException {
+    return tagsOf(storage.metadata(), repository, digest);
+  }
+
+  /** The tags of {@code repository} that point at {@code digest}, in text order. */
+  static List<Tag> tagsOf(MetadataStore metadata, RepositoryName repository, Digest digest)
+      throws IOException {
     List<Tag> tags = new ArrayList<>();
-    for (TagRecord record : storage.metadata().tagRecords(repository)) {
+    for (TagRecord record : metadata.tagRecords(repository)) {
       if (record.digest().equals(digest)) {
         tags.add(record.tag());
       }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.ImageManifest;
+import io.wharf.oci.model.ManifestCodec;
 import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
@@ -115,6 +117,42 @@ class RegistryEventsTest {
     assertThat(events.get(12).digest()).contains(first.digest());
     assertThat(events.stream().map(RegistryEvent::requestId).distinct().count())
         .isEqualTo(events.size() - 1); // the push that moved the tag made two events
+  }
+
+  @Test
+  void aReferrersPushAndDeleteNameItsSubject() throws IOException {
+    List<RegistryEvent> events = new CopyOnWriteArrayList<>();
+    Registry registry =
+        Registry.builder(RegistryStorage.inMemory()).addListener(events::add).build();
+    Calls calls = new Calls(registry);
+    RawManifest image = calls.image("app", "1", Map.of());
+    calls.putManifest("app", "v1", image);
+    calls.pushBlob("app", MediaType.OCI_EMPTY_JSON, Bytes.utf8("{}"));
+    RawManifest report =
+        ManifestCodec.defaults()
+            .encode(
+                ImageManifest.artifact(
+                        MediaType.parse("application/sarif+json"),
+                        List.of(
+                            calls.pushBlob(
+                                "app",
+                                MediaType.parse("application/sarif+json"),
+                                Bytes.utf8("{}"))))
+                    .withSubject(image.descriptor()));
+    calls.putManifest("app", report.digest().toString(), report);
+    calls.call(HttpMethod.DELETE, "/v2/app/manifests/" + report.digest());
+    registry.close();
+
+    List<RegistryEvent> manifests =
+        events.stream()
+            .filter(e -> e.kind() == Kind.MANIFEST_PUSHED || e.kind() == Kind.MANIFEST_DELETED)
+            .toList();
+    assertThat(manifests).hasSize(3);
+    assertThat(manifests.get(0).subject()).isEmpty();
+    assertThat(manifests.get(1).digest()).contains(report.digest());
+    assertThat(manifests.get(1).subject()).contains(image.digest());
+    assertThat(manifests.get(2).kind()).isEqualTo(Kind.MANIFEST_DELETED);
+    assertThat(manifests.get(2).subject()).contains(image.digest());
   }
 
   @Test
