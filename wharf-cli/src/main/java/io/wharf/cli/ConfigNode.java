@@ -213,6 +213,19 @@ final class ConfigNode {
     }
   }
 
+  /** The files or folders listed at {@code key}, each resolved against the config file's folder. */
+  List<Path> files(String key) throws ConfigException {
+    List<Path> files = new ArrayList<>();
+    for (String s : strings(key, 4096)) {
+      try {
+        files.add(base.resolve(s).normalize());
+      } catch (InvalidPathException e) {
+        throw error(key, "'" + s + "' is not a valid path");
+      }
+    }
+    return files;
+  }
+
   /** An absolute {@code http} or {@code https} (or {@code schemes}) URI at {@code key}. */
   Optional<URI> uri(String key, Set<String> schemes) throws ConfigException {
     Optional<String> s = string(key, 2048);

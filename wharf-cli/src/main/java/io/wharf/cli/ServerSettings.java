@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param http what slow and greedy clients may hold of the HTTP side
  * @param auth who may log in and how; empty: everyone may do everything
  * @param projects projects to create or update at start, with their members
+ * @param policies the policy documents in force and where they come from
  */
 public record ServerSettings(
     ListenAddress listen,
@@ -34,7 +35,8 @@ public record ServerSettings(
     int maxUploadsPerRepository,
     HttpLimits http,
     Optional<AuthConfig> auth,
-    List<ProjectSpec> projects) {
+    List<ProjectSpec> projects,
+    PolicyConfig policies) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -47,6 +49,7 @@ public record ServerSettings(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(auth, "auth");
     projects = List.copyOf(projects);
+    Objects.requireNonNull(policies, "policies");
     if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be positive");
     }
@@ -74,7 +77,8 @@ public record ServerSettings(
         Registry.DEFAULT_MAX_UPLOADS_PER_REPOSITORY,
         HttpLimits.defaults(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        PolicyConfig.none());
   }
 
   /**
@@ -155,6 +159,13 @@ public record ServerSettings(
     return c.build();
   }
 
+  /** These settings with the policy documents of {@code policies}. */
+  public ServerSettings withPolicies(PolicyConfig policies) {
+    Copy c = new Copy(this);
+    c.policies = policies;
+    return c.build();
+  }
+
   /** These settings, one field at a time changed, then checked again by {@link #build}. */
   private static final class Copy {
     private ListenAddress listen;
@@ -167,6 +178,7 @@ public record ServerSettings(
     private HttpLimits http;
     private Optional<AuthConfig> auth;
     private List<ProjectSpec> projects;
+    private PolicyConfig policies;
 
     Copy(ServerSettings s) {
       listen = s.listen;
@@ -179,6 +191,7 @@ public record ServerSettings(
       http = s.http;
       auth = s.auth;
       projects = s.projects;
+      policies = s.policies;
     }
 
     ServerSettings build() {
@@ -192,7 +205,8 @@ public record ServerSettings(
           maxUploadsPerRepository,
           http,
           auth,
-          projects);
+          projects,
+          policies);
     }
   }
 }

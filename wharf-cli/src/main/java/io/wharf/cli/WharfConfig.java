@@ -39,6 +39,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * minBodyRate: 1KiB          # bytes per second a request body must keep up (else cut, 400)
  * auth: {...}                # who may log in and how: see {@link AuthConfig}
  * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSpec} (read by ProjectSeed)
+ * policies: {...}            # the policy documents in force: see {@link PolicyConfig}
  * </pre>
  *
  * @param listen {@code listen}
@@ -53,6 +54,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param minBodyRate {@code minBodyRate}, bytes per second
  * @param auth {@code auth}
  * @param projects {@code projects}
+ * @param policies {@code policies}
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
@@ -66,7 +68,8 @@ public record WharfConfig(
     Optional<Integer> maxBodiesPerClient,
     Optional<Integer> minBodyRate,
     Optional<AuthConfig> auth,
-    Optional<List<ProjectSpec>> projects) {
+    Optional<List<ProjectSpec>> projects,
+    Optional<PolicyConfig> policies) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -82,9 +85,10 @@ public record WharfConfig(
           "maxBodiesPerClient",
           "minBodyRate",
           "auth",
-          "projects");
+          "projects",
+          "policies");
 
-  private static final int MAX_FILE_BYTES = 1 << 20;
+  static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KiB|MiB)?", Pattern.CASE_INSENSITIVE);
 
@@ -102,6 +106,24 @@ public record WharfConfig(
     Objects.requireNonNull(minBodyRate, "minBodyRate");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(projects, "projects");
+    Objects.requireNonNull(policies, "policies");
+  }
+
+  private WharfConfig withPolicies(PolicyConfig p) {
+    return new WharfConfig(
+        listen,
+        data,
+        deletes,
+        uploadExpiry,
+        maxManifestBytes,
+        maxUploadsPerClient,
+        maxUploadsPerRepository,
+        maxBodies,
+        maxBodiesPerClient,
+        minBodyRate,
+        auth,
+        projects,
+        Optional.of(p));
   }
 
   /** A config that sets nothing. */
@@ -130,7 +152,10 @@ public record WharfConfig(
       throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
     }
     Path base = file.toAbsolutePath().getParent();
-    return parse(text, file.toString(), base == null ? Path.of("") : base);
+    WharfConfig config = parse(text, file.toString(), base == null ? Path.of("") : base);
+    return config.policies.isEmpty()
+        ? config
+        : config.withPolicies(config.policies.get().from(file.toAbsolutePath()));
   }
 
   /**
@@ -187,6 +212,10 @@ public record WharfConfig(
         config.projects = Optional.of(ProjectSeed.parse(source, value, baseDirectory));
         continue;
       }
+      if (key.equals("policies")) {
+        config.policies = Optional.of(PolicyConfig.parse(source, text, value, baseDirectory));
+        continue;
+      }
       try {
         config.set(key, value, baseDirectory);
       } catch (IllegalArgumentException ex) {
@@ -210,6 +239,7 @@ public record WharfConfig(
     private Optional<Integer> minBodyRate = Optional.empty();
     private Optional<AuthConfig> auth = Optional.empty();
     private Optional<List<ProjectSpec>> projects = Optional.empty();
+    private Optional<PolicyConfig> policies = Optional.empty();
 
     void set(String key, Object value, Path base) {
       switch (key) {
@@ -260,7 +290,8 @@ public record WharfConfig(
           maxBodiesPerClient,
           minBodyRate,
           auth,
-          projects);
+          projects,
+          policies);
     }
   }
 
@@ -365,6 +396,9 @@ public record WharfConfig(
     }
     if (projects.isPresent()) {
       s = s.withProjects(projects.get());
+    }
+    if (policies.isPresent()) {
+      s = s.withPolicies(policies.get());
     }
     return s;
   }
