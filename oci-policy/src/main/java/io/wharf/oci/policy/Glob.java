@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * A doublestar glob over {@code /}-separated names (repositories, projects, tags), as Harbor and
- * most tools mean it, compiled once into a matcher that runs in time linear in the name (a
- * Thompson automaton: no backtracking, so no pattern can make a match slow).
+ * most tools mean it, compiled once into a matcher that runs in time linear in the name (a Thompson
+ * automaton: no backtracking, so no pattern can make a match slow).
  *
  * <ul>
  *   <li>{@code *} matches any run of characters without {@code /}.
@@ -325,7 +325,9 @@ public final class Glob {
       return seq;
     }
 
-    /** A sequence up to the end, or (inside braces, {@code depth > 0}) to {@code ,} or {@code }}. */
+    /**
+     * A sequence up to the end, or (inside braces, {@code depth > 0}) to {@code ,} or {@code }}.
+     */
     private Node.Seq sequence(int depth, boolean segmentStart) {
       List<Node> items = new ArrayList<>();
       boolean atSegmentStart = segmentStart;
