@@ -115,6 +115,12 @@ final class ServeCommand implements Command {
     try {
       server = WharfServer.start(settings);
     } catch (IOException e) {
+      if (e.getCause() instanceof io.wharf.oci.policy.PolicyException
+          || e.getCause() instanceof ConfigException) {
+        err.println("wharf serve: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
       err.println(
           "wharf serve: cannot start on "
               + settings.listen()
@@ -124,6 +130,9 @@ final class ServeCommand implements Command {
               + describe(e));
       err.flush();
       return 1;
+    }
+    if (settings.policies().any()) {
+      reloadOnHangup(server);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -149,6 +158,16 @@ final class ServeCommand implements Command {
                 "wharf-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** {@code kill -HUP} loads the policies again (where the platform has the signal). */
+  private static void reloadOnHangup(WharfServer server) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadPolicies());
+    } catch (IllegalArgumentException e) {
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class)
+          .warn("no SIGHUP on this platform: policies reload only when their files change");
+    }
   }
 
   private static String describe(IOException e) {

@@ -130,6 +130,7 @@ public final class Wharf {
           case "create-image" -> new CreateImageCommand();
           case "project" -> new ProjectCommand();
           case "robot" -> new RobotCommand();
+          case "policy" -> new PolicyCommand();
           default -> null;
         };
     return Optional.ofNullable(c);
@@ -148,6 +149,7 @@ public final class Wharf {
             "fsck",
             "project",
             "robot",
+            "policy",
             "copy",
             "inspect",
             "tags",

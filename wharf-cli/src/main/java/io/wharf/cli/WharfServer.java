@@ -2,6 +2,8 @@ package io.wharf.cli;
 
 import io.wharf.oci.auth.Projects;
 import io.wharf.oci.auth.RegistryAuth;
+import io.wharf.oci.policy.PolicyException;
+import io.wharf.oci.server.PolicyGate;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.storage.RegistryStorage;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -37,6 +40,7 @@ public final class WharfServer implements AutoCloseable {
   private final JettyEndpoint server;
   private final URI uri;
   private final List<Closeable> access;
+  private final Optional<PolicyRuntime> policies;
   private boolean closed;
 
   private WharfServer(
@@ -45,13 +49,15 @@ public final class WharfServer implements AutoCloseable {
       RegistryStorage storage,
       Registry registry,
       JettyEndpoint server,
-      List<Closeable> access) {
+      List<Closeable> access,
+      Optional<PolicyRuntime> policies) {
     this.settings = settings;
     this.data = data;
     this.storage = storage;
     this.registry = registry;
     this.server = server;
     this.access = List.copyOf(access);
+    this.policies = policies;
     this.uri =
         URI.create("http://" + new ListenAddress(settings.listen().host(), server.port()) + "/");
   }
@@ -94,10 +100,18 @@ public final class WharfServer implements AutoCloseable {
     Objects.requireNonNull(hooks, "hooks");
     Objects.requireNonNull(decorate, "decorate");
     Path data = settings.data().toAbsolutePath().normalize();
-    RegistryStorage storage = LocalStorage.open(data);
+    Optional<PolicyRuntime> policies = policies(settings);
+    RegistryStorage storage;
+    try {
+      storage = LocalStorage.open(data);
+    } catch (IOException | RuntimeException e) {
+      policies.ifPresent(PolicyRuntime::close);
+      throw e;
+    }
     JettyEndpoint server;
     Registry[] registry = new Registry[1];
     List<Closeable> access = new ArrayList<>();
+    policies.ifPresent(access::add);
     try {
       server =
           JettyEndpoint.startFor(
@@ -114,6 +128,7 @@ public final class WharfServer implements AutoCloseable {
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
+                policies.ifPresent(p -> PolicyGate.builder(p.policies()).build().applyTo(builder));
                 hooks.accept(builder);
                 registry[0] = builder.build();
                 return decorate.apply(registry[0]);
@@ -136,7 +151,8 @@ public final class WharfServer implements AutoCloseable {
       }
       throw (RuntimeException) failure;
     }
-    WharfServer started = new WharfServer(settings, data, storage, registry[0], server, access);
+    WharfServer started =
+        new WharfServer(settings, data, storage, registry[0], server, access, policies);
     log.info(
         "Wharf {} serving {} with data folder {} (deletes {}, uploads expire after {})",
         Wharf.version(),
@@ -145,6 +161,38 @@ public final class WharfServer implements AutoCloseable {
         settings.deletes() ? "allowed" : "refused",
         Durations.format(settings.uploadExpiry()));
     return started;
+  }
+
+  /**
+   * The policies of {@code settings}, loaded and watched; none when it has none.
+   *
+   * @throws IOException when a document is not valid (the message lists every error) or a file
+   *     cannot be read
+   */
+  private static Optional<PolicyRuntime> policies(ServerSettings settings) throws IOException {
+    if (!settings.policies().any()) {
+      return Optional.empty();
+    }
+    try {
+      PolicyRuntime runtime = PolicyRuntime.start(settings.policies());
+      log.info(
+          "policies: {} rules ({})",
+          runtime.policies().current().ruleNames().size(),
+          String.join(", ", runtime.policies().current().ruleNames()));
+      return Optional.of(runtime);
+    } catch (PolicyException e) {
+      throw new IOException("the policies are not valid:\n" + e.getMessage(), e);
+    } catch (ConfigException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads the policies again and puts them in force if every document is valid (what SIGHUP does);
+   * false when the registry has no policies or they were not valid (the errors are logged).
+   */
+  public boolean reloadPolicies() {
+    return policies.map(PolicyRuntime::reload).orElse(false);
   }
 
   /**

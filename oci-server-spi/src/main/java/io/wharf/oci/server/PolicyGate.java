@@ -1,0 +1,168 @@
+package io.wharf.oci.server;
+
+import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.policy.Policies;
+import io.wharf.oci.policy.PolicySet;
+import io.wharf.oci.policy.vuln.ReferrerReports;
+import io.wharf.oci.policy.vuln.ReportSource;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The policy engine ({@code io.wharf.oci.policy}) as the registry's admission gate: a pull is
+ * judged by the vulnerability rules of the {@link PolicySet} in force, a push and a delete by its
+ * immutability rules. The set is read once per request from {@link Policies}, so a request sees the
+ * old set or the new one, never a mix, when it is replaced.
+ *
+ * <p>Vulnerability reports are read through a {@link CachedReports} in front of {@code reports} (by
+ * default {@link ReferrerReports}: the newest report among the image's referrers): a report is read
+ * and parsed once per manifest, and forgotten when a referrer of the manifest is pushed (at once,
+ * when the gate admits it, and again when its event arrives, after it is stored) or deleted.
+ * Assemble it with {@link #applyTo}, which adds it as a gate and as a listener.
+ *
+ * <pre>{@code
+ * Policies policies = Policies.of(PolicySet.of(List.of(new PolicyLoader().load(file))));
+ * Registry.Builder registry = Registry.builder(storage);
+ * PolicyGate.builder(policies).build().applyTo(registry);
+ * }</pre>
+ */
+public final class PolicyGate implements AdmissionGate, RegistryEventListener {
+
+  /** Asks for a vulnerability scan of a manifest (for example {@code ScanOnPush#request}). */
+  @FunctionalInterface
+  public interface ScanRequester {
+    /** Requests a scan of manifest {@code manifest} of {@code repository}; never blocks long. */
+    void request(RepositoryName repository, Digest manifest);
+  }
+
+  /** The default number of manifests whose reports are remembered. */
+  public static final int DEFAULT_CACHE_ENTRIES = 4096;
+
+  private final Policies policies;
+  private final CachedReports reports;
+  private final Optional<ScanRequester> scans;
+  private final Clock clock;
+
+  private PolicyGate(Builder b) {
+    this.policies = b.policies;
+    this.reports = new CachedReports(b.reports, b.cacheEntries);
+    this.scans = b.scans;
+    this.clock = b.clock;
+  }
+
+  /** A gate for the policies in force in {@code policies}. */
+  public static Builder builder(Policies policies) {
+    return new Builder(policies);
+  }
+
+  /** Adds this gate to {@code registry} as a gate and as a listener (for its cache). */
+  public Registry.Builder applyTo(Registry.Builder registry) {
+    return registry.addGate(this).addListener(this);
+  }
+
+  @Override
+  public Decision admit(Admission admission) throws IOException {
+    PolicySet set = policies.current();
+    RepositoryName repository = admission.repository();
+    io.wharf.oci.policy.Decision decision;
+    switch (admission.action()) {
+      case PULL -> {
+        Optional<Tag> tag = only(admission.tags());
+        decision =
+            set.pull(
+                repository,
+                tag,
+                admission.manifest(),
+                admission.content(),
+                reports,
+                clock.instant());
+        if (decision.scanRequested() && scans.isPresent()) {
+          scans.get().request(repository, admission.manifest().digest());
+        }
+      }
+      case PUSH -> {
+        admission
+            .manifest()
+            .parse()
+            .subject()
+            .ifPresent(subject -> reports.invalidate(repository, subject.digest()));
+        decision =
+            set.push(repository, admission.tags(), admission.manifest(), admission.content());
+      }
+      case DELETE ->
+          decision =
+              set.delete(
+                  repository, admission.tags(), admission.manifest().digest(), admission.content());
+      default -> throw new IllegalStateException("no admission for " + admission.action());
+    }
+    return decision.allowed() ? Decision.allow() : Decision.deny(decision.messages());
+  }
+
+  /** Forgets the cached report of a referrer's subject when the referrer is stored or deleted. */
+  @Override
+  public void onEvent(RegistryEvent event) {
+    reports.onEvent(event);
+  }
+
+  /** How many manifests' reports the gate remembers now. */
+  public int cachedReports() {
+    return reports.size();
+  }
+
+  private static Optional<Tag> only(Set<Tag> tags) {
+    return tags.size() == 1 ? Optional.of(tags.iterator().next()) : Optional.empty();
+  }
+
+  /** Assembles a {@link PolicyGate}. */
+  public static final class Builder {
+    private final Policies policies;
+    private ReportSource reports = ReferrerReports.create();
+    private int cacheEntries = DEFAULT_CACHE_ENTRIES;
+    private Optional<ScanRequester> scans = Optional.empty();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Policies policies) {
+      this.policies = Objects.requireNonNull(policies, "policies");
+    }
+
+    /** Where reports are found (default: {@link ReferrerReports#create()}). */
+    public Builder reports(ReportSource reports) {
+      this.reports = Objects.requireNonNull(reports, "reports");
+      return this;
+    }
+
+    /**
+     * How many manifests' reports are remembered (default {@value
+     * PolicyGate#DEFAULT_CACHE_ENTRIES}).
+     */
+    public Builder cacheEntries(int entries) {
+      if (entries < 1) {
+        throw new IllegalArgumentException("the cache holds at least one entry");
+      }
+      this.cacheEntries = entries;
+      return this;
+    }
+
+    /** Who is asked for a scan when a policy lets an image without a report through. */
+    public Builder scans(ScanRequester scans) {
+      this.scans = Optional.of(scans);
+      return this;
+    }
+
+    /** The clock that report ages and allowlist expiries are judged by (default: the system's). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The gate. */
+    public PolicyGate build() {
+      return new PolicyGate(this);
+    }
+  }
+}
