@@ -502,7 +502,9 @@ public final class ScannerClient {
      * {@code now} (a date in the past is no wait); empty when it is neither.
      */
     static Optional<Duration> parse(String value, Instant now) {
-      if (value.length() <= 10 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (!value.isEmpty()
+          && value.length() <= 10
+          && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return Optional.of(Duration.ofSeconds(Math.min(Long.parseLong(value), MAX_SECONDS)));
       }
       if (value.length() > 64) {
