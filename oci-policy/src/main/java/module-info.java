@@ -3,14 +3,17 @@
  * versioned documents; facts come in through a read-only {@link io.wharf.oci.policy.PolicyContext}
  * that a registry implements over its stores and a client over a remote registry; a {@link
  * io.wharf.oci.policy.Decision} with every reason comes out. Jackson and SnakeYAML are used inside
- * only.
+ * only. The one I/O client, {@code io.wharf.oci.policy.scanner}, speaks Harbor's Pluggable Scanner
+ * API with the JDK's HTTP client.
  */
 module io.wharf.oci.policy {
   requires transitive io.wharf.oci.model;
   requires com.fasterxml.jackson.databind;
+  requires java.net.http;
   requires org.yaml.snakeyaml;
   requires static transitive org.jspecify;
 
   exports io.wharf.oci.policy;
   exports io.wharf.oci.policy.vuln;
+  exports io.wharf.oci.policy.scanner;
 }

@@ -16,7 +16,8 @@ class ApiSurfaceTest {
 
   @Test
   void exportedSignaturesUseNoThirdPartyOrInternalTypes() throws Exception {
-    assertThat(api.exportedPackages()).contains("io.wharf.oci.policy", "io.wharf.oci.policy.vuln");
+    assertThat(api.exportedPackages())
+        .contains("io.wharf.oci.policy", "io.wharf.oci.policy.vuln", "io.wharf.oci.policy.scanner");
     assertThat(api.exportedTypes()).isNotEmpty();
     assertThat(
             api.violations(List.of("com.fasterxml.", "org.yaml.", "io.wharf.oci.policy.internal.")))
