@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A repository's facts in memory, for tests: manifests, tags, referrers; counts the reads, so a
  * test can check that a decision read nothing. Also a {@link ReportSource} over a map.
  */
-final class InMemoryFacts implements PolicyContext, ReportSource {
+class InMemoryFacts implements PolicyContext, ReportSource {
 
   private final RepositoryName repository;
   private final Map<Digest, RawManifest> manifests = new HashMap<>();
@@ -95,7 +95,7 @@ final class InMemoryFacts implements PolicyContext, ReportSource {
   }
 
   @Override
-  public List<Tag> tagsOf(Digest digest) {
+  public List<Tag> tagsOf(Digest digest) throws IOException {
     reads.incrementAndGet();
     List<Tag> found = new ArrayList<>();
     tags.forEach(
