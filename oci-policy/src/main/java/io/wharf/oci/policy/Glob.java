@@ -95,7 +95,7 @@ public final class Glob {
    * Compiles {@code pattern}.
    *
    * @throws GlobSyntaxException when the pattern is empty, longer than {@value #MAX_LENGTH}
-   *     characters, or has an unclosed {@code [} or {@code {}, a reversed range or a dangling
+   *     characters, or has an unclosed {@code [} or <code>{</code>, a reversed range or a dangling
    *     {@code \}
    */
   public static Glob compile(String pattern) {

@@ -1,9 +1,9 @@
 package io.wharf.oci.policy;
 
 /**
- * A {@link Glob} pattern that cannot be compiled: an unclosed {@code [} or {@code {}, a dangling
- * {@code \}, a reversed range, an empty or over-long pattern. The message names the problem and
- * the index where it is.
+ * A {@link Glob} pattern that cannot be compiled: an unclosed {@code [} or <code>{</code>, a
+ * dangling {@code \}, a reversed range, an empty or over-long pattern. The message names the
+ * problem and the index where it is.
  */
 public final class GlobSyntaxException extends IllegalArgumentException {
 

@@ -205,7 +205,7 @@ final class PolicyReader {
     if (fields == null) {
       return null;
     }
-    if (fields.isEmpty()) {
+    if (((Mapping) entry.value()).entries().isEmpty()) {
       error(entry.value(), path, "an empty 'match' matches everything: remove it");
       return null;
     }

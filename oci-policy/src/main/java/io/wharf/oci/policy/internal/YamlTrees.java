@@ -98,9 +98,11 @@ public final class YamlTrees {
       if (node.getAnchor() != null) {
         problems.add(
             new Problem(line, column, path, "anchors and aliases (&, *) are not supported"));
-        return new PolicyNode.Scalar(line, column, Kind.NULL, "", false);
       }
       if (++nodes > Limits.MAX_NODES) {
+        if (nodes > Limits.MAX_NODES + 1) {
+          return new PolicyNode.Scalar(line, column, Kind.NULL, "", false);
+        }
         problems.add(
             new Problem(line, column, path, "too many values (at most " + Limits.MAX_NODES + ")"));
         return new PolicyNode.Scalar(line, column, Kind.NULL, "", false);
@@ -109,7 +111,6 @@ public final class YamlTrees {
       if (!CORE_TAGS.contains(tag)) {
         problems.add(
             new Problem(line, column, path, "tag " + tag + " is not supported; remove it"));
-        return new PolicyNode.Scalar(line, column, Kind.NULL, "", false);
       }
       if (node instanceof ScalarNode) {
         ScalarNode scalar = (ScalarNode) node;
