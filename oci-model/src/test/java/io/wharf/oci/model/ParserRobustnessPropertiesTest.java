@@ -9,21 +9,11 @@ import static io.wharf.oci.model.testing.OciGenerators.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.ErrorResponse;
 import io.wharf.oci.model.error.InvalidContentException;
 import io.wharf.oci.model.testing.OciGenerators;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -34,8 +24,6 @@ import org.quicktheories.core.Gen;
 class ParserRobustnessPropertiesTest {
 
   private static final ManifestCodec CODEC = ManifestCodec.defaults();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String PLACEHOLDER = "@@mutation@@";
 
   // Media types and platforms
 
@@ -266,47 +254,6 @@ class ParserRobustnessPropertiesTest {
   }
 
   private static String mutate(Bytes document, long seed, String replacement) {
-    Random random = new Random(seed);
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(document.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    List<JsonNode> containers = new ArrayList<>();
-    collectContainers(root, containers);
-    JsonNode target = containers.get(random.nextInt(containers.size()));
-    boolean remove = random.nextInt(4) == 0;
-    if (target instanceof ObjectNode object && object.size() > 0) {
-      List<String> names = new ArrayList<>();
-      object.fieldNames().forEachRemaining(names::add);
-      String name = names.get(random.nextInt(names.size()));
-      if (remove) {
-        object.remove(name);
-      } else {
-        object.set(name, TextNode.valueOf(PLACEHOLDER));
-      }
-    } else if (target instanceof ArrayNode array && array.size() > 0) {
-      int index = random.nextInt(array.size());
-      if (remove) {
-        array.remove(index);
-      } else {
-        array.set(index, TextNode.valueOf(PLACEHOLDER));
-      }
-    }
-    String text;
-    try {
-      text = MAPPER.writeValueAsString(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return text.replace("\"" + PLACEHOLDER + "\"", replacement);
-  }
-
-  private static void collectContainers(JsonNode node, List<JsonNode> into) {
-    if (node.isContainerNode()) {
-      into.add(node);
-      node.forEach(child -> collectContainers(child, into));
-    }
+    return OciGenerators.mutateJson(document.toByteArray(), seed, replacement);
   }
 }

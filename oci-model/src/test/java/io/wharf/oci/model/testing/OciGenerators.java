@@ -1,5 +1,10 @@
 package io.wharf.oci.model.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
@@ -24,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -789,6 +795,59 @@ public final class OciGenerators {
       }
     }
     return b.append('"').toString();
+  }
+
+  /**
+   * The JSON {@code document} with one value replaced by {@code replacement} (JSON-like text, put
+   * in as it is) or one member or element removed (one time in four); the place is picked by a
+   * {@link Random} of {@code seed}. For mutating valid documents into hostile ones.
+   */
+  public static String mutateJson(byte[] document, long seed, String replacement) {
+    Random random = new Random(seed);
+    JsonNode root;
+    try {
+      root = MUTATION_MAPPER.readTree(document);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<JsonNode> containers = new ArrayList<>();
+    collectContainers(root, containers);
+    JsonNode target = containers.get(random.nextInt(containers.size()));
+    boolean remove = random.nextInt(4) == 0;
+    if (target instanceof ObjectNode object && object.size() > 0) {
+      List<String> names = new ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      String name = names.get(random.nextInt(names.size()));
+      if (remove) {
+        object.remove(name);
+      } else {
+        object.set(name, TextNode.valueOf(MUTATION_PLACEHOLDER));
+      }
+    } else if (target instanceof ArrayNode array && array.size() > 0) {
+      int index = random.nextInt(array.size());
+      if (remove) {
+        array.remove(index);
+      } else {
+        array.set(index, TextNode.valueOf(MUTATION_PLACEHOLDER));
+      }
+    }
+    try {
+      return MUTATION_MAPPER
+          .writeValueAsString(root)
+          .replace("\"" + MUTATION_PLACEHOLDER + "\"", replacement);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final ObjectMapper MUTATION_MAPPER = new ObjectMapper();
+  private static final String MUTATION_PLACEHOLDER = "@@mutation@@";
+
+  private static void collectContainers(JsonNode node, List<JsonNode> into) {
+    if (node.isContainerNode()) {
+      into.add(node);
+      node.forEach(child -> collectContainers(child, into));
+    }
   }
 
   /** {@code s} in double quotes, anything but printable ASCII as a Java escape, for reports. */

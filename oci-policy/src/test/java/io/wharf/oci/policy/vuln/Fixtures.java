@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.assertj.core.groups.Tuple;
 
 /** The scan-report fixtures under {@code src/test/resources/scan-reports} (see PROVENANCE.md). */
 final class Fixtures {
@@ -25,7 +28,43 @@ final class Fixtures {
           "cyclonedx/vex-use-case-1.json",
           "harbor/wharf-written-harbor-report-v1.1-from-openapi-examples.json");
 
+  /** A finding's fields but its references, for {@code extracting(Fixtures.FIELDS)}. */
+  static final Function<Vulnerability, Tuple> FIELDS =
+      v ->
+          Tuple.tuple(
+              v.id(),
+              v.packageName(),
+              v.installedVersion(),
+              v.fixedVersion(),
+              v.severity(),
+              v.cvss());
+
   private Fixtures() {}
+
+  /**
+   * The two findings of Grype's presenter snapshots (CVE-1999-0001 in package-1 1.1.1, low, 8.2;
+   * CVE-1999-0002 in package-2 2.2.2, critical, 8.5, unfixed), without references; the first with
+   * {@code fixed} as its fixed version.
+   */
+  static List<Vulnerability> grypeSnapshotFindings(Optional<String> fixed) {
+    return List.of(
+        new Vulnerability(
+            "CVE-1999-0001",
+            "package-1",
+            "1.1.1",
+            fixed,
+            Severity.LOW,
+            Optional.of(8.2),
+            List.of()),
+        new Vulnerability(
+            "CVE-1999-0002",
+            "package-2",
+            "2.2.2",
+            Optional.empty(),
+            Severity.CRITICAL,
+            Optional.of(8.5),
+            List.of()));
+  }
 
   /** The fixture's bytes. */
   static byte[] bytes(String path) {

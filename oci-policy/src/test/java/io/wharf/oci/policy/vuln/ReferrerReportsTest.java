@@ -66,21 +66,9 @@ class ReferrerReportsTest {
 
   @Test
   void theNewestByItsCreatedAnnotationWinsWhateverTheListingOrder() throws IOException {
-    attach(
-        SARIF,
-        SARIF,
-        fixture("grype/TestSarifPresenter_image.golden"),
-        Optional.of("2024-05-02T10:00:00Z"));
-    attach(
-        TRIVY,
-        TRIVY,
-        fixture("trivy/alpine-310.json.golden"),
-        Optional.of("2024-05-03T10:00:00+02:00"));
-    attach(
-        TRIVY,
-        TRIVY,
-        fixture("trivy/debian-buster.json.golden"),
-        Optional.of("2024-05-01T10:00:00Z"));
+    attach(SARIF, "grype/TestSarifPresenter_image.golden", "2024-05-02T10:00:00Z");
+    attach(TRIVY, "trivy/alpine-310.json.golden", "2024-05-03T10:00:00+02:00");
+    attach(TRIVY, "trivy/debian-buster.json.golden", "2024-05-01T10:00:00Z");
     // 2024-05-03T10:00+02:00 is 08:00Z, still the newest
     VulnerabilityReport report = reports.report(repo, image.digest()).orElseThrow();
     assertThat(report.findings()).extracting(Vulnerability::packageName).contains("libssl1.1");
@@ -88,11 +76,7 @@ class ReferrerReportsTest {
 
   @Test
   void aTrivyPluginReferrerIsTypedByItsConfigAndDatedByArtifactCreated() throws IOException {
-    attach(
-        TRIVY,
-        TRIVY,
-        fixture("trivy/debian-buster.json.golden"),
-        Optional.of("2023-04-11T09:00:00Z"));
+    attach(TRIVY, "trivy/debian-buster.json.golden", "2023-04-11T09:00:00Z");
     // trivy referrer put: no artifactType, config and layer of the report's type,
     // org.opencontainers.artifact.created with an offset
     MediaType cyclonedx = ReportFormat.CYCLONEDX.mediaType();
@@ -132,11 +116,7 @@ class ReferrerReportsTest {
 
   @Test
   void undatedReferrersAreDatedByTheirReportsTime() throws IOException {
-    attach(
-        TRIVY,
-        TRIVY,
-        fixture("trivy/debian-buster.json.golden"),
-        Optional.of("2021-08-25T12:20:29Z"));
+    attach(TRIVY, "trivy/debian-buster.json.golden", "2021-08-25T12:20:29Z");
     // the VEX document says 2022-01-13; the Grype SARIF says nothing and ranks last
     RawManifest vex =
         attach(
@@ -154,11 +134,7 @@ class ReferrerReportsTest {
   @Test
   void anUnreadableNewestReportFallsBackToTheNextAndSaysWhy() throws IOException {
     RawManifest good =
-        attach(
-            TRIVY,
-            TRIVY,
-            fixture("trivy/alpine-39-high-critical.json.golden"),
-            Optional.of("2024-01-01T00:00:00Z"));
+        attach(TRIVY, "trivy/alpine-39-high-critical.json.golden", "2024-01-01T00:00:00Z");
     RawManifest broken =
         attach(
             TRIVY,
@@ -265,12 +241,7 @@ class ReferrerReportsTest {
 
   @Test
   void aMissingManifestAndAnIndexAreSkipped() throws IOException {
-    RawManifest gone =
-        attach(
-            TRIVY,
-            TRIVY,
-            fixture("trivy/alpine-310.json.golden"),
-            Optional.of("2024-02-01T00:00:00Z"));
+    RawManifest gone = attach(TRIVY, "trivy/alpine-310.json.golden", "2024-02-01T00:00:00Z");
     repo.forgetManifestKeepingReferrer(gone.digest(), image);
     RawManifest index =
         repo.putManifest(
@@ -291,8 +262,7 @@ class ReferrerReportsTest {
 
   @Test
   void atMostEightReportsAreReadPerLookup() throws IOException {
-    attach(
-        TRIVY, TRIVY, fixture("trivy/alpine-310.json.golden"), Optional.of("2020-01-01T00:00:00Z"));
+    attach(TRIVY, "trivy/alpine-310.json.golden", "2020-01-01T00:00:00Z");
     for (int day = 10; day < 20; day++) {
       attach(
           TRIVY,
@@ -310,17 +280,8 @@ class ReferrerReportsTest {
 
   @Test
   void aStorageFailureIsNotSkipped() {
-    RawManifest referrer =
-        attach(
-            TRIVY,
-            TRIVY,
-            fixture("trivy/alpine-310.json.golden"),
-            Optional.of("2024-02-01T00:00:00Z"));
-    attach(
-        TRIVY,
-        TRIVY,
-        fixture("trivy/debian-buster.json.golden"),
-        Optional.of("2024-01-01T00:00:00Z"));
+    RawManifest referrer = attach(TRIVY, "trivy/alpine-310.json.golden", "2024-02-01T00:00:00Z");
+    attach(TRIVY, "trivy/debian-buster.json.golden", "2024-01-01T00:00:00Z");
     repo.failReadsOf(layerOf(referrer).digest());
     assertThatThrownBy(() -> reports.lookup(repo, image.digest()))
         .isInstanceOf(IOException.class)
@@ -347,6 +308,11 @@ class ReferrerReportsTest {
       manifest = manifest.withAnnotations(Map.of(ReferrerReports.CREATED, created.get()));
     }
     return repo.putManifest(manifest);
+  }
+
+  /** Attaches fixture {@code path} as a report of {@code type}, created at {@code created}. */
+  private RawManifest attach(MediaType type, String path, String created) {
+    return attach(type, type, fixture(path), Optional.of(created));
   }
 
   private static Descriptor layerOf(RawManifest referrer) {

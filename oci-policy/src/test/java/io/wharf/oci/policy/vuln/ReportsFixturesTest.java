@@ -56,13 +56,7 @@ class ReportsFixturesTest {
     assertThat(report.generatedAt()).contains(TRIVY_CREATED);
     assertThat(report.notAffected()).isEmpty();
     assertThat(report.findings())
-        .extracting(
-            Vulnerability::id,
-            Vulnerability::packageName,
-            Vulnerability::installedVersion,
-            Vulnerability::fixedVersion,
-            Vulnerability::severity,
-            Vulnerability::cvss)
+        .extracting(Fixtures.FIELDS)
         .containsExactly(
             tuple(
                 "CVE-2019-1549",
@@ -177,23 +171,7 @@ class ReportsFixturesTest {
     // The rule ids are "CVE-1999-0001-package-1"; the id is the help text's "Vulnerability" line.
     // security-severity is 8.2 but Grype rates it low: the scanner's rating wins.
     assertThat(sarif.findings())
-        .containsExactly(
-            new Vulnerability(
-                "CVE-1999-0001",
-                "package-1",
-                "1.1.1",
-                Optional.of("1.2.1, 2.1.3, 3.4.0"),
-                Severity.LOW,
-                Optional.of(8.2),
-                List.of()),
-            new Vulnerability(
-                "CVE-1999-0002",
-                "package-2",
-                "2.2.2",
-                Optional.empty(),
-                Severity.CRITICAL,
-                Optional.of(8.5),
-                List.of()));
+        .isEqualTo(Fixtures.grypeSnapshotFindings(Optional.of("1.2.1, 2.1.3, 3.4.0")));
     assertThat(sarif.findings()).isEqualTo(json.findings());
   }
 
@@ -220,24 +198,8 @@ class ReportsFixturesTest {
     VulnerabilityReport report = Fixtures.parse("grype/TestCycloneDxPresenterImage.golden");
     assertThat(report.scanner()).contains("grype [not provided]");
     assertThat(report.generatedAt()).contains(Instant.parse("2026-03-19T15:34:26Z"));
-    assertThat(report.findings())
-        .containsExactly(
-            new Vulnerability(
-                "CVE-1999-0001",
-                "package-1",
-                "1.1.1",
-                Optional.empty(),
-                Severity.LOW,
-                Optional.of(8.2),
-                List.of()),
-            new Vulnerability(
-                "CVE-1999-0002",
-                "package-2",
-                "2.2.2",
-                Optional.empty(),
-                Severity.CRITICAL,
-                Optional.of(8.5),
-                List.of()));
+    // CycloneDX carries no fixed version here
+    assertThat(report.findings()).isEqualTo(Fixtures.grypeSnapshotFindings(Optional.empty()));
   }
 
   @Test
@@ -264,13 +226,7 @@ class ReportsFixturesTest {
   void trivyPomCycloneDxHasTwoJacksonFindings() {
     VulnerabilityReport report = Fixtures.parse("trivy/pom-cyclonedx.json.golden");
     assertThat(report.findings())
-        .extracting(
-            Vulnerability::id,
-            Vulnerability::packageName,
-            Vulnerability::installedVersion,
-            Vulnerability::fixedVersion,
-            Vulnerability::severity,
-            Vulnerability::cvss)
+        .extracting(Fixtures.FIELDS)
         .containsExactly(
             tuple(
                 "CVE-2020-9548",

@@ -13,21 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.wharf.oci.model.testing.OciGenerators;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -40,9 +31,6 @@ import org.quicktheories.core.Gen;
  * refused.
  */
 class ReportsPropertiesTest {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String PLACEHOLDER = "@@mutation@@";
 
   private static final List<String> KEYS =
       List.of(
@@ -180,7 +168,8 @@ class ReportsPropertiesTest {
         .checkAssert(
             (path, seed, replacement, declared) -> {
               byte[] bytes =
-                  mutate(Fixtures.bytes(path), seed, replacement).getBytes(StandardCharsets.UTF_8);
+                  OciGenerators.mutateJson(Fixtures.bytes(path), seed, replacement)
+                      .getBytes(StandardCharsets.UTF_8);
               readsOrRefuses(bytes);
               unchecked(
                   () -> {
@@ -322,52 +311,5 @@ class ReportsPropertiesTest {
     return m.entrySet().stream()
         .map(e -> ",\"" + e.getKey() + "\":" + e.getValue())
         .collect(Collectors.joining());
-  }
-
-  /**
-   * {@code document} with one value replaced by {@code replacement}, or one member or element
-   * removed; the place is picked by a {@link Random} of {@code seed}.
-   */
-  private static String mutate(byte[] document, long seed, String replacement) {
-    Random random = new Random(seed);
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(document);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    List<JsonNode> containers = new ArrayList<>();
-    collect(root, containers);
-    JsonNode target = containers.get(random.nextInt(containers.size()));
-    boolean remove = random.nextInt(4) == 0;
-    if (target instanceof ObjectNode object && object.size() > 0) {
-      List<String> names = new ArrayList<>();
-      object.fieldNames().forEachRemaining(names::add);
-      String name = names.get(random.nextInt(names.size()));
-      if (remove) {
-        object.remove(name);
-      } else {
-        object.set(name, TextNode.valueOf(PLACEHOLDER));
-      }
-    } else if (target instanceof ArrayNode array && array.size() > 0) {
-      int index = random.nextInt(array.size());
-      if (remove) {
-        array.remove(index);
-      } else {
-        array.set(index, TextNode.valueOf(PLACEHOLDER));
-      }
-    }
-    try {
-      return MAPPER.writeValueAsString(root).replace("\"" + PLACEHOLDER + "\"", replacement);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void collect(JsonNode node, List<JsonNode> into) {
-    if (node.isContainerNode()) {
-      into.add(node);
-      node.forEach(child -> collect(child, into));
-    }
   }
 }

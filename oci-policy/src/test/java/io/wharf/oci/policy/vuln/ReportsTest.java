@@ -355,13 +355,7 @@ class ReportsTest {
         """;
     VulnerabilityReport report = parse(bom);
     assertThat(report.findings())
-        .extracting(
-            Vulnerability::id,
-            Vulnerability::packageName,
-            Vulnerability::installedVersion,
-            Vulnerability::fixedVersion,
-            Vulnerability::severity,
-            Vulnerability::cvss)
+        .extracting(Fixtures.FIELDS)
         .containsExactly(
             tuple("CVE-1", "c+d", "3.0", Optional.empty(), Severity.CRITICAL, Optional.of(9.1)),
             tuple("CVE-1", "b", "2.0", Optional.of("2.1"), Severity.CRITICAL, Optional.of(9.1)),

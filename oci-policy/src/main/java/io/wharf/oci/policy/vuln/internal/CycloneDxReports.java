@@ -235,10 +235,9 @@ final class CycloneDxReports {
       candidates = tools.get().elements();
     }
     for (Node tool : candidates) {
-      tool.requireObject();
-      Optional<String> name = tool.nonBlank("name");
-      if (name.isPresent()) {
-        return Optional.of(name.get() + tool.nonBlank("version").map(v -> " " + v).orElse(""));
+      Optional<String> named = tool.nameAndVersion();
+      if (named.isPresent()) {
+        return named;
       }
     }
     return Optional.empty();

@@ -31,6 +31,20 @@ final class Finding {
     this.id = id;
   }
 
+  /**
+   * The finding of object {@code v} whose members {@code id} (required), {@code pkg} (required),
+   * {@code installed}, {@code fixed} and {@code severity} (absent: {@link Severity#UNKNOWN}) name
+   * those fields, as Trivy's and Harbor's flat findings do.
+   */
+  static Finding read(
+      Node v, String id, String pkg, String installed, String fixed, String severity) {
+    return new Finding(v, v.required(id))
+        .packageName(v.required(pkg))
+        .installedVersion(v.text(installed).orElse(""))
+        .fixedVersion(v.text(fixed))
+        .severity(Scores.severityOf(v, severity).orElse(Severity.UNKNOWN));
+  }
+
   Node where() {
     return where;
   }

@@ -34,10 +34,7 @@ final class GrypeReports {
   static VulnerabilityReport parse(Node root) {
     Node descriptor =
         root.object("descriptor").orElseThrow(() -> root.error("'descriptor' is missing"));
-    Optional<String> scanner =
-        descriptor
-            .nonBlank("name")
-            .map(name -> name + descriptor.nonBlank("version").map(v -> " " + v).orElse(""));
+    Optional<String> scanner = descriptor.nameAndVersion();
     Findings findings = new Findings();
     for (Node match : root.array("matches")) {
       findings.add(finding(match));

@@ -1,7 +1,6 @@
 package io.wharf.oci.policy.vuln.internal;
 
 import io.wharf.oci.policy.vuln.ReportFormat;
-import io.wharf.oci.policy.vuln.Severity;
 import io.wharf.oci.policy.vuln.VulnerabilityReport;
 import java.util.Optional;
 
@@ -25,22 +24,12 @@ final class HarborReports {
   private HarborReports() {}
 
   static VulnerabilityReport parse(Node root) {
-    Optional<String> scanner =
-        root.object("scanner")
-            .flatMap(
-                s ->
-                    s.nonBlank("name")
-                        .map(name -> name + s.nonBlank("version").map(v -> " " + v).orElse("")));
+    Optional<String> scanner = root.object("scanner").flatMap(Node::nameAndVersion);
     Findings findings = new Findings();
     for (Node v : root.array("vulnerabilities")) {
       v.requireObject();
       Finding finding =
-          new Finding(v, v.required("id"))
-              .packageName(v.required("package"))
-              .installedVersion(v.text("version").orElse(""))
-              .fixedVersion(v.text("fix_version"))
-              .severity(Scores.severityOf(v, "severity").orElse(Severity.UNKNOWN))
-              .cvss(cvss(v));
+          Finding.read(v, "id", "package", "version", "fix_version", "severity").cvss(cvss(v));
       for (Node link : v.array("links")) {
         finding.reference(link.asText());
       }

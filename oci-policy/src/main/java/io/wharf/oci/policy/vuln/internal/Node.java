@@ -120,6 +120,15 @@ public final class Node {
     return text(name).map(String::strip).filter(s -> !s.isEmpty());
   }
 
+  /**
+   * {@code "<name> <version>"} of this object's {@code name} and {@code version} members (just the
+   * name without a version), as reports name their scanner; empty without a name.
+   */
+  public Optional<String> nameAndVersion() {
+    requireObject();
+    return nonBlank("name").map(name -> name + nonBlank("version").map(v -> " " + v).orElse(""));
+  }
+
   /** String member {@code name}, which must be present and not blank. */
   public String required(String name) {
     return nonBlank(name).orElseThrow(() -> error("'" + name + "' is missing or empty"));

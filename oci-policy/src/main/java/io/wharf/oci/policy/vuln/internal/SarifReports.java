@@ -59,10 +59,7 @@ final class SarifReports {
               .flatMap(t -> t.object("driver"))
               .orElseThrow(() -> run.error("'tool.driver' is missing"));
       if (scanner.isEmpty()) {
-        scanner =
-            driver
-                .nonBlank("name")
-                .map(name -> name + driver.nonBlank("version").map(v -> " " + v).orElse(""));
+        scanner = driver.nameAndVersion();
       }
       if (generatedAt.isEmpty()) {
         for (Node invocation : run.array("invocations")) {

@@ -1,7 +1,6 @@
 package io.wharf.oci.policy.vuln.internal;
 
 import io.wharf.oci.policy.vuln.ReportFormat;
-import io.wharf.oci.policy.vuln.Severity;
 import io.wharf.oci.policy.vuln.VulnerabilityReport;
 import java.util.Optional;
 
@@ -40,11 +39,8 @@ final class TrivyReports {
       for (Node v : result.array("Vulnerabilities")) {
         v.requireObject();
         Finding finding =
-            new Finding(v, v.required("VulnerabilityID"))
-                .packageName(v.required("PkgName"))
-                .installedVersion(v.text("InstalledVersion").orElse(""))
-                .fixedVersion(v.text("FixedVersion"))
-                .severity(Scores.severityOf(v, "Severity").orElse(Severity.UNKNOWN))
+            Finding.read(
+                    v, "VulnerabilityID", "PkgName", "InstalledVersion", "FixedVersion", "Severity")
                 .cvss(cvss(v.object("CVSS")));
         v.nonBlank("PrimaryURL").ifPresent(finding::reference);
         for (Node url : v.array("References")) {
