@@ -132,6 +132,12 @@ public final class AuditLog implements RegistryEventListener, Closeable {
     return file;
   }
 
+  /** The kinds it logs: the registry makes no other event for it. */
+  @Override
+  public Set<RegistryEvent.Kind> kinds() {
+    return kinds;
+  }
+
   /** Writes {@code event} as a line, if its kind is logged. Never throws. */
   @Override
   public void onEvent(RegistryEvent event) {

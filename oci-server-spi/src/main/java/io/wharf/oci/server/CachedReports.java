@@ -6,9 +6,12 @@ import io.wharf.oci.policy.PolicyContext;
 import io.wharf.oci.policy.vuln.ReportSource;
 import io.wharf.oci.policy.vuln.VulnerabilityReport;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 public final class CachedReports implements ReportSource, RegistryEventListener {
+
+  private static final Set<RegistryEvent.Kind> KINDS =
+      Collections.unmodifiableSet(
+          EnumSet.of(RegistryEvent.Kind.MANIFEST_PUSHED, RegistryEvent.Kind.MANIFEST_DELETED));
 
   private record Key(RepositoryName repository, Digest manifest) {}
 
@@ -86,6 +93,12 @@ public final class CachedReports implements ReportSource, RegistryEventListener 
   /** How many manifests' answers are remembered. */
   public int size() {
     return entries.size();
+  }
+
+  /** Pushes and deletes of manifests only: the cache adds nothing to a pull. */
+  @Override
+  public Set<RegistryEvent.Kind> kinds() {
+    return KINDS;
   }
 
   /** Forgets the report of the subject of a referrer pushed or deleted. */

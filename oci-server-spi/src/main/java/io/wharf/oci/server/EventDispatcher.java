@@ -1,8 +1,11 @@
 package io.wharf.oci.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +45,8 @@ final class EventDispatcher implements AutoCloseable {
   private static final int IDLE = 2;
 
   private final List<RegistryEventListener> listeners;
+  private final List<Set<RegistryEvent.Kind>> kinds;
+  private final Set<RegistryEvent.Kind> heard;
   private final Queue<RegistryEvent> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
@@ -54,6 +59,16 @@ final class EventDispatcher implements AutoCloseable {
 
   EventDispatcher(List<RegistryEventListener> listeners, int capacity) {
     this.listeners = List.copyOf(listeners);
+    List<Set<RegistryEvent.Kind>> each = new ArrayList<>(listeners.size());
+    Set<RegistryEvent.Kind> all = EnumSet.noneOf(RegistryEvent.Kind.class);
+    for (RegistryEventListener l : this.listeners) {
+      Set<RegistryEvent.Kind> k = EnumSet.noneOf(RegistryEvent.Kind.class);
+      k.addAll(l.kinds());
+      each.add(k);
+      all.addAll(k);
+    }
+    this.kinds = List.copyOf(each);
+    this.heard = all;
     this.capacity = capacity;
     this.thread = new Thread(this::run, "wharf-registry-events");
     thread.setDaemon(true);
@@ -126,8 +141,17 @@ final class EventDispatcher implements AutoCloseable {
     }
   }
 
+  /** Whether some listener hears events of {@code kind}. */
+  boolean hears(RegistryEvent.Kind kind) {
+    return heard.contains(kind);
+  }
+
   private void deliver(RegistryEvent event) {
-    for (RegistryEventListener l : listeners) {
+    for (int i = 0; i < listeners.size(); i++) {
+      if (!kinds.get(i).contains(event.kind())) {
+        continue;
+      }
+      RegistryEventListener l = listeners.get(i);
       try {
         l.onEvent(event);
       } catch (RuntimeException | Error e) {

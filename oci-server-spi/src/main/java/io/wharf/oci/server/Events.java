@@ -204,7 +204,7 @@ final class Events {
       List<String> reasons,
       List<String> scopes) {
     EventDispatcher d = dispatcher;
-    if (d == null) {
+    if (d == null || !d.hears(kind)) {
       return;
     }
     d.publish(

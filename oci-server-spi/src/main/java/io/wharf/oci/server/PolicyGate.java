@@ -109,6 +109,12 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     reports.onEvent(event);
   }
 
+  /** What its cache hears: pushes and deletes of manifests, never pulls. */
+  @Override
+  public Set<RegistryEvent.Kind> kinds() {
+    return reports.kinds();
+  }
+
   /** How many manifests' reports the gate remembers now. */
   public int cachedReports() {
     return reports.size();

@@ -1,5 +1,8 @@
 package io.wharf.oci.server;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Hears {@link RegistryEvent}s, for audit logs, webhooks, replication triggers, scan-on-push and
  * metrics. Events are delivered after the fact on the registry's event thread, one at a time and in
@@ -11,6 +14,15 @@ package io.wharf.oci.server;
 @FunctionalInterface
 public interface RegistryEventListener {
 
-  /** Called once per event, on the registry's event thread. */
+  /** Called once per event of one of its {@link #kinds()}, on the registry's event thread. */
   void onEvent(RegistryEvent event);
+
+  /**
+   * The kinds of events this listener hears, asked once when the registry is built (default: every
+   * kind). The registry makes no event that no listener hears: a listener that needs only pushes
+   * adds nothing to a pull.
+   */
+  default Set<RegistryEvent.Kind> kinds() {
+    return EnumSet.allOf(RegistryEvent.Kind.class);
+  }
 }
