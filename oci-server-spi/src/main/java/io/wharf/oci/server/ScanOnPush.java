@@ -89,7 +89,7 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
    * What scan on push did so far.
    *
    * @param queued scans accepted (from push events and {@link #request})
-   * @param stored reports stored as referrers
+   * @param stored reports stored as referrers (and told to the listeners)
    * @param skipped manifests not scanned: not an image, a referrer, already reported, gone, or of a
    *     media type the adapter does not scan
    * @param failed scans that failed (the adapter refused, the scan failed or timed out, storing
@@ -117,7 +117,8 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong lastDropWarning = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong lastDropWarning = new AtomicLong(Long.MIN_VALUE / 2);
+  private final AtomicLong lastSkipWarning = new AtomicLong(Long.MIN_VALUE / 2);
   private final AtomicLong sequence = new AtomicLong();
   private final Object metadataLock = new Object();
   private @Nullable ScannerMetadata scannerMetadata;
@@ -244,9 +245,7 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
 
   private void overflow(Key key) {
     long n = dropped.incrementAndGet();
-    long now = clock.millis();
-    long last = lastDropWarning.get();
-    if (now - last >= WARN_INTERVAL.toMillis() && lastDropWarning.compareAndSet(last, now)) {
+    if (rateLimit(lastDropWarning)) {
       log.warn(
           "scan on push: {} scans waiting or running, the most allowed; the scan of {}@{} is"
               + " dropped ({} dropped so far)",
@@ -255,6 +254,13 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
           key.digest(),
           n);
     }
+  }
+
+  /** Whether a warning timed by {@code last} may be logged now (one per {@link #WARN_INTERVAL}). */
+  private boolean rateLimit(AtomicLong last) {
+    long now = clock.millis();
+    long then = last.get();
+    return now - then >= WARN_INTERVAL.toMillis() && last.compareAndSet(then, now);
   }
 
   private void run(Key key, Optional<Tag> tag) {
@@ -308,7 +314,17 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
     MediaType type = raw.get().mediaType();
     Optional<MediaType> reportType = adapter.vulnerabilityReportType(type);
     if (reportType.isEmpty()) {
-      skip(repository, digest, adapter.describe() + " makes no Harbor report of a " + type);
+      skipped.incrementAndGet();
+      // A configuration problem rather than a property of the image: said at WARN, rate-limited.
+      if (rateLimit(lastSkipWarning)) {
+        log.warn(
+            "scan on push: {} makes no Harbor vulnerability report of a {}; {}@{} and others like"
+                + " it are not scanned",
+            adapter.describe(),
+            type,
+            repository,
+            digest);
+      }
       return;
     }
     ScanRequest request =
@@ -324,9 +340,9 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
     ScanRequestId id = scanner.scan(request);
     ScanReport report = scanner.awaitReport(id, reportType.get());
     RawManifest referrer = store(repository, raw.get(), report);
-    stored.incrementAndGet();
     log.debug("scan on push: stored report {} of {}@{}", referrer.digest(), repository, digest);
     tell(repository, referrer);
+    stored.incrementAndGet();
   }
 
   private void skip(RepositoryName repository, Digest digest, String why) {

@@ -15,6 +15,7 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.testing.Await;
 import io.wharf.oci.policy.scanner.ScannerClient;
+import io.wharf.oci.policy.scanner.ScannerMediaTypes;
 import io.wharf.oci.policy.testing.TestScannerAdapter;
 import io.wharf.oci.policy.vuln.ReportFormat;
 import io.wharf.oci.server.jdk.JdkHttpTransport;
@@ -171,12 +172,14 @@ class ScanOnPushTest {
     assertThat(scan.at("/artifact/digest").asText()).isEqualTo(image.digest().toString());
     assertThat(scan.at("/artifact/tag").asText()).isEqualTo("1.0");
     assertThat(adapter.pulls()).containsExactly(200);
-    assertThat(registryEvents)
-        .anySatisfy(
-            e -> {
-              assertThat(e.kind()).isEqualTo(RegistryEvent.Kind.MANIFEST_PULLED);
-              assertThat(e.actor().name()).contains("scanner");
-            });
+    Await.until(
+        "the registry's event of the adapter's pull",
+        () ->
+            registryEvents.stream()
+                .anyMatch(
+                    e ->
+                        e.kind() == RegistryEvent.Kind.MANIFEST_PULLED
+                            && e.actor().name().equals(Optional.of("scanner"))));
     assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
 
     // Listeners hear of the stored report as a push of the referrer.
@@ -259,6 +262,20 @@ class ScanOnPushTest {
     Await.until("the second request judged", () -> scans.stats().skipped() == 1);
     assertThat(adapter.scanRequests()).hasSize(1);
     assertThat(referrerCount(image.digest())).isEqualTo(1);
+  }
+
+  @Test
+  void anAdapterThatMakesNoHarborReportIsAskedForNothing() throws Exception {
+    start(
+        TestScannerAdapter.builder().produces(List.of(ScannerMediaTypes.RAW_REPORT)),
+        waits::add,
+        true,
+        b -> {});
+    pushImage("seed-1", "1.0");
+
+    Await.until("the image judged", () -> scans.stats().skipped() == 1);
+    assertThat(adapter.scanRequests()).isEmpty();
+    assertThat(adapter.exchanges("GET", "/metadata")).hasSize(1);
   }
 
   // --- bounds and failures -------------------------------------------------------------------
