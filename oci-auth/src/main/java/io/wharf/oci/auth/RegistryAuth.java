@@ -381,6 +381,14 @@ public final class RegistryAuth {
         // get the challenge, then an anonymous token, which lets them in (public projects).
         return Decision.deny("authentication required");
       }
+      if (TokenSigner.SERVICE.equals(identity.attributes().get("kind"))
+          && identity.grantedAccess().isPresent()) {
+        // A service token of this registry's own (TokenService#serviceToken): what it grants is
+        // all its holder may do.
+        return identity.mayAttempt(access)
+            ? Decision.allow()
+            : Decision.deny("the service token does not grant " + access);
+      }
       String issuer = identity.attributes().get("issuer");
       if (issuer != null && external.contains(issuer) && identity.grantedAccess().isPresent()) {
         return identity.mayAttempt(access)

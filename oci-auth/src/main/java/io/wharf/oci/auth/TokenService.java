@@ -312,6 +312,32 @@ public final class TokenService implements ServiceHandler {
     throw refused(context, attempted, ((LoginResult.Failure) result).reason());
   }
 
+  /**
+   * A token for a service the registry itself sends somewhere, such as a scanner adapter that must
+   * pull the image it scans: it grants exactly {@code accesses} (no login, no role: the registry
+   * vouches for it), for this service's token lifetime, to holder {@code name} of kind {@code
+   * service}, whose access is what the token grants and nothing else. Hand it only to the service
+   * it is made for; never log it.
+   *
+   * @param name who holds it, for logs and audit ({@code wharf-scanner})
+   * @param accesses what it grants (repository pulls, say); not empty
+   * @param now when it is issued (it expires a token lifetime later)
+   */
+  public String serviceToken(String name, Set<Access> accesses, Instant now) {
+    if (!Identities.isBounded(name, 64) || accesses.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a service token has a short holder name and grants something");
+    }
+    Identity service =
+        new Identity(
+            Optional.of(name),
+            Set.of(),
+            Map.of("kind", TokenSigner.SERVICE, "source", "registry"),
+            Optional.empty());
+    List<TokenScope> scopes = TokenScope.granting(List.copyOf(accesses), Map.of());
+    return signer.access(service, this.service, scopes, now, tokenLifetime);
+  }
+
   private RegistryResponse issue(Caller caller, List<TokenScope> asked, ServiceContext context)
       throws IOException {
     Identity identity = caller.identity();

@@ -110,10 +110,17 @@ final class TokenSigner {
     return b;
   }
 
-  /** {@code robot} for a robot account, else {@code user}. */
+  /**
+   * {@code robot} for a robot account, {@code service} for a service the registry sends (see {@link
+   * TokenService#serviceToken}), else {@code user}.
+   */
   static String kindOf(Identity identity) {
-    return "robot".equals(identity.attributes().get("kind")) ? "robot" : "user";
+    String kind = identity.attributes().get("kind");
+    return "robot".equals(kind) || SERVICE.equals(kind) ? kind : "user";
   }
+
+  /** The kind of a token the registry made for a service of its own. */
+  static final String SERVICE = "service";
 
   private String sign(JWSHeader header, JWTClaimsSet claims) {
     SignedJWT jwt = new SignedJWT(header, claims);

@@ -233,8 +233,11 @@ final class TokenVerifier {
       attributes.put("issuer", issuer.name());
     }
     if (name.isPresent()) {
-      boolean robot = issuer.isWharf() && "robot".equals(claims.getClaim(TokenSigner.KIND_CLAIM));
-      attributes.put("kind", robot ? "robot" : "user");
+      Object kind = claims.getClaim(TokenSigner.KIND_CLAIM);
+      // Only Wharf's own tokens say robot or service; any other issuer's holder is a user.
+      boolean special =
+          issuer.isWharf() && ("robot".equals(kind) || TokenSigner.SERVICE.equals(kind));
+      attributes.put("kind", special ? (String) kind : "user");
     }
     Optional<Set<Access>> granted = Optional.empty();
     if (access) {

@@ -341,7 +341,7 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
     ScanReport report = scanner.awaitReport(id, reportType.get());
     RawManifest referrer = store(repository, raw.get(), report);
     log.debug("scan on push: stored report {} of {}@{}", referrer.digest(), repository, digest);
-    tell(repository, referrer);
+    tell(repository, referrer, digest);
     stored.incrementAndGet();
   }
 
@@ -395,7 +395,7 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
     return artifacts.manifest();
   }
 
-  private void tell(RepositoryName repository, RawManifest referrer) {
+  private void tell(RepositoryName repository, RawManifest referrer, Digest subject) {
     if (listeners.isEmpty()) {
       return;
     }
@@ -410,6 +410,7 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
             Optional.of(repository),
             Optional.of(referrer.digest()),
             Optional.of(referrer.mediaType()),
+            Optional.of(subject),
             Set.of(),
             Optional.empty(),
             Optional.empty(),

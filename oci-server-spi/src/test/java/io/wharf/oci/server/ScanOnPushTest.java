@@ -342,6 +342,7 @@ class ScanOnPushTest {
         Optional.of(REPO),
         Optional.of(digest),
         Optional.of(MediaType.OCI_IMAGE_MANIFEST),
+        Optional.empty(),
         java.util.Set.of(),
         Optional.empty(),
         Optional.empty(),
