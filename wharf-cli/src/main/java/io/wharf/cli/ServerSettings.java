@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param auth who may log in and how; empty: everyone may do everything
  * @param projects projects to create or update at start, with their members
  * @param policies the policy documents in force and where they come from
+ * @param scanner the scanner adapter that scans pushed images, if any
  */
 public record ServerSettings(
     ListenAddress listen,
@@ -36,7 +37,8 @@ public record ServerSettings(
     HttpLimits http,
     Optional<AuthConfig> auth,
     List<ProjectSpec> projects,
-    PolicyConfig policies) {
+    PolicyConfig policies,
+    Optional<ScannerConfig> scanner) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -50,6 +52,7 @@ public record ServerSettings(
     Objects.requireNonNull(auth, "auth");
     projects = List.copyOf(projects);
     Objects.requireNonNull(policies, "policies");
+    Objects.requireNonNull(scanner, "scanner");
     if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be positive");
     }
@@ -78,7 +81,8 @@ public record ServerSettings(
         HttpLimits.defaults(),
         Optional.empty(),
         List.of(),
-        PolicyConfig.none());
+        PolicyConfig.none(),
+        Optional.empty());
   }
 
   /**
@@ -166,6 +170,13 @@ public record ServerSettings(
     return c.build();
   }
 
+  /** These settings with scanner adapter {@code scanner} (empty: none). */
+  public ServerSettings withScanner(Optional<ScannerConfig> scanner) {
+    Copy c = new Copy(this);
+    c.scanner = scanner;
+    return c.build();
+  }
+
   /** These settings, one field at a time changed, then checked again by {@link #build}. */
   private static final class Copy {
     private ListenAddress listen;
@@ -179,6 +190,7 @@ public record ServerSettings(
     private Optional<AuthConfig> auth;
     private List<ProjectSpec> projects;
     private PolicyConfig policies;
+    private Optional<ScannerConfig> scanner;
 
     Copy(ServerSettings s) {
       listen = s.listen;
@@ -192,6 +204,7 @@ public record ServerSettings(
       auth = s.auth;
       projects = s.projects;
       policies = s.policies;
+      scanner = s.scanner;
     }
 
     ServerSettings build() {
@@ -206,7 +219,8 @@ public record ServerSettings(
           http,
           auth,
           projects,
-          policies);
+          policies,
+          scanner);
     }
   }
 }

@@ -40,6 +40,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * auth: {...}                # who may log in and how: see {@link AuthConfig}
  * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSpec} (read by ProjectSeed)
  * policies: {...}            # the policy documents in force: see {@link PolicyConfig}
+ * scanner: {...}             # a scanner adapter that scans pushed images: see {@link ScannerConfig}
  * </pre>
  *
  * @param listen {@code listen}
@@ -55,6 +56,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param auth {@code auth}
  * @param projects {@code projects}
  * @param policies {@code policies}
+ * @param scanner {@code scanner}
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
@@ -69,7 +71,8 @@ public record WharfConfig(
     Optional<Integer> minBodyRate,
     Optional<AuthConfig> auth,
     Optional<List<ProjectSpec>> projects,
-    Optional<PolicyConfig> policies) {
+    Optional<PolicyConfig> policies,
+    Optional<ScannerConfig> scanner) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -86,7 +89,8 @@ public record WharfConfig(
           "minBodyRate",
           "auth",
           "projects",
-          "policies");
+          "policies",
+          "scanner");
 
   static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
@@ -107,6 +111,7 @@ public record WharfConfig(
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(projects, "projects");
     Objects.requireNonNull(policies, "policies");
+    Objects.requireNonNull(scanner, "scanner");
   }
 
   private WharfConfig withPolicies(PolicyConfig p) {
@@ -123,7 +128,8 @@ public record WharfConfig(
         minBodyRate,
         auth,
         projects,
-        Optional.of(p));
+        Optional.of(p),
+        scanner);
   }
 
   /** A config that sets nothing. */
@@ -212,6 +218,10 @@ public record WharfConfig(
         config.projects = Optional.of(ProjectSeed.parse(source, value, baseDirectory));
         continue;
       }
+      if (key.equals("scanner")) {
+        config.scanner = Optional.of(ScannerConfig.parse(source, value, baseDirectory));
+        continue;
+      }
       if (key.equals("policies")) {
         config.policies = Optional.of(PolicyConfig.parse(source, text, value, baseDirectory));
         continue;
@@ -240,6 +250,7 @@ public record WharfConfig(
     private Optional<AuthConfig> auth = Optional.empty();
     private Optional<List<ProjectSpec>> projects = Optional.empty();
     private Optional<PolicyConfig> policies = Optional.empty();
+    private Optional<ScannerConfig> scanner = Optional.empty();
 
     void set(String key, Object value, Path base) {
       switch (key) {
@@ -291,7 +302,8 @@ public record WharfConfig(
           minBodyRate,
           auth,
           projects,
-          policies);
+          policies,
+          scanner);
     }
   }
 
@@ -399,6 +411,9 @@ public record WharfConfig(
     }
     if (policies.isPresent()) {
       s = s.withPolicies(policies.get());
+    }
+    if (scanner.isPresent()) {
+      s = s.withScanner(scanner);
     }
     return s;
   }

@@ -2,10 +2,14 @@ package io.wharf.cli;
 
 import io.wharf.oci.auth.Projects;
 import io.wharf.oci.auth.RegistryAuth;
+import io.wharf.oci.auth.TokenService;
 import io.wharf.oci.policy.PolicyException;
+import io.wharf.oci.policy.scanner.ScannerClient;
+import io.wharf.oci.server.Access;
 import io.wharf.oci.server.PolicyGate;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.server.RegistryHandler;
+import io.wharf.oci.server.ScanOnPush;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.Closeable;
@@ -13,10 +17,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -32,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class WharfServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WharfServer.class);
+
+  /** Who the scanner adapter's pull tokens name. */
+  static final String SCANNER = "wharf-scanner";
 
   private final ServerSettings settings;
   private final Path data;
@@ -123,12 +132,13 @@ public final class WharfServer implements AutoCloseable {
                         .maxUploadsPerClient(settings.maxUploadsPerClient())
                         .maxUploadsPerRepository(settings.maxUploadsPerRepository())
                         .maxManifestBytes(settings.maxManifestBytes());
+                Optional<RegistryAuth> auth;
                 try {
-                  accessControl(settings, storage, data, port, builder, access);
+                  auth = accessControl(settings, storage, data, port, builder, access);
+                  gates(settings, storage, port, auth, policies, builder, access);
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
-                policies.ifPresent(p -> PolicyGate.builder(p.policies()).build().applyTo(builder));
                 hooks.accept(builder);
                 registry[0] = builder.build();
                 return decorate.apply(registry[0]);
@@ -199,7 +209,7 @@ public final class WharfServer implements AutoCloseable {
    * Puts the access control of {@code settings} on {@code builder} (nothing without an {@code auth}
    * section) and applies its {@code projects}; what must be closed later goes to {@code opened}.
    */
-  private static void accessControl(
+  private static Optional<RegistryAuth> accessControl(
       ServerSettings settings,
       RegistryStorage storage,
       Path data,
@@ -211,13 +221,9 @@ public final class WharfServer implements AutoCloseable {
       if (!settings.projects().isEmpty()) {
         Projects.builder(storage.metadata().access()).build().seed(settings.projects());
       }
-      return;
+      return Optional.empty();
     }
-    String host = settings.listen().host();
-    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty()) {
-      host = "127.0.0.1";
-    }
-    String realm = "http://" + new ListenAddress(host, port) + RegistryAuth.TOKEN_PATH;
+    String realm = localUrl(settings, port) + RegistryAuth.TOKEN_PATH;
     AccessSetup setup =
         AccessSetup.open(settings.auth().get(), storage.metadata().access(), data, realm);
     opened.addAll(setup.closeables());
@@ -227,6 +233,83 @@ public final class WharfServer implements AutoCloseable {
         "access control: {} mode{}",
         settings.auth().get().mode().name().toLowerCase(java.util.Locale.ROOT),
         settings.auth().get().mode() == AuthConfig.Mode.TOKEN ? ", tokens at " + realm : "");
+    return Optional.of(setup.auth());
+  }
+
+  /** {@code http://host:port} of this server, with 127.0.0.1 for a wildcard address. */
+  private static String localUrl(ServerSettings settings, int port) {
+    String host = settings.listen().host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isEmpty()) {
+      host = "127.0.0.1";
+    }
+    return "http://" + new ListenAddress(host, port);
+  }
+
+  /**
+   * The policy gate of {@code policies} and the scan on push of {@code settings.scanner()} on
+   * {@code builder}: the gate asks the scanner for scans its rules want; the scanner's stored
+   * reports reach the gate's cache.
+   */
+  private static void gates(
+      ServerSettings settings,
+      RegistryStorage storage,
+      int port,
+      Optional<RegistryAuth> auth,
+      Optional<PolicyRuntime> policies,
+      Registry.Builder builder,
+      List<Closeable> opened)
+      throws IOException {
+    ScanOnPush[] scans = new ScanOnPush[1];
+    Optional<PolicyGate> gate = Optional.empty();
+    if (policies.isPresent()) {
+      PolicyGate.Builder g = PolicyGate.builder(policies.get().policies());
+      if (settings.scanner().isPresent()) {
+        g.scans((repository, digest) -> scans[0].request(repository, digest));
+        // The adapter pulls what it scans, which has no report yet, with a service token only
+        // this registry can make (TokenService#serviceToken).
+        g.exempt(
+            identity ->
+                identity.name().equals(Optional.of(SCANNER))
+                    && "service".equals(identity.attributes().get("kind")));
+      }
+      gate = Optional.of(g.build());
+      gate.get().applyTo(builder);
+    }
+    if (settings.scanner().isEmpty()) {
+      return;
+    }
+    ScannerConfig config = settings.scanner().get();
+    ScannerClient.Builder client = ScannerClient.builder(config.url());
+    if (config.authorizationFile().isPresent()) {
+      try {
+        client.authorization(PolicyConfig.readFile(config.authorizationFile().get()).strip());
+      } catch (ConfigException e) {
+        throw new IOException("scanner.authorizationFile: " + e.getMessage(), e);
+      }
+    }
+    Optional<TokenService> tokens = auth.flatMap(RegistryAuth::tokenService);
+    URI registryUrl = config.registryUrl().orElseGet(() -> URI.create(localUrl(settings, port)));
+    ScanOnPush.Builder scanner =
+        ScanOnPush.builder(client.build(), registryUrl, storage)
+            .threads(config.threads())
+            .pullAuthorization(
+                repository ->
+                    tokens.map(
+                        t ->
+                            "Bearer "
+                                + t.serviceToken(
+                                    SCANNER, Set.of(Access.pull(repository)), Instant.now())));
+    gate.ifPresent(scanner::addListener);
+    scans[0] = scanner.build();
+    opened.add(scans[0]::close);
+    if (config.scanOnPush()) {
+      builder.addListener(scans[0]);
+    }
+    log.info(
+        "scanner: {}{}, adapter pulls from {}",
+        config.url(),
+        config.scanOnPush() ? ", scanning every pushed image" : ", scanning on request",
+        registryUrl);
   }
 
   private static void closeAll(List<Closeable> closeables, Exception failure) {

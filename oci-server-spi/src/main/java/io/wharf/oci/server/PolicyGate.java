@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The policy engine ({@code io.wharf.oci.policy}) as the registry's admission gate: a pull is
@@ -46,12 +47,14 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
   private final Policies policies;
   private final CachedReports reports;
   private final Optional<ScanRequester> scans;
+  private final Predicate<Identity> exempt;
   private final Clock clock;
 
   private PolicyGate(Builder b) {
     this.policies = b.policies;
     this.reports = new CachedReports(b.reports, b.cacheEntries);
     this.scans = b.scans;
+    this.exempt = b.exempt;
     this.clock = b.clock;
   }
 
@@ -72,6 +75,9 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     io.wharf.oci.policy.Decision decision;
     switch (admission.action()) {
       case PULL -> {
+        if (exempt.test(admission.request().identity())) {
+          return Decision.allow();
+        }
         Optional<Tag> tag = only(admission.tags());
         decision =
             set.pull(
@@ -130,6 +136,7 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     private ReportSource reports = ReferrerReports.create();
     private int cacheEntries = DEFAULT_CACHE_ENTRIES;
     private Optional<ScanRequester> scans = Optional.empty();
+    private Predicate<Identity> exempt = identity -> false;
     private Clock clock = Clock.systemUTC();
 
     private Builder(Policies policies) {
@@ -157,6 +164,16 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     /** Who is asked for a scan when a policy lets an image without a report through. */
     public Builder scans(ScanRequester scans) {
       this.scans = Optional.of(scans);
+      return this;
+    }
+
+    /**
+     * Who pulls without being judged: a scanner adapter pulling the image it scans, which has no
+     * report yet (as Harbor exempts its scanner). Default: nobody. Make the predicate impossible to
+     * satisfy by a caller's own claims (a service identity only the registry's tokens carry).
+     */
+    public Builder exempt(Predicate<Identity> exempt) {
+      this.exempt = Objects.requireNonNull(exempt, "exempt");
       return this;
     }
 

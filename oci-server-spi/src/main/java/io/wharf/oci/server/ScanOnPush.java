@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -154,11 +155,17 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
 
   /**
    * A builder of scan on push with {@code scanner}, for the registry the adapter reaches at {@code
-   * registryUrl} (its base URL, as the adapter can reach it), storing reports in {@code storage}
-   * (the registry's storage; wrapped in its checking decorators).
+   * registryUrl} (its base URL, as the adapter can reach it; a trailing slash is dropped), storing
+   * reports in {@code storage} (the registry's storage; wrapped in its checking decorators).
    */
   public static Builder builder(ScannerClient scanner, URI registryUrl, RegistryStorage storage) {
     return new Builder(scanner, registryUrl, storage);
+  }
+
+  /** Pushes only: scan on push adds nothing to a pull. */
+  @Override
+  public Set<RegistryEvent.Kind> kinds() {
+    return EnumSet.of(RegistryEvent.Kind.MANIFEST_PUSHED);
   }
 
   /** Queues a scan of the manifest each {@code MANIFEST_PUSHED} event names; never waits. */
@@ -443,7 +450,10 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
 
     private Builder(ScannerClient scanner, URI registryUrl, RegistryStorage storage) {
       this.scanner = Objects.requireNonNull(scanner, "scanner");
-      this.registryUrl = Objects.requireNonNull(registryUrl, "registryUrl");
+      Objects.requireNonNull(registryUrl, "registryUrl");
+      // Adapters append /v2/...: a base URL ending in a slash would make their paths //v2/...
+      String url = registryUrl.toString();
+      this.registryUrl = url.endsWith("/") ? URI.create(url.replaceAll("/+$", "")) : registryUrl;
       ScanRequest.of(
           registryUrl,
           new RepositoryName("check"),
