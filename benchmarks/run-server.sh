@@ -16,9 +16,12 @@
 # Usage: benchmarks/run-server.sh [seconds-per-wrk-run]   (needs curl, skopeo, docker-registry, wrk)
 #        benchmarks/run-server.sh auth [seconds-per-run]   the cost of access control
 #        (run-server-auth.sh: no auth vs bearer tokens vs Basic, and token issuance)
+#        benchmarks/run-server.sh policy [seconds-per-run] the cost of a vulnerability gate
+#        (run-server-policy.sh: no policies vs a rule reading a 300-finding report)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = auth ]; then shift; exec benchmarks/run-server-auth.sh "$@"; fi
+if [ "${1:-}" = policy ]; then shift; exec benchmarks/run-server-policy.sh "$@"; fi
 DURATION="${1:-10}"
 WORK="$(mktemp -d /tmp/wharf-bench.XXXXXX)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT

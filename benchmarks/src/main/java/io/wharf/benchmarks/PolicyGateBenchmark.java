@@ -36,6 +36,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,7 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * above the rule's CRITICAL, so every finding is looked at and the pull is allowed; {@link
  * #vulnerabilityGate}); and the decision alone, {@code PolicySet.pull} over a cached report,
  * sampled for its percentiles ({@link #decision}, mode SampleTime: read p0.99). The policy has 50
- * rules, of which one matches. Mode AverageTime in microseconds for the GETs.
+ * rules, of which one matches. Mode AverageTime in microseconds for the GETs; each on the in-memory
+ * stores and on the single-node default ({@code local}: SQLite metadata).
  */
 @Fork(1)
 @Warmup(iterations = 3, time = 2)
@@ -62,8 +64,13 @@ public class PolicyGateBenchmark {
   private static final String PATH = "/v2/team/app/manifests/v1";
   private static final RepositoryName REPO = RepositoryName.of("team/app");
 
+  /** The stores: in memory, or the single-node default (filesystem blobs, SQLite metadata). */
+  @Param({"memory", "local"})
+  public String store;
+
   private Registry open;
   private Registry gated;
+  private final List<RegistryStorage> stores = new java.util.ArrayList<>();
   private PolicySet policies;
   private RawManifest image;
   private PolicyContext facts;
@@ -71,7 +78,7 @@ public class PolicyGateBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    open = Registry.builder(RegistryStorage.inMemory()).build();
+    open = Registry.builder(storage()).build();
     image = pushImage(open);
     StringBuilder doc = new StringBuilder("version: 1\nrules:\n");
     for (int i = 0; i < 49; i++) {
@@ -85,8 +92,7 @@ public class PolicyGateBenchmark {
         "  - name: no-critical\n    match: {repositories: [\"team/**\"]}\n"
             + "    vulnerabilities: {severity: CRITICAL, missingReport: deny}\n");
     policies = PolicySet.of(List.of(new PolicyLoader().load("bench.yaml", doc.toString())));
-    RegistryStorage storage = RegistryStorage.inMemory();
-    Registry.Builder builder = Registry.builder(storage);
+    Registry.Builder builder = Registry.builder(storage());
     PolicyGate.builder(Policies.of(policies)).build().applyTo(builder);
     gated = builder.build();
     pushImage(gated);
@@ -101,6 +107,16 @@ public class PolicyGateBenchmark {
     if (decision().denied()) {
       throw new IllegalStateException("the decision is not an allowance: " + decision());
     }
+  }
+
+  private RegistryStorage storage() throws IOException {
+    RegistryStorage s =
+        store.equals("local")
+            ? io.wharf.oci.storage.local.LocalStorage.open(
+                java.nio.file.Files.createTempDirectory("wharf-policy-bench"))
+            : RegistryStorage.inMemory();
+    stores.add(s);
+    return s;
   }
 
   private static RawManifest pushImage(Registry r) throws IOException {
@@ -202,9 +218,12 @@ public class PolicyGateBenchmark {
   }
 
   @TearDown
-  public void tearDown() {
+  public void tearDown() throws IOException {
     open.close();
     gated.close();
+    for (RegistryStorage s : stores) {
+      s.close();
+    }
   }
 
   /** A manifest GET without policies. */

@@ -55,11 +55,17 @@ public enum ReportFormat {
       "application/vnd.anchore.grype.report.v1+json",
       "application/vnd.grype.report+json"),
   /**
-   * Harbor's report, as a Pluggable Scanner API adapter returns it: {@code
+   * Harbor's report, as a Pluggable Scanner API adapter returns it ({@code
    * application/vnd.security.vulnerability.report; version=1.1}, and the same schema under its API
-   * v1.0 name {@code application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0}.
+   * v1.0 name {@code application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0}),
+   * attached as {@code application/vnd.security.vulnerability.report.v1.1+json}; all three are
+   * recognised.
    */
   HARBOR(
+      // The scanner API's MIME type carries a parameter, which an artifactType may not
+      // (image-spec's
+      // schema: type/subtype only): attached, a Harbor report takes this parameter-free name.
+      "application/vnd.security.vulnerability.report.v1.1+json",
       "application/vnd.security.vulnerability.report; version=1.1",
       "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0");
 

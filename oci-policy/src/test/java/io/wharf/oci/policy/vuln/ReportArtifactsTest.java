@@ -54,12 +54,12 @@ class ReportArtifactsTest {
     assertThat(raw.bytes().utf8())
         .isEqualTo(
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"artifactType\":\"application/vnd.security.vulnerability.report; version=1.1\","
+                + "\"artifactType\":\"application/vnd.security.vulnerability.report.v1.1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\","
                 + "\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
                 + "\"size\":2},"
-                + "\"layers\":[{\"mediaType\":\"application/vnd.security.vulnerability.report;"
-                + " version=1.1\",\"digest\":\""
+                + "\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.security.vulnerability.report.v1.1+json\",\"digest\":\""
                 + Digest.sha256(report)
                 + "\",\"size\":"
                 + report.size()

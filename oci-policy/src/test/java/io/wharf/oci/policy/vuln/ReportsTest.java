@@ -55,7 +55,7 @@ class ReportsTest {
     assertThat(ReportFormat.CYCLONEDX.mediaType().value())
         .isEqualTo("application/vnd.cyclonedx+json");
     assertThat(ReportFormat.HARBOR.mediaType().value())
-        .isEqualTo("application/vnd.security.vulnerability.report; version=1.1");
+        .isEqualTo("application/vnd.security.vulnerability.report.v1.1+json");
     assertThat(Reports.formatOf(MediaType.parse("application/vnd.anchore.grype.report.v1+json")))
         .contains(ReportFormat.GRYPE);
   }
