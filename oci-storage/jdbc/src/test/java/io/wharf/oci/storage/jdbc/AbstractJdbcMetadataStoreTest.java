@@ -31,6 +31,7 @@ import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.ProjectUsage;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import io.wharf.oci.storage.access.AccessStore;
@@ -114,7 +115,8 @@ abstract class AbstractJdbcMetadataStoreTest {
   private static final Map<Integer, List<String>> TABLES_OF_VERSION =
       Map.of(
           2, List.of("manifest_references"),
-          3, List.of("project_members", "projects", "robot_accounts", "access_revision"));
+          3, List.of("project_members", "projects", "robot_accounts", "access_revision"),
+          4, List.of("project_content", "project_usage"));
 
   /**
    * Turns the database behind {@code s} into what schema version {@code version} left, data
@@ -572,12 +574,11 @@ abstract class AbstractJdbcMetadataStoreTest {
 
     assertThat(store.usage(member)).isEqualTo(m1Usage);
     assertThat(store.usage(project)).isEqualTo(l3);
-    assertThat(store.projectUsage("team")).isEqualTo(m1Usage + l3);
-    assertThat(store.projectUsage("team/app")).isEqualTo(m1Usage);
-    assertThat(store.projectUsage("team-b")).isEqualTo(layer(9).size());
-    assertThat(store.projectUsage("tea")).isZero();
-    assertThat(store.projectUsage("library")).isEqualTo(repoUsage);
-    assertThat(store.projectUsage("")).isZero();
+    assertThat(store.projectUsage("team")).isEqualTo(new ProjectUsage(m1Usage + l3, 2));
+    assertThat(store.projectUsage("team-b")).isEqualTo(new ProjectUsage(layer(9).size(), 0));
+    assertThat(store.projectUsage("tea")).isEqualTo(ProjectUsage.NONE);
+    assertThat(store.projectUsage("library")).isEqualTo(new ProjectUsage(repoUsage, 2));
+    assertThatThrownBy(() -> store.projectUsage("")).isInstanceOf(OciException.class);
     assertThat(store.usage(RepositoryName.of("none"))).isZero();
 
     // A manifest also linked as a blob counts once.
@@ -659,6 +660,49 @@ abstract class AbstractJdbcMetadataStoreTest {
   }
 
   @Test
+  void aVersionThreeDatabaseMigratesToFourWithItsProjectUsage() throws Exception {
+    JdbcMetadataStore store = fresh();
+    RawManifest m1 = image(1, 1, 2);
+    RawManifest m2 = image(2, 2, 3);
+    RepositoryName team = RepositoryName.of("team");
+    RepositoryName teamApp = RepositoryName.of("team/app");
+    RepositoryName teamB = RepositoryName.of("team-b/app");
+    push(store, team, put(m1, T0, "v1"));
+    push(store, teamApp, put(m1, T0));
+    push(store, teamApp, put(m2, T0));
+    push(store, teamB, put(m2, T0));
+    store.linkBlob(teamApp, new BlobInfo(layer(7).digest(), layer(7).size()));
+    List<String> projects = List.of("team", "team-b", "library");
+    Map<String, ProjectUsage> before = new TreeMap<>();
+    for (String p : projects) {
+      before.put(p, store.projectUsage(p));
+    }
+    assertThat(before.get("team").artifacts()).isEqualTo(3);
+    store.close();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      downgrade(s, 3);
+    }
+
+    try (JdbcMetadataStore migrated = again()) {
+      assertThat(migrated.schemaVersion()).isEqualTo(4);
+      for (String p : projects) {
+        assertThat(migrated.projectUsage(p)).as(p).isEqualTo(before.get(p));
+      }
+      assertThat(migrated.projectHolds("team", layer(3).digest())).isTrue();
+      assertThat(migrated.projectHolds("team", layer(9).digest())).isFalse();
+      // The counters filled in go on exactly: m2 leaves team/app, its layer 3 stays linked.
+      assertThat(migrated.deleteManifest(teamApp, m2.digest())).isTrue();
+      assertThat(migrated.projectUsage("team"))
+          .isEqualTo(new ProjectUsage(before.get("team").bytes() - m2.size(), 2));
+      assertThat(migrated.unlinkBlob(teamApp, layer(3).digest())).isTrue();
+      assertThat(migrated.projectUsage("team").bytes())
+          .isEqualTo(before.get("team").bytes() - m2.size() - layer(3).size());
+      assertThat(migrated.projectUsage("team-b")).isEqualTo(before.get("team-b"));
+    }
+  }
+
+  @Test
   void migrationsAreAppliedOnce() throws Exception {
     JdbcMetadataStore store = fresh();
     RawManifest m = image(1, 1);
@@ -681,7 +725,8 @@ abstract class AbstractJdbcMetadataStoreTest {
       while (rs.next()) {
         rows.add(rs.getInt(1) + " " + rs.getString(2));
       }
-      assertThat(rows).containsExactly("1 init", "2 manifest references", "3 access");
+      assertThat(rows)
+          .containsExactly("1 init", "2 manifest references", "3 access", "4 project usage");
     }
   }
 
@@ -739,7 +784,7 @@ abstract class AbstractJdbcMetadataStoreTest {
     }
 
     try (JdbcMetadataStore migrated = again()) {
-      assertThat(migrated.schemaVersion()).isEqualTo(3);
+      assertThat(migrated.schemaVersion()).isEqualTo(JdbcMetadataStore.latestSchemaVersion());
       assertThat(migrated.resolveTag(REPO, Tag.of("v1"))).contains(m.digest());
       assertThat(migrated.getManifest(REPO, m.digest())).contains(m);
       assertThat(migrated.referencesTo(REPO, layer(2).digest())).hasSize(1);
@@ -1121,6 +1166,8 @@ abstract class AbstractJdbcMetadataStoreTest {
           same("usage", s -> s.usage(repo));
           String project = pick(PROJECTS);
           same("projectUsage " + project, s -> s.projectUsage(project));
+          Digest held = random.nextBoolean() ? pick(blobs).digest() : m.digest();
+          same("projectHolds " + project, s -> s.projectHolds(project, held));
         }
       }
     }
