@@ -929,6 +929,90 @@ abstract class AbstractJdbcMetadataStoreTest {
   // -------------------------------------------------------------------------------------------
   // Concurrency
 
+  /**
+   * Writers on several repositories of one project at once (on PostgreSQL each holds only its
+   * repository's lock, so the project's counters are what they share): pushes of images with shared
+   * layers, manifest deletes, links and unlinks. Then the counters equal the project's content
+   * grouped from the tables.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 10, unit = TimeUnit.MINUTES) // a hang guard
+  void projectUsageStaysExactUnderConcurrentWritesToSeveralRepositoriesOfTheProject()
+      throws Exception {
+    JdbcMetadataStore store = fresh();
+    List<RepositoryName> repos =
+        List.of(
+            RepositoryName.of("team"),
+            RepositoryName.of("team/a"),
+            RepositoryName.of("team/b"),
+            RepositoryName.of("team-b/a"));
+    int threads = 8;
+    List<Concurrently.Rounds<Integer>> tasks = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      Random random = new Random(thread);
+      tasks.add(
+          round -> {
+            RepositoryName repo = repos.get((thread + round) % repos.size());
+            // Every thread's step of a round is about the same layer, in different repositories.
+            int shared = round % 6;
+            RawManifest m = image(random.nextInt(12), shared, 6 + random.nextInt(3));
+            switch (random.nextInt(4)) {
+              case 0 -> {
+                try {
+                  push(store, repo, put(m, T0));
+                } catch (io.wharf.oci.model.error.InvalidContentException e) {
+                  // a layer was unlinked between the links and the put: MANIFEST_BLOB_UNKNOWN
+                  assertThat(e.code())
+                      .isEqualTo(io.wharf.oci.model.error.ErrorCode.MANIFEST_BLOB_UNKNOWN);
+                }
+              }
+              case 1 -> store.deleteManifest(repo, m.digest());
+              case 2 ->
+                  store.linkBlob(repo, new BlobInfo(layer(shared).digest(), layer(shared).size()));
+              default -> {
+                try {
+                  store.unlinkBlob(repo, layer(shared).digest());
+                } catch (StillReferencedException e) {
+                  // a manifest of the repository uses it
+                }
+              }
+            }
+            return round;
+          });
+    }
+    Concurrently.run(tasks, 48);
+    for (String project : List.of("team", "team-b")) {
+      assertThat(store.projectUsage(project)).as(project).isEqualTo(grouped(project));
+    }
+  }
+
+  /** The usage of {@code project} grouped from the tables, as before schema version 4. */
+  private ProjectUsage grouped(String project) throws Exception {
+    String in = ProjectCounters.IN_PROJECT;
+    String sql =
+        "SELECT (SELECT COALESCE(SUM(size), 0) FROM (SELECT digest, MAX(size) AS size FROM ("
+            + "SELECT digest, size FROM manifests WHERE "
+            + in
+            + " UNION ALL SELECT digest, size FROM blob_links WHERE "
+            + in
+            + ") contents GROUP BY digest) d), (SELECT COUNT(*) FROM manifests WHERE "
+            + in
+            + ")";
+    try (Connection c = connect();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < 3; i++) {
+        p.setString(3 * i + 1, project);
+        p.setString(3 * i + 2, project + "/");
+        p.setString(3 * i + 3, project + "0");
+      }
+      try (ResultSet rs = p.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return new ProjectUsage(rs.getLong(1), rs.getLong(2));
+      }
+    }
+  }
+
   @Test
   void concurrentPutsAndReTagsLoseNoUpdate() throws Exception {
     JdbcMetadataStore store = fresh();
