@@ -259,41 +259,48 @@ final class QuotaEnforcer {
         && quota.bytes().isPresent()
         && bytes > quota.bytes().getAsLong() - usage.bytes()) {
       reasons.add(
-          "quota exceeded: project "
-              + limit.project()
-              + " has used "
-              + size(usage.bytes(), RoundingMode.DOWN)
-              + " of "
-              + size(quota.bytes().getAsLong(), RoundingMode.DOWN)
-              + ", and "
-              + what
-              + " adds "
-              + size(bytes, RoundingMode.UP)
-              + " (it would use "
-              + size(saturatedSum(usage.bytes(), bytes), RoundingMode.UP)
-              + "); delete artifacts or ask for a larger quota");
+          exceeded(
+              limit.project(),
+              size(usage.bytes(), RoundingMode.DOWN),
+              size(quota.bytes().getAsLong(), RoundingMode.DOWN),
+              what,
+              size(bytes, RoundingMode.UP)
+                  + " (it would use "
+                  + size(saturatedSum(usage.bytes(), bytes), RoundingMode.UP)
+                  + ")"));
     }
     if (artifacts > 0
         && quota.artifacts().isPresent()
         && artifacts > quota.artifacts().getAsLong() - usage.artifacts()) {
       reasons.add(
-          "quota exceeded: project "
-              + limit.project()
-              + " has used "
-              + usage.artifacts()
-              + " of "
-              + quota.artifacts().getAsLong()
-              + " artifacts, and "
-              + what
-              + " adds "
-              + artifacts
-              + "; delete artifacts or ask for a larger quota");
+          exceeded(
+              limit.project(),
+              Long.toString(usage.artifacts()),
+              quota.artifacts().getAsLong() + " artifacts",
+              what,
+              Long.toString(artifacts)));
     }
     if (reasons.isEmpty()) {
       return;
     }
     events.denied(request, 403, reasons, digest, mediaType, tags);
     throw new QuotaExceededException(limit.project(), reasons);
+  }
+
+  /** A refusal's words: "quota exceeded: project p has used X of Y, and this push adds Z; …". */
+  private static String exceeded(
+      String project, String used, String limit, String what, String adds) {
+    return "quota exceeded: project "
+        + project
+        + " has used "
+        + used
+        + " of "
+        + limit
+        + ", and "
+        + what
+        + " adds "
+        + adds
+        + "; delete artifacts or ask for a larger quota";
   }
 
   private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

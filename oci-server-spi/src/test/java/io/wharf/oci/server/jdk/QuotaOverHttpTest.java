@@ -66,6 +66,14 @@ class QuotaOverHttpTest {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  private HttpResponse<String> putManifest(String tag, RawManifest m) throws Exception {
+    return send(
+        "PUT",
+        "/v2/team/app/manifests/" + tag,
+        HttpRequest.BodyPublishers.ofByteArray(m.bytes().toByteArray()),
+        m.mediaType().value());
+  }
+
   private static void assertQuotaRefusal(HttpResponse<String> r, String words) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
     ErrorResponse.Entry error =
@@ -126,12 +134,7 @@ class QuotaOverHttpTest {
         pushBlob(MediaType.OCI_IMAGE_CONFIG, Bytes.utf8("{\"architecture\":\"amd64\"}"));
     Descriptor layer = pushBlob(MediaType.OCI_LAYER_TAR, Bytes.of(new byte[3000]));
     RawManifest fits = ManifestCodec.defaults().encode(ImageManifest.of(config, List.of(layer)));
-    HttpResponse<String> stored =
-        send(
-            "PUT",
-            "/v2/team/app/manifests/v1",
-            HttpRequest.BodyPublishers.ofByteArray(fits.bytes().toByteArray()),
-            fits.mediaType().value());
+    HttpResponse<String> stored = putManifest("v1", fits);
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
 
     RawManifest big =
@@ -139,12 +142,7 @@ class QuotaOverHttpTest {
             .encode(
                 ImageManifest.of(config, List.of(layer))
                     .withAnnotations(Map.of("padding", "x".repeat(2000))));
-    HttpResponse<String> refused =
-        send(
-            "PUT",
-            "/v2/team/app/manifests/v2",
-            HttpRequest.BodyPublishers.ofByteArray(big.bytes().toByteArray()),
-            big.mediaType().value());
+    HttpResponse<String> refused = putManifest("v2", big);
     assertQuotaRefusal(refused, "and this push adds ");
     assertThat(
             send("GET", "/v2/team/app/manifests/v2", HttpRequest.BodyPublishers.noBody())
