@@ -169,7 +169,7 @@ final class BlobEndpoints {
    * from}, or the repository itself without it) and the source has it; otherwise starts an upload
    * session (202), as the spec allows, so that the client uploads the bytes instead. A source the
    * caller may not read is treated as one that does not have the blob: the answer tells nothing
-   * about it.
+   * about it. A mount that takes the project over its quota ({@link Quotas}) is {@code 403 DENIED}.
    */
   RegistryResponse mount(RequestContext context, RegistryRequest request) throws IOException {
     RepositoryName repo = repository(context);
@@ -184,28 +184,33 @@ final class BlobEndpoints {
     if (mounted.isEmpty()) {
       return sessionStarted(context, DigestAlgorithm.SHA256);
     }
-    metadata.linkBlob(repo, mounted.get());
+    BlobInfo info = mounted.get();
+    settings
+        .quotas()
+        .admitBlob(context, digest, info.size(), "this mount", () -> metadata.linkBlob(repo, info));
     settings.events().mounted(context, digest, source);
     return created(repo, digest);
   }
 
-  /** end-4b: the whole blob in one POST, verified against {@code digest}. */
+  /**
+   * end-4b: the whole blob in one POST, verified against {@code digest}. With a quota, a {@code
+   * Content-Length} that would take the project over it is refused before a session starts.
+   */
   RegistryResponse uploadMonolithic(RequestContext context, RegistryRequest request)
       throws IOException {
     RepositoryName repo = repository(context);
     Digest digest = Digest.parse(request.queryParam("digest").orElseThrow());
     DigestAlgorithm algorithm = digest.requireAlgorithm();
+    OptionalLong length = request.headers().firstLong("Content-Length");
+    InputStream body =
+        settings.quotas().admitUpload(context, Optional.of(digest), 0, length, request.body());
     UploadSessions.Session s = settings.uploads().start(repo, context.clientAddress(), algorithm);
     BlobInfo info;
     try {
       s.lock.lock();
       try {
-        s.upload().write(request.body());
-        OptionalLong length = request.headers().firstLong("Content-Length");
-        info =
-            length.isPresent()
-                ? s.upload().commit(digest, length.getAsLong())
-                : s.upload().commit(digest);
+        s.upload().write(body);
+        info = commitAndLink(context, s, digest, length);
       } finally {
         s.lock.unlock();
       }
@@ -216,6 +221,31 @@ final class BlobEndpoints {
       end(s);
     }
     return pushed(context, repo, info);
+  }
+
+  /**
+   * Commits the upload of {@code s} as {@code digest} (of {@code length} bytes, when given) and
+   * links it to the repository, under the project's quota ({@link QuotaEnforcer#admitBlob}).
+   */
+  private BlobInfo commitAndLink(
+      RequestContext context, UploadSessions.Session s, Digest digest, OptionalLong length)
+      throws IOException {
+    BlobUpload upload = s.upload();
+    return settings
+        .quotas()
+        .admitBlob(
+            context,
+            digest,
+            upload.offset(),
+            "this upload",
+            () -> {
+              BlobInfo info =
+                  length.isPresent()
+                      ? upload.commit(digest, length.getAsLong())
+                      : upload.commit(digest);
+              metadata.linkBlob(s.repository, info);
+              return info;
+            });
   }
 
   /**
@@ -271,19 +301,21 @@ final class BlobEndpoints {
   /**
    * end-5: appends a chunk, in order; a chunk at the wrong offset is 416 with the current range,
    * and so is a chunk for a session another request is writing to (it answers at once, without
-   * waiting: the client asks where the upload stands and goes on from there).
+   * waiting: the client asks where the upload stands and goes on from there). A chunk that takes
+   * the project over its quota ({@link Quotas}: by its {@code Content-Range} or {@code
+   * Content-Length}, or as its bytes arrive) is {@code 403 DENIED} and cancels the session.
    */
   RegistryResponse patch(RequestContext context, RegistryRequest request) throws IOException {
     RepositoryName repo = repository(context);
     UploadSessions.Session s = lockOrRefuse(repo, settings.uploads().find(repo, target(context)));
     try {
       Optional<String> contentRange = request.headers().first("Content-Range");
+      OptionalLong length = request.headers().firstLong("Content-Length");
       if (contentRange.isPresent()) {
         ChunkRange chunk = ChunkRange.parse(contentRange.get());
         if (chunk.start() != s.upload().offset()) {
           throw outOfOrder(repo, s.upload(), chunk.start());
         }
-        OptionalLong length = request.headers().firstLong("Content-Length");
         if (length.isPresent() && length.getAsLong() != chunk.length()) {
           throw new InvalidContentException(
               ErrorCode.SIZE_INVALID,
@@ -292,9 +324,13 @@ final class BlobEndpoints {
                   + " does not match Content-Range "
                   + contentRange.get());
         }
+        length = OptionalLong.of(chunk.length());
       }
-      write(s, request);
+      write(s, guarded(context, s, Optional.empty(), length, request));
       return RegistryResponse.of(202, uploadHeaders(repo, s.upload()).build());
+    } catch (QuotaEnforcer.QuotaExceededException e) {
+      cancelRefused(s);
+      throw e;
     } finally {
       settings.uploads().touch(s);
       s.lock.unlock();
@@ -319,10 +355,33 @@ final class BlobEndpoints {
     return s;
   }
 
-  /** Writes the request's body; when the store no longer has the upload, the session ends. */
-  private void write(UploadSessions.Session s, RegistryRequest request) throws IOException {
+  /**
+   * The request's body, refused as soon as it is known to take the project over its quota ({@link
+   * QuotaEnforcer#admitUpload}); the bytes of {@code declared}, when known, count after those the
+   * session holds.
+   */
+  private InputStream guarded(
+      RequestContext context,
+      UploadSessions.Session s,
+      Optional<Digest> digest,
+      OptionalLong declared,
+      RegistryRequest request)
+      throws IOException {
+    return settings
+        .quotas()
+        .admitUpload(context, digest, s.upload().offset(), declared, request.body());
+  }
+
+  /** Ends a session whose upload a quota refused, and drops its bytes. */
+  private void cancelRefused(UploadSessions.Session s) throws IOException {
+    settings.uploads().end(s);
+    s.upload().cancel();
+  }
+
+  /** Writes {@code body}; when the store no longer has the upload, the session ends. */
+  private void write(UploadSessions.Session s, InputStream body) throws IOException {
     try {
-      s.upload().write(request.body());
+      s.upload().write(body);
     } catch (NotFoundException e) {
       if (e.code() == ErrorCode.BLOB_UPLOAD_UNKNOWN) {
         settings.uploads().end(s); // cancelled meanwhile, or purged
@@ -386,7 +445,11 @@ final class BlobEndpoints {
         null);
   }
 
-  /** end-6: the last chunk (optional) and the digest; publishes the blob and links it. */
+  /**
+   * end-6: the last chunk (optional) and the digest; publishes the blob and links it, unless that
+   * takes the project over its quota ({@link Quotas}): then {@code 403 DENIED}, and the session is
+   * cancelled.
+   */
   RegistryResponse finish(RequestContext context, RegistryRequest request) throws IOException {
     RepositoryName repo = repository(context);
     UploadSessions.Session s = settings.uploads().find(repo, target(context));
@@ -408,8 +471,18 @@ final class BlobEndpoints {
           throw outOfOrder(repo, s.upload(), chunk.start());
         }
       }
-      write(s, request);
-      info = s.upload().commit(digest);
+      write(
+          s,
+          guarded(
+              context,
+              s,
+              Optional.of(digest),
+              request.headers().firstLong("Content-Length"),
+              request));
+      info = commitAndLink(context, s, digest, OptionalLong.empty());
+    } catch (QuotaEnforcer.QuotaExceededException e) {
+      cancelRefused(s);
+      throw e;
     } finally {
       settings.uploads().touch(s);
       s.lock.unlock();
@@ -418,10 +491,8 @@ final class BlobEndpoints {
     return pushed(context, repo, info);
   }
 
-  /** A blob upload is complete: link it, tell the listeners, answer 201. */
-  private RegistryResponse pushed(RequestContext context, RepositoryName repo, BlobInfo info)
-      throws IOException {
-    metadata.linkBlob(repo, info);
+  /** A blob upload is complete and linked: tell the listeners, answer 201. */
+  private RegistryResponse pushed(RequestContext context, RepositoryName repo, BlobInfo info) {
     settings
         .events()
         .emit(

@@ -164,9 +164,9 @@ final class ManifestEndpoints {
    * ManifestPut#checkReferences}: every blob and child present in the repository, {@code
    * MANIFEST_BLOB_UNKNOWN}, code-5; every descriptor's size that of the stored content, the
    * subject's too when stored, {@code MANIFEST_INVALID}, code-6, naming the descriptor), asks the
-   * gates, and records it with its tags and referrer entry in one step, which checks the references
-   * again atomically. Each {@code tag} parameter applied is answered with an {@code OCI-Tag}
-   * header.
+   * gates, checks the project's quota ({@link Quotas}), and records it with its tags and referrer
+   * entry in one step, which checks the references again atomically. Each {@code tag} parameter
+   * applied is answered with an {@code OCI-Tag} header.
    */
   RegistryResponse put(RequestContext context, RegistryRequest request) throws IOException {
     RepositoryName repo = repository(context);
@@ -207,7 +207,10 @@ final class ManifestEndpoints {
     ManifestPut put = ManifestPut.of(manifest, parsed, tags, settings.clock().instant());
     put.checkReferences(repo, d -> linkedBlobSize(repo, d), d -> manifestSize(repo, d));
     settings.gates().admit(Action.PUSH, context, manifest, tags);
-    Map<Tag, Digest> moved = metadata.putManifest(repo, put);
+    Map<Tag, Digest> moved =
+        settings
+            .quotas()
+            .admitManifest(context, manifest, tags, () -> metadata.putManifest(repo, put));
     Headers.Builder h =
         Headers.builder()
             .set("Location", "/v2/" + repo + "/manifests/" + manifest.digest())

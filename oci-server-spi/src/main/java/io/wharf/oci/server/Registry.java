@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       and its references checked and before it is stored, on a manifest {@code GET} after it was
  *       read and before it is served, and on a manifest or tag delete before it is deleted, the
  *       <b>admission gates</b> are asked ({@link AdmissionGate}; {@code 403 DENIED} with every
- *       reason);
+ *       reason); then, on a push to a project with a quota, the <b>quota</b> ({@link Quotas};
+ *       {@code 403 DENIED} with the usage and the limit);
  *   <li><b>events</b> go to the listeners, asynchronously ({@link RegistryEventListener}).
  * </ol>
  *
@@ -129,6 +130,7 @@ public final class Registry implements RegistryHandler, AutoCloseable {
       UploadSessions uploads,
       AccessControl access,
       Gates gates,
+      QuotaEnforcer quotas,
       Events events) {}
 
   @Override
@@ -356,6 +358,7 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     private Authenticator authenticator = Authenticator.anonymous();
     private Authorizer authorizer = Authorizer.allowAll();
     private final List<AdmissionGate> gates = new ArrayList<>();
+    private Quotas quotas = Quotas.none();
     private final List<RegistryEventListener> listeners = new ArrayList<>();
     private final Map<String, ServiceHandler> routes = new java.util.LinkedHashMap<>();
     private int eventQueueCapacity = 10_000;
@@ -388,6 +391,15 @@ public final class Registry implements RegistryHandler, AutoCloseable {
      */
     public Builder addGate(AdmissionGate gate) {
       gates.add(Objects.requireNonNull(gate, "gate"));
+      return this;
+    }
+
+    /**
+     * The projects' quotas, enforced on manifest pushes and blob uploads as {@link Quotas} says
+     * (default {@link Quotas#none()}: nothing is checked, and a push costs nothing more).
+     */
+    public Builder quotas(Quotas quotas) {
+      this.quotas = Objects.requireNonNull(quotas, "quotas");
       return this;
     }
 
@@ -533,6 +545,7 @@ public final class Registry implements RegistryHandler, AutoCloseable {
                       maxUploadsPerClient, maxUploadsPerRepository, maxOpenUploads)),
               new AccessControl(authenticator, authorizer, events),
               new Gates(gates, storage, events),
+              new QuotaEnforcer(quotas, storage.metadata(), events),
               events),
           dispatcher,
           routes);

@@ -336,8 +336,13 @@ public final class CachingMetadataStore implements MetadataStore {
   }
 
   @Override
-  public long projectUsage(String project) throws IOException {
+  public ProjectUsage projectUsage(String project) throws IOException {
     return delegate.projectUsage(project);
+  }
+
+  @Override
+  public boolean projectHolds(String project, Digest content) throws IOException {
+    return delegate.projectHolds(project, content);
   }
 
   @Override

@@ -174,8 +174,17 @@ public final class CheckedMetadataStore implements MetadataStore {
   }
 
   @Override
-  public long projectUsage(String project) throws IOException {
+  public ProjectUsage projectUsage(String project) throws IOException {
+    ProjectUsage.checkProject(project);
     return guard("compute the usage of project " + project, () -> delegate.projectUsage(project));
+  }
+
+  @Override
+  public boolean projectHolds(String project, Digest content) throws IOException {
+    ProjectUsage.checkProject(project);
+    return guard(
+        "look up " + content + " in project " + project,
+        () -> delegate.projectHolds(project, content));
   }
 
   @Override

@@ -136,13 +136,28 @@ public interface MetadataStore extends Closeable {
   long usage(RepositoryName repository) throws IOException;
 
   /**
-   * The bytes held by the repositories of project {@code project} (the repository named so and
-   * those under {@code project/}), each blob or manifest counted once however many of them share
-   * it.
+   * What the repositories of project {@code project} hold (the repository named so and those under
+   * {@code project/}): its bytes, each blob or manifest counted once however many of them share it,
+   * and its artifacts, the manifests stored counted per repository ({@link ProjectUsage}). The two
+   * are read together, so they agree with each other. Quotas read it once per push, so a backend
+   * answers it without reading every repository of the project (from counters its writes keep, for
+   * example).
+   *
+   * @throws io.wharf.oci.model.error.InvalidContentException {@code NAME_INVALID} when {@code
+   *     project} is not one path component of a repository name ({@link ProjectUsage#checkProject})
    */
-  long projectUsage(String project) throws IOException;
+  ProjectUsage projectUsage(String project) throws IOException;
 
-  /** Releases resources. */
+  /**
+   * Whether a repository of project {@code project} holds {@code content}, as a manifest or as a
+   * linked blob: content that a push or mount adds to the project without adding bytes to its
+   * {@link #projectUsage}.
+   *
+   * @throws io.wharf.oci.model.error.InvalidContentException {@code NAME_INVALID} as {@link
+   *     #projectUsage} does
+   */
+  boolean projectHolds(String project, Digest content) throws IOException;
+
   /**
    * The projects, members and robot accounts kept with this metadata (access control's records).
    * The same object on every call.

@@ -114,6 +114,15 @@ public enum Dialect {
     advisoryLock(connection, "wharf/access");
   }
 
+  /**
+   * Serialises the changes of one project's usage counters ({@link ProjectCounters}) across every
+   * node, until the transaction ends. Taken after the repository's lock ({@link #lockRepository}),
+   * never before, so that two writers cannot wait for each other.
+   */
+  void lockProject(Connection connection, String project) throws SQLException {
+    advisoryLock(connection, "wharf/project/" + project);
+  }
+
   private void advisoryLock(Connection connection, String name) throws SQLException {
     if (this != POSTGRESQL) {
       return;

@@ -20,6 +20,7 @@ import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.ProjectUsage;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import io.wharf.oci.storage.access.AccessStore;
@@ -244,6 +245,7 @@ public final class JdbcMetadataStore implements MetadataStore {
           }
           if (inserted == 1) {
             ReferenceBackfill.insert(c, repo, put.references());
+            ProjectCounters.hold(c, dialect, repo, digest, manifest.size(), 1);
           }
           Map<Tag, Digest> previous = new LinkedHashMap<>();
           try (PreparedStatement select =
@@ -338,6 +340,7 @@ public final class JdbcMetadataStore implements MetadataStore {
               digest.toString());
           update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest.toString());
           update(c, "DELETE FROM manifests WHERE repo = ? AND digest = ?", repo, digest.toString());
+          ProjectCounters.release(c, dialect, repo, digest.toString(), 1);
           dropIfEmpty(c, repo);
           return true;
         });
@@ -469,7 +472,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         repo,
         c -> {
           ensureRepository(c, repo);
-          return link(c, repo, blob.digest(), blob.size());
+          if (!link(c, repo, blob.digest(), blob.size())) {
+            return false;
+          }
+          ProjectCounters.hold(c, dialect, repo, blob.digest().toString(), blob.size(), 0);
+          return true;
         });
   }
 
@@ -498,6 +505,7 @@ public final class JdbcMetadataStore implements MetadataStore {
           }
           refuseIfReferenced(c, repository, blob, true);
           update(c, "DELETE FROM blob_links WHERE repo = ? AND digest = ?", repo, blob.toString());
+          ProjectCounters.release(c, dialect, repo, blob.toString(), 0);
           dropIfEmpty(c, repo);
           return true;
         });
@@ -690,19 +698,22 @@ public final class JdbcMetadataStore implements MetadataStore {
   /**
    * {@inheritDoc}
    *
-   * <p>The members are the repository named {@code project} and the range of names from {@code
-   * project/} (inclusive) to {@code project0} (exclusive): {@code '0'} follows {@code '/'}, so that
-   * range holds exactly the names that start with {@code project/}, and an index serves it.
+   * <p>One row read by primary key: the counters of schema version 4, which every write keeps in
+   * its transaction ({@link ProjectCounters}), so the cost does not grow with the project.
    */
   @Override
-  public long projectUsage(String project) throws IOException {
-    String filter = "(repo = ? OR (repo >= ? AND repo < ?))";
-    List<Object> range = List.of(project, project + "/", project + "0");
-    List<Object> params = new ArrayList<>(range);
-    params.addAll(range);
+  public ProjectUsage projectUsage(String project) throws IOException {
+    ProjectUsage.checkProject(project);
+    return read("compute the usage of project " + project, c -> ProjectCounters.usage(c, project));
+  }
+
+  /** {@inheritDoc} One row read by primary key, as {@link #projectUsage}. */
+  @Override
+  public boolean projectHolds(String project, Digest content) throws IOException {
+    ProjectUsage.checkProject(project);
     return read(
-        "compute the usage of project " + project,
-        c -> queryOne(c, String.format(USAGE, filter), params, rs -> rs.getLong(1)).orElse(0L));
+        "look up " + content + " in project " + project,
+        c -> ProjectCounters.holds(c, project, content.toString()));
   }
 
   /**

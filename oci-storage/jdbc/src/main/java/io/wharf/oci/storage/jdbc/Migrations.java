@@ -24,7 +24,8 @@ final class Migrations {
 
   /** The scripts, in version order; version n is the n-th. Append, never edit or reorder. */
   static final List<String> SCRIPTS =
-      List.of("V1__init.sql", "V2__manifest_references.sql", "V3__access.sql");
+      List.of(
+          "V1__init.sql", "V2__manifest_references.sql", "V3__access.sql", "V4__project_usage.sql");
 
   /** A step of a version that SQL cannot express, run after its script in the same transaction. */
   @FunctionalInterface
@@ -34,7 +35,11 @@ final class Migrations {
 
   /** The Java steps, by the script they follow. */
   static final Map<String, JavaStep> JAVA_STEPS =
-      Map.of("V2__manifest_references.sql", ReferenceBackfill::run);
+      Map.of(
+          "V2__manifest_references.sql",
+          ReferenceBackfill::run,
+          "V4__project_usage.sql",
+          ProjectCounters::backfill);
 
   private Migrations() {}
 

@@ -31,6 +31,7 @@ import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.ProjectUsage;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import io.wharf.oci.storage.access.AccessStore;
@@ -114,7 +115,8 @@ abstract class AbstractJdbcMetadataStoreTest {
   private static final Map<Integer, List<String>> TABLES_OF_VERSION =
       Map.of(
           2, List.of("manifest_references"),
-          3, List.of("project_members", "projects", "robot_accounts", "access_revision"));
+          3, List.of("project_members", "projects", "robot_accounts", "access_revision"),
+          4, List.of("project_content", "project_usage"));
 
   /**
    * Turns the database behind {@code s} into what schema version {@code version} left, data
@@ -572,12 +574,11 @@ abstract class AbstractJdbcMetadataStoreTest {
 
     assertThat(store.usage(member)).isEqualTo(m1Usage);
     assertThat(store.usage(project)).isEqualTo(l3);
-    assertThat(store.projectUsage("team")).isEqualTo(m1Usage + l3);
-    assertThat(store.projectUsage("team/app")).isEqualTo(m1Usage);
-    assertThat(store.projectUsage("team-b")).isEqualTo(layer(9).size());
-    assertThat(store.projectUsage("tea")).isZero();
-    assertThat(store.projectUsage("library")).isEqualTo(repoUsage);
-    assertThat(store.projectUsage("")).isZero();
+    assertThat(store.projectUsage("team")).isEqualTo(new ProjectUsage(m1Usage + l3, 2));
+    assertThat(store.projectUsage("team-b")).isEqualTo(new ProjectUsage(layer(9).size(), 0));
+    assertThat(store.projectUsage("tea")).isEqualTo(ProjectUsage.NONE);
+    assertThat(store.projectUsage("library")).isEqualTo(new ProjectUsage(repoUsage, 2));
+    assertThatThrownBy(() -> store.projectUsage("")).isInstanceOf(OciException.class);
     assertThat(store.usage(RepositoryName.of("none"))).isZero();
 
     // A manifest also linked as a blob counts once.
@@ -659,6 +660,49 @@ abstract class AbstractJdbcMetadataStoreTest {
   }
 
   @Test
+  void aVersionThreeDatabaseMigratesToFourWithItsProjectUsage() throws Exception {
+    JdbcMetadataStore store = fresh();
+    RawManifest m1 = image(1, 1, 2);
+    RawManifest m2 = image(2, 2, 3);
+    RepositoryName team = RepositoryName.of("team");
+    RepositoryName teamApp = RepositoryName.of("team/app");
+    RepositoryName teamB = RepositoryName.of("team-b/app");
+    push(store, team, put(m1, T0, "v1"));
+    push(store, teamApp, put(m1, T0));
+    push(store, teamApp, put(m2, T0));
+    push(store, teamB, put(m2, T0));
+    store.linkBlob(teamApp, new BlobInfo(layer(7).digest(), layer(7).size()));
+    List<String> projects = List.of("team", "team-b", "library");
+    Map<String, ProjectUsage> before = new TreeMap<>();
+    for (String p : projects) {
+      before.put(p, store.projectUsage(p));
+    }
+    assertThat(before.get("team").artifacts()).isEqualTo(3);
+    store.close();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      downgrade(s, 3);
+    }
+
+    try (JdbcMetadataStore migrated = again()) {
+      assertThat(migrated.schemaVersion()).isEqualTo(4);
+      for (String p : projects) {
+        assertThat(migrated.projectUsage(p)).as(p).isEqualTo(before.get(p));
+      }
+      assertThat(migrated.projectHolds("team", layer(3).digest())).isTrue();
+      assertThat(migrated.projectHolds("team", layer(9).digest())).isFalse();
+      // The counters filled in go on exactly: m2 leaves team/app, its layer 3 stays linked.
+      assertThat(migrated.deleteManifest(teamApp, m2.digest())).isTrue();
+      assertThat(migrated.projectUsage("team"))
+          .isEqualTo(new ProjectUsage(before.get("team").bytes() - m2.size(), 2));
+      assertThat(migrated.unlinkBlob(teamApp, layer(3).digest())).isTrue();
+      assertThat(migrated.projectUsage("team").bytes())
+          .isEqualTo(before.get("team").bytes() - m2.size() - layer(3).size());
+      assertThat(migrated.projectUsage("team-b")).isEqualTo(before.get("team-b"));
+    }
+  }
+
+  @Test
   void migrationsAreAppliedOnce() throws Exception {
     JdbcMetadataStore store = fresh();
     RawManifest m = image(1, 1);
@@ -681,7 +725,8 @@ abstract class AbstractJdbcMetadataStoreTest {
       while (rs.next()) {
         rows.add(rs.getInt(1) + " " + rs.getString(2));
       }
-      assertThat(rows).containsExactly("1 init", "2 manifest references", "3 access");
+      assertThat(rows)
+          .containsExactly("1 init", "2 manifest references", "3 access", "4 project usage");
     }
   }
 
@@ -739,7 +784,7 @@ abstract class AbstractJdbcMetadataStoreTest {
     }
 
     try (JdbcMetadataStore migrated = again()) {
-      assertThat(migrated.schemaVersion()).isEqualTo(3);
+      assertThat(migrated.schemaVersion()).isEqualTo(JdbcMetadataStore.latestSchemaVersion());
       assertThat(migrated.resolveTag(REPO, Tag.of("v1"))).contains(m.digest());
       assertThat(migrated.getManifest(REPO, m.digest())).contains(m);
       assertThat(migrated.referencesTo(REPO, layer(2).digest())).hasSize(1);
@@ -883,6 +928,90 @@ abstract class AbstractJdbcMetadataStoreTest {
 
   // -------------------------------------------------------------------------------------------
   // Concurrency
+
+  /**
+   * Writers on several repositories of one project at once (on PostgreSQL each holds only its
+   * repository's lock, so the project's counters are what they share): pushes of images with shared
+   * layers, manifest deletes, links and unlinks. Then the counters equal the project's content
+   * grouped from the tables.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 10, unit = TimeUnit.MINUTES) // a hang guard
+  void projectUsageStaysExactUnderConcurrentWritesToSeveralRepositoriesOfTheProject()
+      throws Exception {
+    JdbcMetadataStore store = fresh();
+    List<RepositoryName> repos =
+        List.of(
+            RepositoryName.of("team"),
+            RepositoryName.of("team/a"),
+            RepositoryName.of("team/b"),
+            RepositoryName.of("team-b/a"));
+    int threads = 8;
+    List<Concurrently.Rounds<Integer>> tasks = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      Random random = new Random(thread);
+      tasks.add(
+          round -> {
+            RepositoryName repo = repos.get((thread + round) % repos.size());
+            // Every thread's step of a round is about the same layer, in different repositories.
+            int shared = round % 6;
+            RawManifest m = image(random.nextInt(12), shared, 6 + random.nextInt(3));
+            switch (random.nextInt(4)) {
+              case 0 -> {
+                try {
+                  push(store, repo, put(m, T0));
+                } catch (io.wharf.oci.model.error.InvalidContentException e) {
+                  // a layer was unlinked between the links and the put: MANIFEST_BLOB_UNKNOWN
+                  assertThat(e.code())
+                      .isEqualTo(io.wharf.oci.model.error.ErrorCode.MANIFEST_BLOB_UNKNOWN);
+                }
+              }
+              case 1 -> store.deleteManifest(repo, m.digest());
+              case 2 ->
+                  store.linkBlob(repo, new BlobInfo(layer(shared).digest(), layer(shared).size()));
+              default -> {
+                try {
+                  store.unlinkBlob(repo, layer(shared).digest());
+                } catch (StillReferencedException e) {
+                  // a manifest of the repository uses it
+                }
+              }
+            }
+            return round;
+          });
+    }
+    Concurrently.run(tasks, 48);
+    for (String project : List.of("team", "team-b")) {
+      assertThat(store.projectUsage(project)).as(project).isEqualTo(grouped(project));
+    }
+  }
+
+  /** The usage of {@code project} grouped from the tables, as before schema version 4. */
+  private ProjectUsage grouped(String project) throws Exception {
+    String in = ProjectCounters.IN_PROJECT;
+    String sql =
+        "SELECT (SELECT COALESCE(SUM(size), 0) FROM (SELECT digest, MAX(size) AS size FROM ("
+            + "SELECT digest, size FROM manifests WHERE "
+            + in
+            + " UNION ALL SELECT digest, size FROM blob_links WHERE "
+            + in
+            + ") contents GROUP BY digest) d), (SELECT COUNT(*) FROM manifests WHERE "
+            + in
+            + ")";
+    try (Connection c = connect();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < 3; i++) {
+        p.setString(3 * i + 1, project);
+        p.setString(3 * i + 2, project + "/");
+        p.setString(3 * i + 3, project + "0");
+      }
+      try (ResultSet rs = p.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return new ProjectUsage(rs.getLong(1), rs.getLong(2));
+      }
+    }
+  }
 
   @Test
   void concurrentPutsAndReTagsLoseNoUpdate() throws Exception {
@@ -1121,6 +1250,8 @@ abstract class AbstractJdbcMetadataStoreTest {
           same("usage", s -> s.usage(repo));
           String project = pick(PROJECTS);
           same("projectUsage " + project, s -> s.projectUsage(project));
+          Digest held = random.nextBoolean() ? pick(blobs).digest() : m.digest();
+          same("projectHolds " + project, s -> s.projectHolds(project, held));
         }
       }
     }

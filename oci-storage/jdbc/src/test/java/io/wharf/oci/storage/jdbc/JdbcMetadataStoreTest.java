@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,6 +64,33 @@ class JdbcMetadataStoreTest extends AbstractJdbcMetadataStoreTest {
         ResultSet rs = s.executeQuery("PRAGMA " + name)) {
       assertThat(rs.next()).isTrue();
       return rs.getString(1);
+    }
+  }
+
+  @Test
+  void projectUsageAndHoldsReadOneRowByPrimaryKey() throws Exception {
+    fresh();
+    try (Connection c = connect()) {
+      for (String sql : List.of(ProjectCounters.USAGE, ProjectCounters.HOLDS)) {
+        List<String> plan = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+          p.setString(1, "team");
+          if (sql.equals(ProjectCounters.HOLDS)) {
+            p.setString(2, "sha256:" + "0".repeat(64));
+          }
+          try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              plan.add(rs.getString(4));
+            }
+          }
+        }
+        assertThat(plan)
+            .as(sql)
+            .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+            .startsWith("SEARCH project_")
+            .contains("INDEX sqlite_autoindex_project_")
+            .contains("(project=?");
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.ProjectUsage;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
@@ -432,18 +433,46 @@ public final class InMemoryMetadataStore implements MetadataStore {
   }
 
   @Override
-  public long projectUsage(String project) {
+  public ProjectUsage projectUsage(String project) {
+    ProjectUsage.checkProject(project);
     return read(
         v -> {
-          List<Repo> members = new ArrayList<>();
-          repos.forEach(
-              (name, r) -> {
-                if (name.equals(project) || name.startsWith(project + "/")) {
-                  members.add(r);
-                }
-              });
-          return usageOf(members);
+          List<Repo> members = members(project);
+          long artifacts = 0;
+          for (Repo r : members) {
+            artifacts += r.manifests.size();
+          }
+          return new ProjectUsage(usageOf(members), artifacts);
         });
+  }
+
+  @Override
+  public boolean projectHolds(String project, Digest content) {
+    ProjectUsage.checkProject(project);
+    return read(
+        v -> {
+          for (Repo r : members(project)) {
+            if (r.blobs.containsKey(content) || r.manifests.containsKey(content)) {
+              return true;
+            }
+          }
+          return false;
+        });
+  }
+
+  /**
+   * The repositories of {@code project}: the one named so, and the range of names from {@code
+   * project/} to {@code project0} ({@code '0'} follows {@code '/'}), which holds exactly the names
+   * under {@code project/}.
+   */
+  private List<Repo> members(String project) {
+    List<Repo> members = new ArrayList<>();
+    Repo own = repos.get(project);
+    if (own != null) {
+      members.add(own);
+    }
+    members.addAll(repos.subMap(project + "/", true, project + "0", false).values());
+    return members;
   }
 
   private static long usageOf(List<Repo> members) {

@@ -24,6 +24,7 @@ import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
+import io.wharf.oci.storage.ProjectUsage;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
@@ -867,17 +868,121 @@ public abstract class MetadataStoreContract {
         RepositoryName.of("teamx/app"),
         ManifestCodec.defaults().encode(ImageManifest.of(config("x"), List.of(layer("x")))));
     store.linkBlob(RepositoryName.of("team-b"), blob("team-b"));
+    store.linkBlob(RepositoryName.of("team.c/app"), blob("team.c"));
     store.linkBlob(RepositoryName.of("other/team"), blob("other"));
 
-    long teamExpected =
+    long teamBytes =
         base.size() + app.size() + config.size() + shared.size() + own.size() + deepBlob.size();
-    assertThat(store.projectUsage("team")).isEqualTo(teamExpected);
-    // team/app holds base as well, so project team/app holds the same bytes as project team.
-    assertThat(store.projectUsage("team/app")).isEqualTo(teamExpected);
+    // base in team and in team/app: two artifacts, its bytes once.
+    assertThat(store.projectUsage("team")).isEqualTo(new ProjectUsage(teamBytes, 3));
     assertThat(store.usage(team) + store.usage(teamApp) + store.usage(teamAppDeep))
         .as("the same content summed per repository counts shared bytes twice")
-        .isGreaterThan(teamExpected);
-    assertThat(store.projectUsage("nobody")).isZero();
+        .isGreaterThan(teamBytes);
+    assertThat(store.projectUsage("team-b")).isEqualTo(new ProjectUsage(blob("team-b").size(), 0));
+    assertThat(store.projectUsage("tea")).isEqualTo(ProjectUsage.NONE);
+    assertThat(store.projectUsage("nobody")).isEqualTo(ProjectUsage.NONE);
+  }
+
+  @Test
+  void aBlobInTwoProjectsCountsInEachAndInTwoRepositoriesOfOneOnce() throws IOException {
+    BlobInfo layer = blob("base-layer");
+    RepositoryName a1 = RepositoryName.of("alpha/one");
+    RepositoryName a2 = RepositoryName.of("alpha/two");
+    RepositoryName b1 = RepositoryName.of("beta/one");
+    store.linkBlob(a1, layer);
+    store.linkBlob(a2, layer);
+    store.linkBlob(b1, layer);
+    assertThat(store.projectUsage("alpha")).isEqualTo(new ProjectUsage(layer.size(), 0));
+    assertThat(store.projectUsage("beta")).isEqualTo(new ProjectUsage(layer.size(), 0));
+    assertThat(store.projectHolds("alpha", layer.digest())).isTrue();
+    assertThat(store.projectHolds("beta", layer.digest())).isTrue();
+    assertThat(store.projectHolds("gamma", layer.digest())).isFalse();
+
+    // Unlinked from one repository of alpha, the other still holds it; from both, nothing does.
+    assertThat(store.unlinkBlob(a1, layer.digest())).isTrue();
+    assertThat(store.projectUsage("alpha")).isEqualTo(new ProjectUsage(layer.size(), 0));
+    assertThat(store.unlinkBlob(a2, layer.digest())).isTrue();
+    assertThat(store.projectUsage("alpha")).isEqualTo(ProjectUsage.NONE);
+    assertThat(store.projectHolds("alpha", layer.digest())).isFalse();
+    assertThat(store.projectUsage("beta")).isEqualTo(new ProjectUsage(layer.size(), 0));
+  }
+
+  @Test
+  void deletesDecreaseProjectUsage() throws IOException {
+    RepositoryName app = RepositoryName.of("shop/app");
+    RepositoryName web = RepositoryName.of("shop/web");
+    RawManifest one = image("one");
+    RawManifest two = image("two");
+    put(app, one, "v1");
+    put(app, two, "v2");
+    put(web, one, "v1");
+    RawManifest idx = index(List.of(one, two));
+    put(app, idx, "multi");
+    long blobs = blobBytes(one) + blobBytes(two);
+    ProjectUsage full =
+        new ProjectUsage(one.size() + two.size() + idx.size() + blobs, 4); // one twice
+    assertThat(store.projectUsage("shop")).isEqualTo(full);
+    assertThat(store.projectHolds("shop", idx.digest())).isTrue();
+
+    // A tag delete changes nothing; a tag move neither.
+    assertThat(store.deleteTag(app, Tag.of("v2"))).isTrue();
+    put(app, one, T1, "v2");
+    assertThat(store.projectUsage("shop")).isEqualTo(full);
+
+    assertThat(store.deleteManifest(app, idx.digest())).isTrue();
+    ProjectUsage noIndex = new ProjectUsage(full.bytes() - idx.size(), 3);
+    assertThat(store.projectUsage("shop")).isEqualTo(noIndex);
+    assertThat(store.projectHolds("shop", idx.digest())).isFalse();
+    // one stays in web: its bytes too; the artifact in app goes.
+    assertThat(store.deleteManifest(app, one.digest())).isTrue();
+    assertThat(store.projectUsage("shop")).isEqualTo(new ProjectUsage(noIndex.bytes(), 2));
+    assertThat(store.projectHolds("shop", one.digest())).isTrue();
+    assertThat(store.deleteManifest(web, one.digest())).isTrue();
+    // Its blobs stay linked (garbage collection decides), so only its own bytes go.
+    assertThat(store.projectUsage("shop"))
+        .isEqualTo(new ProjectUsage(noIndex.bytes() - one.size(), 1));
+    for (Descriptor blob : ManifestPut.of(one, Set.of(), T0).blobs()) {
+      store.unlinkBlob(app, blob.digest());
+      store.unlinkBlob(web, blob.digest());
+    }
+    assertThat(store.projectUsage("shop"))
+        .isEqualTo(new ProjectUsage(two.size() + blobBytes(two), 1));
+  }
+
+  @Test
+  void projectNamesWithUnderscoresAndDotsMatchOnlyThemselves() throws IOException {
+    // SQL LIKE 'team_a/%' would also match teamxa/..., and 'team.a' as a regex team-a.
+    store.linkBlob(RepositoryName.of("team_a/app"), blob("underscore"));
+    store.linkBlob(RepositoryName.of("teamxa/app"), blob("x"));
+    store.linkBlob(RepositoryName.of("team.a/app"), blob("dot"));
+    store.linkBlob(RepositoryName.of("team-a/app"), blob("dash"));
+    store.linkBlob(RepositoryName.of("team__a"), blob("double-underscore"));
+    assertThat(store.projectUsage("team_a"))
+        .isEqualTo(new ProjectUsage(blob("underscore").size(), 0));
+    assertThat(store.projectUsage("team.a")).isEqualTo(new ProjectUsage(blob("dot").size(), 0));
+    assertThat(store.projectUsage("team-a")).isEqualTo(new ProjectUsage(blob("dash").size(), 0));
+    assertThat(store.projectUsage("team__a"))
+        .isEqualTo(new ProjectUsage(blob("double-underscore").size(), 0));
+    assertThat(store.projectHolds("team_a", blob("x").digest())).isFalse();
+    assertThat(store.projectHolds("team_a", blob("underscore").digest())).isTrue();
+    assertThat(store.projectUsage("team")).isEqualTo(ProjectUsage.NONE);
+  }
+
+  @Test
+  void projectNamesThatCannotNameAProjectAreRefused() {
+    for (String bad :
+        List.of("", "te%", "team/", "/team", "team/app", "Team", "team/%", "a".repeat(256))) {
+      assertRefused(() -> store.projectUsage(bad), ErrorCode.NAME_INVALID, "project name");
+      assertRefused(
+          () -> store.projectHolds(bad, blob("b").digest()),
+          ErrorCode.NAME_INVALID,
+          "project name");
+    }
+  }
+
+  /** The bytes of the config and layers of {@code image}. */
+  private static long blobBytes(RawManifest image) {
+    return ManifestPut.of(image, Set.of(), T0).blobs().stream().mapToLong(Descriptor::size).sum();
   }
 
   // ---------------------------------------------------------------------------------------------
