@@ -1,8 +1,13 @@
 package io.wharf.cli;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +66,31 @@ final class ConfigNode {
       values.put(key, e.getValue());
     }
     return new ConfigNode(source, path, values, base);
+  }
+
+  /**
+   * The text of {@code file}: UTF-8, at most {@code maxBytes} (a larger file is most likely the
+   * wrong one).
+   *
+   * @throws ConfigException when it is missing, too large, not UTF-8 or unreadable
+   */
+  static String readText(Path file, int maxBytes) throws ConfigException {
+    try {
+      if (Files.size(file) > maxBytes) {
+        throw new ConfigException(
+            file
+                + ": larger than "
+                + (maxBytes >= 1 << 20 ? (maxBytes >> 20) + " MiB" : (maxBytes >> 10) + " KiB")
+                + "; is it the right file?");
+      }
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file + ": not UTF-8 text");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /** The path of {@code key} below this node, for messages. */

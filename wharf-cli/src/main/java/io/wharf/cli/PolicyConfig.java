@@ -1,11 +1,6 @@
 package io.wharf.cli;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,18 +112,7 @@ record PolicyConfig(
 
   /** A policy document file's text: UTF-8, at most 1 MiB. */
   static String readFile(Path file) throws ConfigException {
-    try {
-      if (Files.size(file) > MAX_DOCUMENT_BYTES) {
-        throw new ConfigException(file + ": larger than 1 MiB; is it the right file?");
-      }
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file + ": not UTF-8 text");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
-    }
+    return ConfigNode.readText(file, MAX_DOCUMENT_BYTES);
   }
 
   /**

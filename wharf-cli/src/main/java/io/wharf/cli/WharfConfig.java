@@ -1,12 +1,7 @@
 package io.wharf.cli;
 
 import io.wharf.oci.auth.ProjectSpec;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,24 +109,6 @@ public record WharfConfig(
     Objects.requireNonNull(scanner, "scanner");
   }
 
-  private WharfConfig withPolicies(PolicyConfig p) {
-    return new WharfConfig(
-        listen,
-        data,
-        deletes,
-        uploadExpiry,
-        maxManifestBytes,
-        maxUploadsPerClient,
-        maxUploadsPerRepository,
-        maxBodies,
-        maxBodiesPerClient,
-        minBodyRate,
-        auth,
-        projects,
-        Optional.of(p),
-        scanner);
-  }
-
   /** A config that sets nothing. */
   public static WharfConfig empty() {
     return new Builder().build();
@@ -144,24 +121,13 @@ public record WharfConfig(
    *     or a bad value
    */
   public static WharfConfig read(Path file) throws ConfigException {
-    String text;
-    try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new ConfigException(file + ": larger than 1 MiB; is it the right file?");
-      }
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file + ": not UTF-8 text");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
-    }
+    String text = ConfigNode.readText(file, MAX_FILE_BYTES);
     Path base = file.toAbsolutePath().getParent();
-    WharfConfig config = parse(text, file.toString(), base == null ? Path.of("") : base);
-    return config.policies.isEmpty()
-        ? config
-        : config.withPolicies(config.policies.get().from(file.toAbsolutePath()));
+    return parse(
+        text,
+        file.toString(),
+        base == null ? Path.of("") : base,
+        Optional.of(file.toAbsolutePath()));
   }
 
   /**
@@ -173,6 +139,12 @@ public record WharfConfig(
    */
   public static WharfConfig parse(String text, String source, Path baseDirectory)
       throws ConfigException {
+    return parse(text, source, baseDirectory, Optional.empty());
+  }
+
+  /** As {@link #parse(String, String, Path)}, the text being that of {@code file}, if any. */
+  private static WharfConfig parse(
+      String text, String source, Path baseDirectory, Optional<Path> file) throws ConfigException {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(20);
@@ -223,7 +195,8 @@ public record WharfConfig(
         continue;
       }
       if (key.equals("policies")) {
-        config.policies = Optional.of(PolicyConfig.parse(source, text, value, baseDirectory));
+        PolicyConfig policies = PolicyConfig.parse(source, text, value, baseDirectory);
+        config.policies = Optional.of(file.isPresent() ? policies.from(file.get()) : policies);
         continue;
       }
       try {

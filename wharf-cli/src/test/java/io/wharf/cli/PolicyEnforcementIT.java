@@ -53,6 +53,11 @@ class PolicyEnforcementIT {
         - name: releases
           match: {tags: ["v*"]}
           immutable: true
+      projects:
+        small:
+          quota: {artifacts: 1}
+        tiny:
+          quota: {bytes: 1KiB}
       %s
       """;
 
@@ -192,5 +197,19 @@ class PolicyEnforcementIT {
     assertThat(deleted.exitCode()).isNotZero();
     assertThat(deleted.stderr()).contains("immutable");
     assertThat(pull("open/app:v1").exitCode()).isZero();
+  }
+
+  @Test
+  @Order(5)
+  void quotasRefuseWhatWouldExceedThem() throws Exception {
+    push(image, "small/app:first");
+    Skopeo.Result second = tryPush(other, "small/app:second");
+    assertThat(second.exitCode()).isNotZero();
+    assertThat(second.stderr()).contains("quota exceeded: project small");
+    push(image, "small/app:again"); // the same manifest again adds nothing
+
+    Skopeo.Result tooBig = tryPush(image, "tiny/app:v1");
+    assertThat(tooBig.exitCode()).isNotZero();
+    assertThat(tooBig.stderr()).contains("quota exceeded: project tiny");
   }
 }

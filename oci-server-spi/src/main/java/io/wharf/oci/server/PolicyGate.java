@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * default {@link ReferrerReports}: the newest report among the image's referrers): a report is read
  * and parsed once per manifest, and forgotten when a referrer of the manifest is pushed (at once,
  * when the gate admits it, and again when its event arrives, after it is stored) or deleted.
- * Assemble it with {@link #applyTo}, which adds it as a gate and as a listener.
+ * Assemble it with {@link #applyTo}, which adds it as a gate and as a listener, and sets the
+ * policies' quotas ({@link #quotas()}).
  *
  * <pre>{@code
  * Policies policies = Policies.of(PolicySet.of(List.of(new PolicyLoader().load(file))));
@@ -63,9 +64,22 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     return new Builder(policies);
   }
 
-  /** Adds this gate to {@code registry} as a gate and as a listener (for its cache). */
+  /**
+   * Adds this gate to {@code registry} as a gate and as a listener (for its cache), and the quotas
+   * of its policies ({@link #quotas()}; this replaces quotas set on the builder before).
+   */
   public Registry.Builder applyTo(Registry.Builder registry) {
-    return registry.addGate(this).addListener(this);
+    return registry.addGate(this).addListener(this).quotas(quotas());
+  }
+
+  /**
+   * The quotas of the policies in force ({@code projects.<name>.quota}), read on every push from
+   * the set in force then, so a reload changes them at once. Quotas are not a gate: the engine
+   * holds a project's lock around the check and the store ({@link Quotas}).
+   */
+  public Quotas quotas() {
+    return project ->
+        policies.current().quota(project).map(limit -> new Quota(limit.bytes(), limit.artifacts()));
   }
 
   @Override

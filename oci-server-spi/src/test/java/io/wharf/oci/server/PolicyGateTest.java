@@ -146,6 +146,28 @@ class PolicyGateTest {
   }
 
   @Test
+  void theQuotasOfThePoliciesInForceAreEnforcedAndChangeWithThem() throws Exception {
+    Policies policies =
+        Policies.of(policies("allow", "projects:\n  small:\n    quota: {artifacts: 1}\n"));
+    Calls calls = registry(policies, (r, d) -> {});
+    RawManifest first = calls.image("small/app", "1", Map.of());
+    RawManifest second = calls.image("small/app", "2", Map.of());
+    assertThat(calls.putManifest("small/app", "latest", first).status()).isEqualTo(201);
+    Reply over = calls.putManifest("small/app", "next", second);
+    assertThat(over.status()).isEqualTo(403);
+    assertThat(over.code()).isEqualTo("DENIED");
+    assertThat(over.body().utf8()).contains("quota exceeded").contains("small");
+    assertThat(
+            calls
+                .putManifest("other/app", "next", calls.image("other/app", "2", Map.of()))
+                .status())
+        .as("another project has no quota")
+        .isEqualTo(201);
+    policies.replace(policies("allow", "projects:\n  small:\n    quota: {artifacts: 2}\n"));
+    assertThat(calls.putManifest("small/app", "next", second).status()).isEqualTo(201);
+  }
+
+  @Test
   void anImmutableTagCannotBeMovedOrDeletedButANewTagCanBePushed() throws Exception {
     Calls calls = registry(Policies.of(policies("allow", "")), (r, d) -> {});
     RawManifest first = calls.image("lib/app", "1", Map.of());
