@@ -47,12 +47,7 @@ final class PolicyCommand implements Command {
     }
     try {
       PolicySet set = PolicyRuntime.load(texts, 1);
-      out.println(
-          file
-              + ": valid: "
-              + set.ruleNames().size()
-              + (set.ruleNames().size() == 1 ? " rule" : " rules")
-              + (set.ruleNames().isEmpty() ? "" : " (" + String.join(", ", set.ruleNames()) + ")"));
+      out.println(file + ": valid: " + PolicyRuntime.describe(set));
       return 0;
     } catch (PolicyException e) {
       for (PolicyError error : e.errors()) {

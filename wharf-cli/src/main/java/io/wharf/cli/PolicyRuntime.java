@@ -100,6 +100,18 @@ final class PolicyRuntime implements Closeable {
     return PolicySet.of(revision, documents);
   }
 
+  /** {@code 2 rules (a, b)}, {@code 1 rule (a)} or {@code no rules}: for logs and messages. */
+  static String describe(PolicySet set) {
+    List<String> names = set.ruleNames();
+    if (names.isEmpty()) {
+      return "no rules";
+    }
+    return names.size()
+        + (names.size() == 1 ? " rule (" : " rules (")
+        + String.join(", ", names)
+        + ")";
+  }
+
   /** The policies in force. */
   Policies policies() {
     return policies;
@@ -123,10 +135,7 @@ final class PolicyRuntime implements Closeable {
         policies.replace(set);
         config = next;
         fingerprint = seen;
-        log.info(
-            "policies reloaded: {} rules ({})",
-            set.ruleNames().size(),
-            String.join(", ", set.ruleNames()));
+        log.info("policies reloaded: {}", describe(set));
         return true;
       } catch (PolicyException e) {
         for (PolicyError error : e.errors()) {

@@ -185,10 +185,7 @@ public final class WharfServer implements AutoCloseable {
     }
     try {
       PolicyRuntime runtime = PolicyRuntime.start(settings.policies());
-      log.info(
-          "policies: {} rules ({})",
-          runtime.policies().current().ruleNames().size(),
-          String.join(", ", runtime.policies().current().ruleNames()));
+      log.info("policies: {}", PolicyRuntime.describe(runtime.policies().current()));
       return Optional.of(runtime);
     } catch (PolicyException e) {
       throw new IOException("the policies are not valid:\n" + e.getMessage(), e);
