@@ -238,15 +238,21 @@ final class PullJudge {
 
   private void findings(
       Rule rule, VulnerabilityRule gate, Image image, VulnerabilityReport report) {
-    Set<String> seen = new HashSet<>();
-    List<Vulnerability> counted = new ArrayList<>();
-    Map<Vulnerability, AllowlistEntry> expired = new HashMap<>();
+    // Made at the first finding that counts: most pulls are allowed with none (the hot path).
+    Set<String> seen = null;
+    List<Vulnerability> counted = null;
+    Map<Vulnerability, AllowlistEntry> expired = null;
     for (Vulnerability finding : report.findings()) {
       if (!finding.severity().atLeast(gate.severity())) {
         continue;
       }
       if (gate.fixableOnly() && !finding.fixable()) {
         continue;
+      }
+      if (seen == null) {
+        seen = new HashSet<>();
+        counted = new ArrayList<>();
+        expired = new HashMap<>();
       }
       if (!seen.add(
           finding.id()
@@ -275,7 +281,7 @@ final class PullJudge {
         expired.put(finding, lapsed);
       }
     }
-    if (counted.isEmpty()) {
+    if (counted == null || counted.isEmpty()) {
       return;
     }
     counted.sort(WORST_FIRST);
