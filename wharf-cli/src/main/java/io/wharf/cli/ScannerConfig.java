@@ -25,7 +25,8 @@ import java.util.Set;
  *
  * <p>With {@code auth} in token mode, the adapter pulls with a token the registry makes for it,
  * which grants pull of the one repository scanned for five minutes. Without {@code auth} it pulls
- * anonymously; in Basic mode it cannot pull private repositories.
+ * with a random secret of the process, which tells its pulls apart for the policy gate (the image
+ * it scans has no report yet). In Basic mode it cannot pull private repositories.
  *
  * @param url the adapter's base URL
  * @param authorizationFile the file holding the Authorization value for the adapter
