@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +34,10 @@ public final class Concurrently {
    * task's results in round order, or throws the first failure with the others suppressed.
    */
   public static <T> List<List<T>> run(List<Rounds<T>> tasks, int rounds) throws Exception {
-    CyclicBarrier together = new CyclicBarrier(tasks.size());
+    // A Phaser, not a CyclicBarrier: a task that fails terminates it for good, so that the others
+    // stop waiting whether they are waiting already or arrive later (a barrier's reset only freed
+    // those already waiting; one that arrived after it waited forever).
+    Phaser together = new Phaser(tasks.size());
     List<Callable<List<T>>> calls = new ArrayList<>();
     for (Rounds<T> task : tasks) {
       calls.add(
@@ -41,11 +45,13 @@ public final class Concurrently {
             List<T> results = new ArrayList<>();
             try {
               for (int i = 0; i < rounds; i++) {
-                together.await();
+                if (together.arriveAndAwaitAdvance() < 0) {
+                  throw new BrokenBarrierException();
+                }
                 results.add(task.step(i));
               }
             } catch (Exception | Error e) {
-              together.reset(); // the others stop waiting for this one
+              together.forceTermination(); // the others stop waiting for this one
               throw e;
             }
             return results;
