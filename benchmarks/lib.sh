@@ -45,3 +45,4 @@ finish_layout() {  # layout-dir work-dir -> config, manifest (also as work-dir/m
   printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
     "$MANIFEST_HEX" "$(stat -c %s "$w/manifest")" > "$l/index.json"
 }
+

@@ -22,6 +22,8 @@ done
   -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 # shellcheck source=benchmarks/lib.sh
 . benchmarks/lib.sh
+# shellcheck source=benchmarks/servers.sh
+. benchmarks/servers.sh
 
 # A small image: one 1 MiB layer.
 L="$WORK/layout"; mkdir -p "$L/blobs/sha256"; layers=""
@@ -33,26 +35,7 @@ BLOB="$LAST_LAYER"
 htpasswd -B -b -c "$WORK/users" bench bench-password 2>/dev/null
 printf 'auth:\n  mode: basic\n  htpasswd: %s\n  admins: {users: [bench]}\n' "$WORK/users" > "$WORK/basic.yaml"
 
-declare -A R PORTS PIDS
-start() {  # name args... -> the server runs; PORTS[name] is its port, PIDS[name] its process
-  local port
-  port="$(free_port)"
-  ./wharf serve --listen "127.0.0.1:$port" --data "$WORK/data-$1" "${@:2}" > "$WORK/$1.log" 2>&1 &
-  PIDS[$1]=$!
-  wait_up "$port"
-  PORTS[$1]=$port
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, 1/100 s
-gets() {  # name seconds -> manifest GETs per second; appends the server's CPU microseconds per
-  # request to $WORK/name.cpu (the client shares these cores: this is the server's own cost)
-  local c0 c1 out
-  c0=$(cpu_ticks "${PIDS[$1]}")
-  out="$(wrk -t2 -c32 -d"${2}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' "${HDR[@]}" \
-    "http://127.0.0.1:${PORTS[$1]}/v2/bench/img/manifests/v1")"
-  c1=$(cpu_ticks "${PIDS[$1]}")
-  echo "$out" | awk -v t=$((c1 - c0)) '/requests in/ {printf "%.1f\n", t * 10000 / $1}' >> "$WORK/$1.cpu"
-  echo "$out" | awk '/Requests\/sec/ {print $2}'
-}
+declare -A R
 heads() {  # name seconds -> blob HEADs per second
   # wrk cannot time HEAD (it waits for the body Content-Length announces); ab -i can.
   ab -q -k -i -c 32 -t "$2" -n 10000000 "${HDR[@]}" \
@@ -65,7 +48,6 @@ header() {  # name -> HDR, the credentials that server wants
     basic) HDR=(-H "Authorization: Basic $(printf bench:bench-password | base64)") ;;
   esac
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # All three servers run at once; the rounds alternate between them, so that a drift in the
 # machine's speed (other tenants, thermal) touches each alike, and the medians are compared.

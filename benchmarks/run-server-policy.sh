@@ -24,6 +24,8 @@ done
   -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 # shellcheck source=benchmarks/lib.sh
 . benchmarks/lib.sh
+# shellcheck source=benchmarks/servers.sh
+. benchmarks/servers.sh
 
 L="$WORK/layout"; mkdir -p "$L/blobs/sha256"; layers=""
 head -c 1048576 /dev/urandom | gzip_stored > "$WORK/layer"
@@ -39,26 +41,7 @@ rules:
 YAML
 printf 'policies:\n  files: [policy.yaml]\n' > "$WORK/gated.yaml"
 
-declare -A R PORTS PIDS
-start() {  # name args...
-  local port
-  port="$(free_port)"
-  ./wharf serve --listen "127.0.0.1:$port" --data "$WORK/data-$1" "${@:2}" > "$WORK/$1.log" 2>&1 &
-  PIDS[$1]=$!
-  wait_up "$port"
-  PORTS[$1]=$port
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-gets() {  # name seconds -> manifest GETs per second; appends server CPU us per request
-  local c0 c1 out
-  c0=$(cpu_ticks "${PIDS[$1]}")
-  out="$(wrk -t2 -c32 -d"${2}s" -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "http://127.0.0.1:${PORTS[$1]}/v2/bench/img/manifests/v1")"
-  c1=$(cpu_ticks "${PIDS[$1]}")
-  echo "$out" | awk -v t=$((c1 - c0)) '/requests in/ {printf "%.1f\n", t * 10000 / $1}' >> "$WORK/$1.cpu"
-  echo "$out" | awk '/Requests\/sec/ {print $2}'
-}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+declare -A R
 
 # Attaches a Trivy report of 300 findings to bench/img:v1 as a referrer (blob and manifest
 # pushes with curl).

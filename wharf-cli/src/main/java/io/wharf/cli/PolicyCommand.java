@@ -39,8 +39,12 @@ final class PolicyCommand implements Command {
     Path file = Path.of(args.positional(1));
     List<PolicyConfig.PolicyText> texts = new ArrayList<>();
     try {
-      PolicyConfig config = asWharfConfig(file);
-      texts.addAll(config.any() ? config.read() : List.of(document(file)));
+      String text = PolicyConfig.readFile(file);
+      PolicyConfig config = asWharfConfig(file, text);
+      texts.addAll(
+          config.any()
+              ? config.read()
+              : List.of(new PolicyConfig.PolicyText(file.toString(), text)));
     } catch (ConfigException e) {
       err.println("wharf policy: " + e.getMessage());
       return 2;
@@ -62,19 +66,17 @@ final class PolicyCommand implements Command {
     }
   }
 
-  private static PolicyConfig.PolicyText document(Path file) throws ConfigException {
-    return new PolicyConfig.PolicyText(file.toString(), PolicyConfig.readFile(file));
-  }
-
   /**
-   * The policies of {@code file} read as a {@code wharf.yaml}, when it is one with a {@code
-   * policies} section; none otherwise (then it is a policy document).
+   * The policies of {@code file} (whose text is {@code text}) read as a {@code wharf.yaml}, when it
+   * is one with a {@code policies} section; none otherwise (then it is a policy document).
    */
-  private static PolicyConfig asWharfConfig(Path file) throws ConfigException {
-    String text = PolicyConfig.readFile(file);
+  private static PolicyConfig asWharfConfig(Path file, String text) throws ConfigException {
     if (!text.lines().anyMatch(l -> l.startsWith("policies:"))) {
       return PolicyConfig.none();
     }
-    return WharfConfig.read(file).policies().orElse(PolicyConfig.none());
+    Path base = file.toAbsolutePath().getParent();
+    return WharfConfig.parse(text, file.toString(), base == null ? Path.of("") : base)
+        .policies()
+        .orElse(PolicyConfig.none());
   }
 }

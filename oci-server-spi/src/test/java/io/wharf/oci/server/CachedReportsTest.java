@@ -170,7 +170,7 @@ class CachedReportsTest {
 
       @Override
       public InputStream openBlob(Digest digest) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("a report source in these tests reads no blob");
       }
     };
   }
