@@ -16,4 +16,5 @@ module io.wharf.oci.policy {
   exports io.wharf.oci.policy;
   exports io.wharf.oci.policy.vuln;
   exports io.wharf.oci.policy.scanner;
+  exports io.wharf.oci.policy.sign;
 }
