@@ -18,10 +18,13 @@
 #        (run-server-auth.sh: no auth vs bearer tokens vs Basic, and token issuance)
 #        benchmarks/run-server.sh policy [seconds-per-run] the cost of a vulnerability gate
 #        (run-server-policy.sh: no policies vs a rule reading a 300-finding report)
+#        benchmarks/run-server.sh signature [seconds-per-run] the cost of a signature-required rule
+#        (run-server-policy.sh with GATE=signature: no policies vs a cosign key rule)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = auth ]; then shift; exec benchmarks/run-server-auth.sh "$@"; fi
 if [ "${1:-}" = policy ]; then shift; exec benchmarks/run-server-policy.sh "$@"; fi
+if [ "${1:-}" = signature ]; then shift; GATE=signature exec benchmarks/run-server-policy.sh "$@"; fi
 DURATION="${1:-10}"
 WORK="$(mktemp -d /tmp/wharf-bench.XXXXXX)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT

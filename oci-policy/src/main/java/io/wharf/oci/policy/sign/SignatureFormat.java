@@ -15,10 +15,12 @@ public enum SignatureFormat {
 
   /**
    * A Sigstore bundle (cosign 3 and {@code cosign sign --new-bundle-format}): a referrer whose
-   * artifact type is {@code application/vnd.dev.sigstore.bundle.v0.3+json} and whose layer is the
-   * bundle (message signature or DSSE envelope).
+   * artifact type is {@code application/vnd.dev.sigstore.bundle.v0.3+json} (or the older {@code
+   * application/vnd.dev.sigstore.bundle+json;version=0.x}) and whose layer is the bundle (message
+   * signature or DSSE envelope).
    */
-  SIGSTORE_BUNDLE("application/vnd.dev.sigstore.bundle.v0.3+json"),
+  SIGSTORE_BUNDLE(
+      "application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json"),
 
   /**
    * A Notary Project signature: a referrer of artifact type {@code
@@ -28,9 +30,15 @@ public enum SignatureFormat {
   NOTATION("application/vnd.cncf.notary.signature");
 
   private final MediaType artifactType;
+  private final String[] essences;
 
-  SignatureFormat(String artifactType) {
+  SignatureFormat(String artifactType, String... older) {
     this.artifactType = MediaType.parse(artifactType);
+    this.essences = new String[older.length + 1];
+    this.essences[0] = this.artifactType.essence();
+    for (int i = 0; i < older.length; i++) {
+      this.essences[i + 1] = MediaType.parse(older[i]).essence();
+    }
   }
 
   /** The artifact type a referrer of this format has. */
@@ -38,11 +46,17 @@ public enum SignatureFormat {
     return artifactType;
   }
 
-  /** The format whose artifact type is {@code artifactType} (parameters ignored), if any. */
+  /**
+   * The format whose artifact type, or an older name of it, is {@code artifactType} (parameters
+   * ignored), if any.
+   */
   public static Optional<SignatureFormat> ofArtifactType(MediaType artifactType) {
+    String essence = artifactType.essence();
     for (SignatureFormat format : values()) {
-      if (format.artifactType.essence().equals(artifactType.essence())) {
-        return Optional.of(format);
+      for (String known : format.essences) {
+        if (known.equals(essence)) {
+          return Optional.of(format);
+        }
       }
     }
     return Optional.empty();
