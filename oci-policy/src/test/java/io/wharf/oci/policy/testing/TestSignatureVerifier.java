@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +36,7 @@ public final class TestSignatureVerifier implements SignatureVerifier {
   private final String key;
   private final Set<SignatureFormat> formats;
   private final AtomicInteger calls = new AtomicInteger();
+  private final List<SignedSubject> subjects = new CopyOnWriteArrayList<>();
 
   private TestSignatureVerifier(String key, Set<SignatureFormat> formats) {
     this.key = key;
@@ -72,6 +74,11 @@ public final class TestSignatureVerifier implements SignatureVerifier {
     return calls.get();
   }
 
+  /** The subjects it was asked to verify signatures over, in order. */
+  public List<SignedSubject> subjects() {
+    return List.copyOf(subjects);
+  }
+
   @Override
   public String name() {
     return "key " + key;
@@ -87,6 +94,7 @@ public final class TestSignatureVerifier implements SignatureVerifier {
       SignedSubject subject, SignatureArtifact artifact, PolicyContext facts, Instant now)
       throws IOException {
     calls.incrementAndGet();
+    subjects.add(subject);
     ImageManifest manifest = (ImageManifest) artifact.manifest().parse();
     List<SignatureCheck> checks = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
