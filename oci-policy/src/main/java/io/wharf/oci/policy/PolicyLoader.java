@@ -106,6 +106,18 @@ public final class PolicyLoader {
    */
   public PolicyDocument load(Path file) throws PolicyException, IOException {
     String source = file.toString();
+    Path folder = file.toAbsolutePath().getParent();
+    return PolicyReader.read(source, readText(file), Optional.ofNullable(folder));
+  }
+
+  /**
+   * The text of {@code file}, UTF-8, at most 1 MiB, named by its path in errors.
+   *
+   * @throws PolicyException when it is larger or not UTF-8
+   * @throws IOException when it cannot be read
+   */
+  static String readText(Path file) throws PolicyException, IOException {
+    String source = file.toString();
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(Limits.MAX_CHARS + 1);
@@ -116,8 +128,7 @@ public final class PolicyLoader {
               new PolicyError(
                   source, 1, 1, "", "the file is larger than " + Limits.MAX_CHARS + " bytes")));
     }
-    Path folder = file.toAbsolutePath().getParent();
-    return PolicyReader.read(source, decode(source, bytes), Optional.ofNullable(folder));
+    return decode(source, bytes);
   }
 
   private static String decode(String source, byte[] bytes) throws PolicyException {

@@ -60,6 +60,21 @@ final class PolicyReader {
   private final Map<String, Position> positions = new HashMap<>();
   private final SignatureReader signatures;
 
+  /** A reader of a document named {@code source}, for another schema than this one's. */
+  static PolicyReader forSource(String source, Optional<Path> base) {
+    return new PolicyReader(source, base);
+  }
+
+  /** The errors found so far, in order. */
+  List<PolicyError> errors() {
+    return errors;
+  }
+
+  /** The document's name in errors. */
+  String source() {
+    return source;
+  }
+
   private PolicyReader(String source, Optional<Path> base) {
     this.source = source;
     this.signatures = new SignatureReader(this, new PolicyFiles(base));

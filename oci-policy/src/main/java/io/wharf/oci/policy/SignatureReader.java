@@ -127,6 +127,7 @@ final class SignatureReader {
             path + ".requireTransparencyLog",
             "a transparency log is checked with its keys: give 'keyless.trustedRoot' or"
                 + " 'keyless.rekorKeys'");
+        return;
       }
       keys(keys, path + ".keys", root, options, optionsText, verifiers, trust);
     }
