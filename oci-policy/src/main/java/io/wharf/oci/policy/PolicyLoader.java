@@ -39,6 +39,22 @@ import java.util.Optional;
  *         - id: CVE-2024-3094      # required: CVE-…, GHSA-…; case aside
  *           expires: 2027-01-31    # optional: a date (through its end, UTC) or an instant
  *           reason: not reachable  # optional, one line; shown when the entry has expired
+ *     signatures:                  # a signature requirement on pull: one valid signature by any
+ *       cosign:                    # of the trust below
+ *         keys:                    # public keys (ECDSA, RSA, Ed25519 PEM), any of them
+ *           - file: keys/cosign.pub          # relative to the document's folder
+ *           - pem: "-----BEGIN PUBLIC KEY-----..."
+ *             name: release-key              # required with pem; default: the file name
+ *         keyless:
+ *           trustedRoot: trusted_root.json   # or fulcioRoots: [files] and rekorKeys: [files]
+ *           identities:                      # issuer and subject, or subjectPattern (regex)
+ *             - {issuer: https://accounts.google.com, subject: appu@google.com}
+ *         requireReference: false            # the payload must name this registry/repository
+ *         requireTransparencyLog: false      # key signatures need a Rekor entry too
+ *       notation:
+ *         trustPolicy: trustpolicy.json      # Notation's trust policy document
+ *         trustStores: {"ca:e2e": [certs/e2e.crt]}
+ *       index: self                # self (default) | children: how an index is judged
  *     immutable: true              # default false: matched tags cannot be moved or deleted
  * allowlist:                       # optional: system-wide, entries as above
  *   - id: CVE-2023-44487
@@ -49,10 +65,11 @@ import java.util.Optional;
  *                                              # KiB, MiB, GiB, TiB (1024), or a number of bytes
  * }</pre>
  *
- * A rule has {@code vulnerabilities}, {@code immutable: true} or both. Keys are case-sensitive; an
- * unknown key is an error that suggests the closest known one; a duplicate key is an error naming
- * the first. Enumerated values ({@code severity}, {@code missingReport}) are read without regard to
- * case.
+ * A rule has {@code vulnerabilities}, {@code signatures}, {@code immutable: true}, or several.
+ * Files a document names are read when it is loaded (at most 1 MiB each); one that cannot be read
+ * or used is an error at the key naming it. Keys are case-sensitive; an unknown key is an error
+ * that suggests the closest known one; a duplicate key is an error naming the first. Enumerated
+ * values ({@code severity}, {@code missingReport}) are read without regard to case.
  *
  * <p>Bounds: at most 1 MiB (1,048,576 bytes, or characters for a text), nesting 20 deep, 200,000
  * values, 1,000 rules, 10,000 entries per allowlist, 10,000 projects, 100 patterns per list,

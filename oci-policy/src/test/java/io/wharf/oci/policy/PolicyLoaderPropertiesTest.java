@@ -199,7 +199,7 @@ class PolicyLoaderPropertiesTest {
   }
 
   /** Edits that break documents in the ways people and transports do. */
-  private static String mutate(String text, long seed, int edits) {
+  static String mutate(String text, long seed, int edits) {
     Random random = new Random(seed);
     StringBuilder out = new StringBuilder(text);
     String noise = "{}[],:\"'#&*!|>-?%@`\\\n\t \u00e9\u0000\ufeff0aZ";
@@ -226,11 +226,25 @@ class PolicyLoaderPropertiesTest {
     return out.toString();
   }
 
+  /** Loads a text, or fails with a {@link PolicyException}. */
+  @FunctionalInterface
+  interface Load {
+    void load(String source, String text) throws PolicyException;
+  }
+
   private void loadsOrFailsWithPlacedErrors(String source, String text) {
+    loadsOrFailsWithPlacedErrors(loader::load, source, text);
+  }
+
+  /**
+   * Checks that {@code load} of {@code text} succeeds or fails with a {@link PolicyException} whose
+   * every error is placed in the text and says something; never another exception.
+   */
+  static void loadsOrFailsWithPlacedErrors(Load load, String source, String text) {
     assertThatCode(
             () -> {
               try {
-                loader.load(source, text);
+                load.load(source, text);
               } catch (PolicyException e) {
                 // YAML also breaks lines at \r, U+0085, U+2028 and U+2029
                 int lines = text.split("\r\n|[\n\r\u0085\u2028\u2029]", -1).length;
