@@ -11,6 +11,7 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.policy.IndexSignatures;
 import io.wharf.oci.policy.Policies;
 import io.wharf.oci.policy.PolicyDocument;
+import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
 import io.wharf.oci.policy.Rule;
 import io.wharf.oci.policy.RuleMatch;
@@ -18,10 +19,13 @@ import io.wharf.oci.policy.SignatureRule;
 import io.wharf.oci.policy.sign.SignatureFormat;
 import io.wharf.oci.policy.sign.Signatures;
 import io.wharf.oci.policy.sign.SignedSubject;
+import io.wharf.oci.policy.testing.CosignTestSigner;
 import io.wharf.oci.policy.testing.TestSignatureVerifier;
 import io.wharf.oci.server.RegistryConformanceContract.Reply;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Signature rules enforced on pull by the gate, on the in-memory registry: signatures pushed as
@@ -234,5 +239,64 @@ class PolicyGateSignaturesTest {
     assertThat(release.subjects())
         .extracting(SignedSubject::reference)
         .containsExactly("registry.example.com/team/app:v1");
+  }
+
+  /** Pushes cosign's signature manifests: at the .sig tag, or as a referrer. */
+  private static void push(Calls calls, CosignTestSigner.Signed signed, boolean asReferrer)
+      throws IOException {
+    for (CosignTestSigner.Blob blob : signed.blobs()) {
+      calls.pushBlob(REPO, blob.mediaType(), blob.content());
+    }
+    Reply put;
+    if (asReferrer) {
+      calls.pushBlob(REPO, signed.referrerConfig().mediaType(), signed.referrerConfig().content());
+      put = calls.putManifest(REPO, signed.referrer().digest().toString(), signed.referrer());
+    } else {
+      put = calls.putManifest(REPO, signed.tag(), signed.manifest());
+    }
+    assertThat(put.status()).as(put.body().utf8()).isEqualTo(201);
+  }
+
+  @Test
+  void realCosignSignaturesUnderAPolicyDocument(@TempDir Path dir) throws Exception {
+    CosignTestSigner signer = CosignTestSigner.generate();
+    CosignTestSigner stranger = CosignTestSigner.generate();
+    Files.writeString(dir.resolve("cosign.pub"), signer.publicKeyPem());
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nrules:\n  - name: signed\n    match: {projects: [team]}\n"
+            + "    signatures:\n      cosign:\n        keys: [{file: cosign.pub}]\n"
+            + "        requireReference: true\n");
+    Gated r =
+        registry(
+            Policies.of(
+                PolicySet.of(List.of(new PolicyLoader().load(dir.resolve("policy.yaml"))))));
+    String reference = "registry.example.com/" + REPO;
+    RawManifest byTag = r.calls().image(REPO, "by-tag", Map.of());
+    RawManifest byReferrer = r.calls().image(REPO, "by-referrer", Map.of());
+    RawManifest unsigned = r.calls().image(REPO, "unsigned", Map.of());
+    RawManifest byStranger = r.calls().image(REPO, "by-stranger", Map.of());
+    RawManifest overOther = r.calls().image(REPO, "over-other", Map.of());
+    for (RawManifest m : List.of(byTag, byReferrer, unsigned, byStranger, overOther)) {
+      r.calls().putManifest(REPO, m.digest().toString(), m);
+    }
+    push(r.calls(), signer.sign(reference, byTag.descriptor()), false);
+    push(r.calls(), signer.sign(reference, byReferrer.descriptor()), true);
+    push(r.calls(), stranger.sign(reference, byStranger.descriptor()), false);
+    push(r.calls(), signer.sign(reference, overOther.descriptor(), byTag.digest()), false);
+
+    assertThat(get(r.calls(), byTag.digest().toString()).status()).isEqualTo(200);
+    assertThat(get(r.calls(), byReferrer.digest().toString()).status()).isEqualTo(200);
+    Reply none = get(r.calls(), unsigned.digest().toString());
+    assertThat(none.status()).isEqualTo(403);
+    assertThat(none.body().utf8()).contains("no signature by key cosign.pub");
+    Reply otherKey = get(r.calls(), byStranger.digest().toString());
+    assertThat(otherKey.status()).isEqualTo(403);
+    assertThat(otherKey.body().utf8()).contains("(cosign, by key cosign.pub): ");
+    Reply otherDigest = get(r.calls(), overOther.digest().toString());
+    assertThat(otherDigest.status()).isEqualTo(403);
+    assertThat(otherDigest.body().utf8())
+        .contains("(cosign, by key cosign.pub): ")
+        .containsIgnoringCase("digest");
   }
 }
