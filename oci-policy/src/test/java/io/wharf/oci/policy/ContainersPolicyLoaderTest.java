@@ -3,19 +3,12 @@ package io.wharf.oci.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wharf.oci.model.Descriptor;
-import io.wharf.oci.model.ImageManifest;
-import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
-import io.wharf.oci.model.ref.Tag;
-import io.wharf.oci.policy.sign.SignatureVerdicts;
 import io.wharf.oci.policy.testing.CosignTestSigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,24 +22,7 @@ class ContainersPolicyLoaderTest {
 
   private static List<String> messages(PolicySet policy, String repository) throws IOException {
     InMemoryPolicyContext facts = new InMemoryPolicyContext(repository);
-    RawManifest image =
-        facts.putManifest(
-            ImageManifest.artifact(
-                MediaType.parse("application/vnd.example"), List.of(Descriptor.EMPTY_JSON)));
-    return pull(policy, facts, image).messages();
-  }
-
-  private static Decision pull(PolicySet policy, InMemoryPolicyContext facts, RawManifest image)
-      throws IOException {
-    return policy.pull(
-        "registry.example.com",
-        facts.repository(),
-        Optional.of(Tag.of("v1")),
-        image,
-        facts,
-        (c, d) -> Optional.empty(),
-        SignatureVerdicts.none(),
-        Instant.parse("2026-06-15T12:00:00Z"));
+    return SignedFacts.pull(policy, facts, SignedFacts.image(facts)).messages();
   }
 
   private PolicySet load(String registry) throws Exception {
@@ -139,25 +115,15 @@ class ContainersPolicyLoaderTest {
     assertThat(messages(policy, "team/app")).containsExactly("no signature by key release.pub");
 
     InMemoryPolicyContext facts = new InMemoryPolicyContext("team/app");
-    RawManifest image =
-        facts.putManifest(
-            ImageManifest.artifact(
-                MediaType.parse("application/vnd.example"), List.of(Descriptor.EMPTY_JSON)));
-    put(facts, signer.sign("registry.example.com/team/copy", image.descriptor()));
-    assertThat(pull(policy, facts, image).messages())
+    RawManifest image = SignedFacts.image(facts);
+    SignedFacts.put(
+        facts, signer.sign("registry.example.com/team/copy", image.descriptor()), false);
+    assertThat(SignedFacts.pull(policy, facts, image).messages())
         .singleElement()
         .asString()
         .contains("(cosign, by key release.pub)");
-    put(facts, signer.sign("registry.example.com/team/app", image.descriptor()));
-    assertThat(pull(policy, facts, image).allowed()).isTrue();
-  }
-
-  private static void put(InMemoryPolicyContext facts, CosignTestSigner.Signed signed) {
-    for (CosignTestSigner.Blob blob : signed.blobs()) {
-      facts.putBlob(blob.content());
-    }
-    facts.putManifest(signed.manifest());
-    facts.tag(signed.tag(), signed.manifest().digest());
+    SignedFacts.put(facts, signer.sign("registry.example.com/team/app", image.descriptor()), false);
+    assertThat(SignedFacts.pull(policy, facts, image).allowed()).isTrue();
   }
 
   private List<String> errors(String json) {

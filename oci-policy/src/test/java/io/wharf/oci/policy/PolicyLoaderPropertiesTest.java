@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -263,23 +264,30 @@ class PolicyLoaderPropertiesTest {
 
   @Test
   void aMutatedDocumentLoadsOrFailsWithAPolicyException() {
+    mutationsLoadOrFailWithPlacedErrors(
+        documents(),
+        (texts, source) -> source.endsWith("json") ? texts.json() : texts.yaml(),
+        loader::load,
+        3000);
+  }
+
+  /**
+   * Up to six random edits of each of {@code examples} documents, read as {@code doc.yaml} and as
+   * {@code doc.json} ({@code text} gives the document's text for the name), load or fail with
+   * placed errors.
+   */
+  static <T> void mutationsLoadOrFailWithPlacedErrors(
+      Gen<T> documents, BiFunction<T, String, String> text, Load load, int examples) {
     assertTimeoutPreemptively(
         GUARD,
         () ->
-            qt().withExamples(3000)
+            qt().withExamples(examples)
                 .forAll(
-                    documents(),
-                    pick("doc.yaml", "doc.json"),
-                    ints(0, Integer.MAX_VALUE),
-                    ints(1, 6))
+                    documents, pick("doc.yaml", "doc.json"), ints(0, Integer.MAX_VALUE), ints(1, 6))
                 .checkAssert(
-                    (texts, source, seed, edits) ->
+                    (document, source, seed, edits) ->
                         loadsOrFailsWithPlacedErrors(
-                            source,
-                            mutate(
-                                source.endsWith("json") ? texts.json() : texts.yaml(),
-                                seed,
-                                edits))));
+                            load, source, mutate(text.apply(document, source), seed, edits))));
   }
 
   @Test

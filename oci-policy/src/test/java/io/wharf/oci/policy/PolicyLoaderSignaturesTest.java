@@ -3,16 +3,13 @@ package io.wharf.oci.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.sign.SignatureFormat;
-import io.wharf.oci.policy.sign.SignatureVerdicts;
 import io.wharf.oci.policy.testing.CosignTestSigner;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -271,51 +268,20 @@ class PolicyLoaderSignaturesTest {
     PolicySet policy = PolicySet.of(List.of(loader.load(dir.resolve("policy.yaml"))));
 
     InMemoryPolicyContext facts = new InMemoryPolicyContext("team/app");
-    io.wharf.oci.model.RawManifest image =
-        facts.putManifest(
-            io.wharf.oci.model.ImageManifest.artifact(
-                io.wharf.oci.model.MediaType.parse("application/vnd.example"),
-                List.of(io.wharf.oci.model.Descriptor.EMPTY_JSON)));
-    Decision unsigned = pull(policy, facts, image);
+    io.wharf.oci.model.RawManifest image = SignedFacts.image(facts);
+    Decision unsigned = SignedFacts.pull(policy, facts, image);
     assertThat(unsigned.messages()).containsExactly("no signature by key signer.pub");
 
-    put(facts, stranger.sign("registry.example.com/team/app", image.descriptor()), false);
-    assertThat(pull(policy, facts, image).messages())
+    SignedFacts.put(
+        facts, stranger.sign("registry.example.com/team/app", image.descriptor()), false);
+    assertThat(SignedFacts.pull(policy, facts, image).messages())
         .singleElement()
         .asString()
         .startsWith("signature sha256:")
         .contains("(cosign, by key signer.pub): ");
 
-    put(facts, signer.sign("registry.example.com/team/app", image.descriptor()), true);
-    assertThat(pull(policy, facts, image).allowed()).isTrue();
-  }
-
-  private static void put(
-      InMemoryPolicyContext facts, CosignTestSigner.Signed signed, boolean referrer) {
-    for (CosignTestSigner.Blob blob : signed.blobs()) {
-      facts.putBlob(blob.content());
-    }
-    facts.putBlob(signed.referrerConfig().content());
-    if (referrer) {
-      facts.putManifest(signed.referrer());
-    } else {
-      facts.putManifest(signed.manifest());
-      facts.tag(signed.tag(), signed.manifest().digest());
-    }
-  }
-
-  private static Decision pull(
-      PolicySet policy, InMemoryPolicyContext facts, io.wharf.oci.model.RawManifest image)
-      throws IOException {
-    return policy.pull(
-        "registry.example.com",
-        facts.repository(),
-        Optional.of(Tag.of("v1")),
-        image,
-        facts,
-        (c, d) -> Optional.empty(),
-        SignatureVerdicts.none(),
-        Instant.parse("2026-06-15T12:00:00Z"));
+    SignedFacts.put(facts, signer.sign("registry.example.com/team/app", image.descriptor()), true);
+    assertThat(SignedFacts.pull(policy, facts, image).allowed()).isTrue();
   }
 
   @Test

@@ -83,6 +83,39 @@ class PolicySetSignaturesTest {
     return new Rule(name, match, Optional.empty(), Optional.of(rule), false);
   }
 
+  /** A policy whose one rule, {@code signed}, accepts signatures by {@code verifier}. */
+  private static PolicySet only(SignatureVerifier verifier) {
+    return policy(
+        signed("signed", RuleMatch.ALL, SignatureRule.of(List.of(verifier), IndexSignatures.SELF)));
+  }
+
+  /** What a stand-in verifier answers for one signature manifest. */
+  @FunctionalInterface
+  private interface Checks {
+    List<SignatureCheck> of(SignedSubject subject, SignatureArtifact artifact);
+  }
+
+  /** A verifier of cosign signatures named {@code name} that answers {@code checks}. */
+  private static SignatureVerifier verifier(String name, Checks checks) {
+    return new SignatureVerifier() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Set<SignatureFormat> formats() {
+        return Set.of(SignatureFormat.COSIGN);
+      }
+
+      @Override
+      public List<SignatureCheck> verify(
+          SignedSubject subject, SignatureArtifact artifact, PolicyContext facts, Instant now) {
+        return checks.of(subject, artifact);
+      }
+    };
+  }
+
   private PolicySet requireRelease(IndexSignatures index) {
     return policy(
         signed("signed", RuleMatch.ALL, SignatureRule.of(List.of(release, backup), index)));
@@ -137,15 +170,7 @@ class PolicySetSignaturesTest {
     RawManifest overOther =
         sign(target, "release.pub", other.digest(), SignatureFormat.SIGSTORE_BUNDLE, true);
 
-    Decision decision =
-        pull(
-            policy(
-                signed(
-                    "signed",
-                    RuleMatch.ALL,
-                    SignatureRule.of(List.of(release), IndexSignatures.SELF))),
-            target,
-            "v1");
+    Decision decision = pull(only(release), target, "v1");
 
     assertThat(decision.messages())
         .containsExactly(
@@ -164,15 +189,7 @@ class PolicySetSignaturesTest {
     for (int i = 0; i < Signatures.MAX_ARTIFACTS + 3; i++) {
       sign(target, "stranger-" + i, target.digest(), SignatureFormat.COSIGN, true);
     }
-    Decision decision =
-        pull(
-            policy(
-                signed(
-                    "signed",
-                    RuleMatch.ALL,
-                    SignatureRule.of(List.of(release), IndexSignatures.SELF))),
-            target,
-            null);
+    Decision decision = pull(only(release), target, null);
 
     assertThat(decision.messages()).hasSize(SignatureJudge.MAX_FAILURES + 2);
     assertThat(decision.messages().get(SignatureJudge.MAX_FAILURES))
@@ -218,17 +235,7 @@ class PolicySetSignaturesTest {
 
     assertThat(pull(requireRelease(IndexSignatures.SELF), target, null).messages())
         .containsExactly("no signature by key release.pub or key backup.pub");
-    assertThat(
-            pull(
-                    policy(
-                        signed(
-                            "notation",
-                            RuleMatch.ALL,
-                            SignatureRule.of(List.of(notation), IndexSignatures.SELF))),
-                    target,
-                    null)
-                .allowed())
-        .isTrue();
+    assertThat(pull(only(notation), target, null).allowed()).isTrue();
   }
 
   private RawManifest index(RawManifest amd64, RawManifest arm64) {
@@ -428,32 +435,12 @@ class PolicySetSignaturesTest {
     RawManifest signature =
         sign(target, "release.pub", target.digest(), SignatureFormat.COSIGN, false);
     SignatureVerifier broken =
-        new SignatureVerifier() {
-          @Override
-          public String name() {
-            return "key broken.pub";
-          }
-
-          @Override
-          public Set<SignatureFormat> formats() {
-            return Set.of(SignatureFormat.COSIGN);
-          }
-
-          @Override
-          public List<SignatureCheck> verify(
-              SignedSubject subject, SignatureArtifact artifact, PolicyContext f, Instant now) {
-            throw new IllegalStateException("bug");
-          }
-        };
-    Decision decision =
-        pull(
-            policy(
-                signed(
-                    "signed",
-                    RuleMatch.ALL,
-                    SignatureRule.of(List.of(broken), IndexSignatures.SELF))),
-            target,
-            "v1");
+        verifier(
+            "key broken.pub",
+            (subject, artifact) -> {
+              throw new IllegalStateException("bug");
+            });
+    Decision decision = pull(only(broken), target, "v1");
     assertThat(decision.messages())
         .containsExactly(
             "signature "
@@ -468,33 +455,14 @@ class PolicySetSignaturesTest {
     sign(target, "release.pub", target.digest(), SignatureFormat.COSIGN, false);
     List<SignedSubject> seen = new ArrayList<>();
     SignatureVerifier recording =
-        new SignatureVerifier() {
-          @Override
-          public String name() {
-            return "key recording.pub";
-          }
-
-          @Override
-          public Set<SignatureFormat> formats() {
-            return Set.of(SignatureFormat.COSIGN);
-          }
-
-          @Override
-          public List<SignatureCheck> verify(
-              SignedSubject subject, SignatureArtifact artifact, PolicyContext f, Instant now) {
-            seen.add(subject);
-            assertThat(artifact.origin()).isEqualTo(SignatureArtifact.Origin.TAG);
-            return List.of(SignatureCheck.verified(name()));
-          }
-        };
-    pull(
-        policy(
-            signed(
-                "signed",
-                RuleMatch.ALL,
-                SignatureRule.of(List.of(recording), IndexSignatures.SELF))),
-        target,
-        "v1");
+        verifier(
+            "key recording.pub",
+            (subject, artifact) -> {
+              seen.add(subject);
+              assertThat(artifact.origin()).isEqualTo(SignatureArtifact.Origin.TAG);
+              return List.of(SignatureCheck.verified("key recording.pub"));
+            });
+    pull(only(recording), target, "v1");
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).reference()).isEqualTo("registry.example.com/team-a/app:v1");
     assertThat(seen.get(0).descriptor()).isEqualTo(target.descriptor());

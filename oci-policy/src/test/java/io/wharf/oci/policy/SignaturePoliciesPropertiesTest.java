@@ -1,7 +1,6 @@
 package io.wharf.oci.policy;
 
 import static io.wharf.oci.model.testing.OciGenerators.anyStrings;
-import static io.wharf.oci.model.testing.OciGenerators.ints;
 import static io.wharf.oci.model.testing.OciGenerators.lists;
 import static io.wharf.oci.model.testing.OciGenerators.oneOf;
 import static io.wharf.oci.model.testing.OciGenerators.pick;
@@ -126,21 +125,8 @@ class SignaturePoliciesPropertiesTest {
 
   @Test
   void aMutatedSignatureDocumentLoadsOrFailsWithPlacedErrors() {
-    assertTimeoutPreemptively(
-        GUARD,
-        () ->
-            qt().withExamples(1500)
-                .forAll(
-                    documents(),
-                    pick("doc.yaml", "doc.json"),
-                    ints(0, Integer.MAX_VALUE),
-                    ints(1, 6))
-                .checkAssert(
-                    (json, source, seed, edits) ->
-                        PolicyLoaderPropertiesTest.loadsOrFailsWithPlacedErrors(
-                            (s, t) -> loader.load(s, t, FOLDER),
-                            source,
-                            PolicyLoaderPropertiesTest.mutate(json, seed, edits))));
+    PolicyLoaderPropertiesTest.mutationsLoadOrFailWithPlacedErrors(
+        documents(), (json, source) -> json, (s, t) -> loader.load(s, t, FOLDER), 1500);
   }
 
   private static Gen<String> requirement() {
@@ -213,7 +199,16 @@ class SignaturePoliciesPropertiesTest {
   }
 
   @Test
-  void aMutatedOrJunkContainersPolicyLoadsOrFailsWithPlacedErrors() {
+  void aMutatedContainersPolicyLoadsOrFailsWithPlacedErrors() {
+    PolicyLoaderPropertiesTest.mutationsLoadOrFailWithPlacedErrors(
+        containersPolicies(),
+        (json, source) -> json,
+        (s, t) -> containers.load(s, t, "registry.example.com", FOLDER),
+        1500);
+  }
+
+  @Test
+  void junkContainersPolicyLoadsOrFailsWithPlacedErrors() {
     Gen<String> junk =
         oneOf(
             anyStrings(0, 200),
@@ -232,14 +227,6 @@ class SignaturePoliciesPropertiesTest {
     assertTimeoutPreemptively(
         GUARD,
         () -> {
-          qt().withExamples(1500)
-              .forAll(containersPolicies(), ints(0, Integer.MAX_VALUE), ints(1, 6))
-              .checkAssert(
-                  (json, seed, edits) ->
-                      PolicyLoaderPropertiesTest.loadsOrFailsWithPlacedErrors(
-                          (s, t) -> containers.load(s, t, "registry.example.com", FOLDER),
-                          "policy.json",
-                          PolicyLoaderPropertiesTest.mutate(json, seed, edits)));
           qt().withExamples(1500)
               .forAll(junk)
               .checkAssert(

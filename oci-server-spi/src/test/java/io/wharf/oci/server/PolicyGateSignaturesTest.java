@@ -112,6 +112,14 @@ class PolicyGateSignaturesTest {
     return signature;
   }
 
+  /** Pushes an image tagged {@code v1}. */
+  private static RawManifest imageAtV1(Gated r) throws IOException {
+    RawManifest image = r.calls().image(REPO, "image", Map.of());
+    Reply put = r.calls().putManifest(REPO, "v1", image);
+    assertThat(put.status()).as(put.body().utf8()).isEqualTo(201);
+    return image;
+  }
+
   private static Reply get(Calls calls, String reference) throws IOException {
     return calls.call(HttpMethod.GET, "/v2/" + REPO + "/manifests/" + reference);
   }
@@ -152,8 +160,7 @@ class PolicyGateSignaturesTest {
   @Test
   void aReferrerSignatureCountsAsTheSigTagDoes() throws Exception {
     Gated r = registry(policies(1, release));
-    RawManifest image = r.calls().image(REPO, "image", Map.of());
-    r.calls().putManifest(REPO, "v1", image);
+    RawManifest image = imageAtV1(r);
     sign(r.calls(), image, "release.pub", image.digest(), true);
     assertThat(get(r.calls(), "v1").status()).isEqualTo(200);
   }
@@ -161,8 +168,7 @@ class PolicyGateSignaturesTest {
   @Test
   void theVerdictIsCachedAndForgottenWhenASignatureArrives() throws Exception {
     Gated r = registry(policies(1, release), false);
-    RawManifest image = r.calls().image(REPO, "image", Map.of());
-    r.calls().putManifest(REPO, "v1", image);
+    RawManifest image = imageAtV1(r);
 
     assertThat(get(r.calls(), "v1").status()).isEqualTo(403);
     assertThat(get(r.calls(), "v1").status()).isEqualTo(403);
@@ -180,8 +186,7 @@ class PolicyGateSignaturesTest {
   @Test
   void aReferrerPushedOrDeletedForgetsTheVerdict() throws Exception {
     Gated r = registry(policies(1, release));
-    RawManifest image = r.calls().image(REPO, "image", Map.of());
-    r.calls().putManifest(REPO, "v1", image);
+    RawManifest image = imageAtV1(r);
     assertThat(get(r.calls(), "v1").status()).isEqualTo(403);
 
     RawManifest signature = sign(r.calls(), image, "release.pub", image.digest(), true);
@@ -196,8 +201,7 @@ class PolicyGateSignaturesTest {
   @Test
   void theSigTagMovedOrDeletedForgetsTheVerdict() throws Exception {
     Gated r = registry(policies(1, release));
-    RawManifest image = r.calls().image(REPO, "image", Map.of());
-    r.calls().putManifest(REPO, "v1", image);
+    RawManifest image = imageAtV1(r);
     sign(r.calls(), image, "release.pub", image.digest(), false);
     assertThat(get(r.calls(), "v1").status()).isEqualTo(200);
 
@@ -216,8 +220,7 @@ class PolicyGateSignaturesTest {
   void aReloadReJudges() throws Exception {
     Policies policies = policies(1, release);
     Gated r = registry(policies, false);
-    RawManifest image = r.calls().image(REPO, "image", Map.of());
-    r.calls().putManifest(REPO, "v1", image);
+    RawManifest image = imageAtV1(r);
     sign(r.calls(), image, "release.pub", image.digest(), false);
     assertThat(get(r.calls(), "v1").status()).isEqualTo(200);
 
@@ -232,8 +235,7 @@ class PolicyGateSignaturesTest {
   @Test
   void theSubjectCarriesTheRegistryName() throws Exception {
     Gated r = registry(policies(1, release));
-    RawManifest image = r.calls().image(REPO, "image", Map.of());
-    r.calls().putManifest(REPO, "v1", image);
+    RawManifest image = imageAtV1(r);
     sign(r.calls(), image, "release.pub", image.digest(), false);
     assertThat(get(r.calls(), "v1").status()).isEqualTo(200);
     assertThat(release.subjects())
