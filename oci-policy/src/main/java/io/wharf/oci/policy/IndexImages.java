@@ -97,7 +97,7 @@ final class IndexImages {
         }
         continue;
       }
-      images.add(new Image(stored.get().descriptor(), childLabel));
+      images.add(new Image(child, childLabel));
     }
   }
 
