@@ -200,7 +200,11 @@ public final class CosignTestSigner {
 
   /** A signature of the payload naming {@code dockerReference} and {@code signedDigest}. */
   public Signature signature(String dockerReference, Digest signedDigest) {
-    Bytes payload = payload(dockerReference, signedDigest);
+    return signPayload(payload(dockerReference, signedDigest));
+  }
+
+  /** A signature of {@code payload} as it is (any bytes: for tests of malformed payloads). */
+  public Signature signPayload(Bytes payload) {
     String signature = Base64.getEncoder().encodeToString(sign(payload.toByteArray()));
     return new Signature(
         Blob.of(SIMPLE_SIGNING, payload), signature, Map.of(SIGNATURE_ANNOTATION, signature));

@@ -182,91 +182,106 @@ public final class CosignSignatureVerifier implements SignatureVerifier {
   private SignatureCheck cosignLayer(
       SignedSubject subject, Descriptor layer, PolicyContext facts, Instant now)
       throws IOException {
-    try {
-      if (!layer.mediaType().is(MediaType.COSIGN_SIMPLE_SIGNING)) {
-        throw new Failure(
-            "layer "
-                + layer.digest()
-                + " is "
-                + layer.mediaType()
-                + ", not a simple-signing payload");
-      }
-      Map<String, String> annotations = layer.annotations();
-      String encoded = annotations.get(SIGNATURE);
-      if (encoded == null) {
-        throw new Failure("layer " + layer.digest() + " has no " + SIGNATURE + " annotation");
-      }
-      byte[] signature =
-          BoundedJson.decode("the signature annotation", bounded(encoded, SIGNATURE));
-      byte[] payload = read(facts, layer, CosignLimits.MAX_PAYLOAD_BYTES, "payload");
-      Optional<X509Certificate> certificate = Optional.empty();
-      List<X509Certificate> chain = List.of();
-      if (annotations.containsKey(CERTIFICATE)) {
-        certificate =
-            Optional.of(pemCertificates(annotations.get(CERTIFICATE), CERTIFICATE).get(0));
-      }
-      if (annotations.containsKey(CHAIN)) {
-        chain = pemCertificates(annotations.get(CHAIN), CHAIN);
-      }
-      List<LogEntry> entries = new ArrayList<>();
-      if (annotations.containsKey(BUNDLE)) {
-        entries.add(LogEntry.fromCosignBundle(bounded(annotations.get(BUNDLE), BUNDLE)));
-      }
-      PublicKey verifying = verifyingKey(certificate);
-      if (!KeySignatures.verifies(verifying, payload, signature)) {
-        throw new Failure("the signature does not verify with " + keyName());
-      }
-      String signer =
-          authenticate(
-              certificate,
-              chain,
-              entries,
-              new TransparencyLog.Expected(
-                  TrustRoot.sha256(payload),
-                  List.of(signature),
-                  Optional.ofNullable(key),
-                  keyless(certificate)),
-              now);
-      SimpleSigningPayload statement = SimpleSigningPayload.parse(payload);
-      if (!statement.manifestDigest().equals(subject.descriptor().digest())) {
-        throw new Failure("signature does not match the manifest digest");
-      }
-      if (options.requireReference()
-          && !statement.names(subject.registry(), subject.repository().value())) {
-        throw new Failure(
-            "the signature names "
-                + statement.dockerReference()
-                + ", not "
-                + (subject.registry().isEmpty() ? "" : subject.registry() + "/")
-                + subject.repository());
-      }
-      return SignatureCheck.verified(signer);
-    } catch (Failure e) {
-      return failed(e.getMessage());
-    } catch (RuntimeException e) {
-      return failed("the signature cannot be checked: " + e.getClass().getSimpleName());
-    }
+    return guarded(
+        "signature",
+        () -> {
+          if (!layer.mediaType().is(MediaType.COSIGN_SIMPLE_SIGNING)) {
+            throw new Failure(
+                "layer "
+                    + layer.digest()
+                    + " is "
+                    + layer.mediaType()
+                    + ", not a simple-signing payload");
+          }
+          Map<String, String> annotations = layer.annotations();
+          String encoded = annotations.get(SIGNATURE);
+          if (encoded == null) {
+            throw new Failure("layer " + layer.digest() + " has no " + SIGNATURE + " annotation");
+          }
+          byte[] signature =
+              BoundedJson.decode("the signature annotation", bounded(encoded, SIGNATURE));
+          byte[] payload = read(facts, layer, CosignLimits.MAX_PAYLOAD_BYTES, "payload");
+          Optional<X509Certificate> certificate = Optional.empty();
+          List<X509Certificate> chain = List.of();
+          if (annotations.containsKey(CERTIFICATE)) {
+            certificate =
+                Optional.of(pemCertificates(annotations.get(CERTIFICATE), CERTIFICATE).get(0));
+          }
+          if (annotations.containsKey(CHAIN)) {
+            chain = pemCertificates(annotations.get(CHAIN), CHAIN);
+          }
+          List<LogEntry> entries = new ArrayList<>();
+          if (annotations.containsKey(BUNDLE)) {
+            entries.add(LogEntry.fromCosignBundle(bounded(annotations.get(BUNDLE), BUNDLE)));
+          }
+          PublicKey verifying = verifyingKey(certificate);
+          if (!KeySignatures.verifies(verifying, payload, signature)) {
+            throw new Failure("the signature does not verify with " + keyName());
+          }
+          String signer =
+              authenticate(
+                  certificate,
+                  chain,
+                  entries,
+                  new TransparencyLog.Expected(
+                      TrustRoot.sha256(payload),
+                      List.of(signature),
+                      Optional.ofNullable(key),
+                      keyless(certificate)),
+                  now);
+          SimpleSigningPayload statement = SimpleSigningPayload.parse(payload);
+          if (!statement.manifestDigest().equals(subject.descriptor().digest())) {
+            throw new Failure("signature does not match the manifest digest");
+          }
+          if (options.requireReference()
+              && !statement.names(subject.registry(), subject.repository().value())) {
+            throw new Failure(
+                "the signature names "
+                    + statement.dockerReference()
+                    + ", not "
+                    + (subject.registry().isEmpty() ? "" : subject.registry() + "/")
+                    + subject.repository());
+          }
+          return SignatureCheck.verified(signer);
+        });
   }
 
   private SignatureCheck bundleLayer(
       SignedSubject subject, Descriptor layer, PolicyContext facts, Instant now)
       throws IOException {
+    return guarded(
+        "bundle",
+        () -> {
+          if (!layer.mediaType().essence().startsWith("application/vnd.dev.sigstore.bundle")) {
+            throw new Failure(
+                "layer " + layer.digest() + " is " + layer.mediaType() + ", not a Sigstore bundle");
+          }
+          SigstoreBundle bundle =
+              SigstoreBundle.parse(read(facts, layer, CosignLimits.MAX_BUNDLE_BYTES, "bundle"));
+          Digest digest = subject.descriptor().digest();
+          if (digest.algorithmKind().orElse(null) != DigestAlgorithm.SHA256) {
+            throw new Failure("the manifest digest is not a SHA-256, which bundles sign");
+          }
+          return bundle(bundle, digest, Optional.empty(), Optional.of(facts), now);
+        });
+  }
+
+  /** One check of a stranger's input: its steps, which fail with a {@link Failure}. */
+  private interface Step {
+    SignatureCheck run() throws Failure, IOException;
+  }
+
+  /**
+   * Runs {@code step}: a {@link Failure} is a failed check with its reason; an unexpected runtime
+   * exception (none is known: the fuzz tests look for them) too, naming only its class.
+   */
+  private SignatureCheck guarded(String what, Step step) throws IOException {
     try {
-      if (!layer.mediaType().essence().startsWith("application/vnd.dev.sigstore.bundle")) {
-        throw new Failure(
-            "layer " + layer.digest() + " is " + layer.mediaType() + ", not a Sigstore bundle");
-      }
-      SigstoreBundle bundle =
-          SigstoreBundle.parse(read(facts, layer, CosignLimits.MAX_BUNDLE_BYTES, "bundle"));
-      Digest digest = subject.descriptor().digest();
-      if (digest.algorithmKind().orElse(null) != DigestAlgorithm.SHA256) {
-        throw new Failure("the manifest digest is not a SHA-256, which bundles sign");
-      }
-      return bundle(bundle, digest, Optional.empty(), Optional.of(facts), now);
+      return step.run();
     } catch (Failure e) {
       return failed(e.getMessage());
     } catch (RuntimeException e) {
-      return failed("the bundle cannot be checked: " + e.getClass().getSimpleName());
+      return failed("the " + what + " cannot be checked: " + e.getClass().getSimpleName());
     }
   }
 

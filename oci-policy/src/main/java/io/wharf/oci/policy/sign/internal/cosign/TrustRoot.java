@@ -201,14 +201,10 @@ public final class TrustRoot {
   private static List<Authority> authorities(String source, JsonNode root, String field)
       throws Failure, SignatureTrustException {
     List<Authority> out = new ArrayList<>();
-    JsonNode items =
-        BoundedJson.array(root, "the trusted root", field, CosignLimits.MAX_AUTHORITIES);
+    List<JsonNode> items = objects(root, field);
     for (int i = 0; i < items.size(); i++) {
       String what = field + "[" + i + "]";
       JsonNode item = items.get(i);
-      if (!item.isObject()) {
-        throw new Failure(what + " is not an object");
-      }
       JsonNode chain = BoundedJson.object(item, what, "certChain");
       JsonNode certs =
           BoundedJson.array(chain, what + ".certChain", "certificates", CosignLimits.MAX_CHAIN);
@@ -243,14 +239,10 @@ public final class TrustRoot {
   private static List<Log> logs(String source, JsonNode root, String field)
       throws Failure, SignatureTrustException {
     List<Log> out = new ArrayList<>();
-    JsonNode items =
-        BoundedJson.array(root, "the trusted root", field, CosignLimits.MAX_AUTHORITIES);
+    List<JsonNode> items = objects(root, field);
     for (int i = 0; i < items.size(); i++) {
       String what = field + "[" + i + "]";
       JsonNode item = items.get(i);
-      if (!item.isObject()) {
-        throw new Failure(what + " is not an object");
-      }
       JsonNode publicKey = BoundedJson.object(item, what, "publicKey");
       byte[] der = BoundedJson.base64(publicKey, what + ".publicKey", "rawBytes");
       PublicKey key = Pem.publicKey(source + " " + what, der);
@@ -258,6 +250,20 @@ public final class TrustRoot {
       byte[] keyId = BoundedJson.base64(logIdNode, what + ".logId", "keyId");
       Window window = validFor(publicKey, what + ".publicKey");
       out.add(new Log(HexFormat.of().formatHex(keyId), key, window.start, window.end));
+    }
+    return out;
+  }
+
+  /** The objects of array {@code field} of the trusted root, at most {@code MAX_AUTHORITIES}. */
+  private static List<JsonNode> objects(JsonNode root, String field) throws Failure {
+    JsonNode items =
+        BoundedJson.array(root, "the trusted root", field, CosignLimits.MAX_AUTHORITIES);
+    List<JsonNode> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (!items.get(i).isObject()) {
+        throw new Failure(field + "[" + i + "] is not an object");
+      }
+      out.add(items.get(i));
     }
     return out;
   }
