@@ -11,6 +11,8 @@ module io.wharf.oci.policy {
   requires com.fasterxml.jackson.databind;
   requires java.net.http;
   requires org.yaml.snakeyaml;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
   requires static transitive org.jspecify;
 
   exports io.wharf.oci.policy;

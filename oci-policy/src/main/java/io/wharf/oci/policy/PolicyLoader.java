@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reads policy documents (schema version 1) from YAML or JSON, validating everything: a document
@@ -38,6 +39,22 @@ import java.util.Objects;
  *         - id: CVE-2024-3094      # required: CVE-…, GHSA-…; case aside
  *           expires: 2027-01-31    # optional: a date (through its end, UTC) or an instant
  *           reason: not reachable  # optional, one line; shown when the entry has expired
+ *     signatures:                  # a signature requirement on pull: one valid signature by any
+ *       cosign:                    # of the trust below
+ *         keys:                    # public keys (ECDSA, RSA, Ed25519 PEM), any of them
+ *           - file: keys/cosign.pub          # relative to the document's folder
+ *           - pem: "-----BEGIN PUBLIC KEY-----..."
+ *             name: release-key              # required with pem; default: the file name
+ *         keyless:
+ *           trustedRoot: trusted_root.json   # or fulcioRoots: [files] and rekorKeys: [files]
+ *           identities:                      # issuer and subject, or subjectPattern (regex)
+ *             - {issuer: https://accounts.google.com, subject: appu@google.com}
+ *         requireReference: false            # the payload must name this registry/repository
+ *         requireTransparencyLog: false      # key signatures need a Rekor entry too
+ *       notation:
+ *         trustPolicy: trustpolicy.json      # Notation's trust policy document
+ *         trustStores: {"ca:e2e": [certs/e2e.crt]}
+ *       index: self                # self (default) | children: how an index is judged
  *     immutable: true              # default false: matched tags cannot be moved or deleted
  * allowlist:                       # optional: system-wide, entries as above
  *   - id: CVE-2023-44487
@@ -48,10 +65,11 @@ import java.util.Objects;
  *                                              # KiB, MiB, GiB, TiB (1024), or a number of bytes
  * }</pre>
  *
- * A rule has {@code vulnerabilities}, {@code immutable: true} or both. Keys are case-sensitive; an
- * unknown key is an error that suggests the closest known one; a duplicate key is an error naming
- * the first. Enumerated values ({@code severity}, {@code missingReport}) are read without regard to
- * case.
+ * A rule has {@code vulnerabilities}, {@code signatures}, {@code immutable: true}, or several.
+ * Files a document names are read when it is loaded (at most 1 MiB each); one that cannot be read
+ * or used is an error at the key naming it. Keys are case-sensitive; an unknown key is an error
+ * that suggests the closest known one; a duplicate key is an error naming the first. Enumerated
+ * values ({@code severity}, {@code missingReport}) are read without regard to case.
  *
  * <p>Bounds: at most 1 MiB (1,048,576 bytes, or characters for a text), nesting 20 deep, 200,000
  * values, 1,000 rules, 10,000 entries per allowlist, 10,000 projects, 100 patterns per list,
@@ -76,17 +94,46 @@ public final class PolicyLoader {
   public PolicyDocument load(String sourceName, String text) throws PolicyException {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(text, "text");
-    return PolicyReader.read(sourceName, text);
+    return PolicyReader.read(sourceName, text, Optional.empty());
   }
 
   /**
-   * Reads a document from {@code file} (UTF-8), named by its path in errors.
+   * Reads a document from {@code text} as {@link #load(String, String)} does, resolving the
+   * relative paths of the files it names (keys, certificates, trusted roots, trust policies)
+   * against {@code baseDirectory}. ({@link #load(String, String)} refuses relative paths.)
+   *
+   * @throws PolicyException with every error when the document is not valid or a file it names
+   *     cannot be read or used
+   */
+  public PolicyDocument load(String sourceName, String text, Path baseDirectory)
+      throws PolicyException {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(baseDirectory, "baseDirectory");
+    return PolicyReader.read(sourceName, text, Optional.of(baseDirectory));
+  }
+
+  /**
+   * Reads a document from {@code file} (UTF-8), named by its path in errors; the relative paths of
+   * the files it names resolve against the file's folder.
    *
    * @throws PolicyException with every error when the document is not valid, is larger than 1 MiB
    *     or is not UTF-8
    * @throws IOException when the file cannot be read
    */
   public PolicyDocument load(Path file) throws PolicyException, IOException {
+    String source = file.toString();
+    Path folder = file.toAbsolutePath().getParent();
+    return PolicyReader.read(source, readText(file), Optional.ofNullable(folder));
+  }
+
+  /**
+   * The text of {@code file}, UTF-8, at most 1 MiB, named by its path in errors.
+   *
+   * @throws PolicyException when it is larger or not UTF-8
+   * @throws IOException when it cannot be read
+   */
+  static String readText(Path file) throws PolicyException, IOException {
     String source = file.toString();
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
@@ -98,7 +145,7 @@ public final class PolicyLoader {
               new PolicyError(
                   source, 1, 1, "", "the file is larger than " + Limits.MAX_CHARS + " bytes")));
     }
-    return load(source, decode(source, bytes));
+    return decode(source, bytes);
   }
 
   private static String decode(String source, byte[] bytes) throws PolicyException {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -199,7 +200,7 @@ class PolicyLoaderPropertiesTest {
   }
 
   /** Edits that break documents in the ways people and transports do. */
-  private static String mutate(String text, long seed, int edits) {
+  static String mutate(String text, long seed, int edits) {
     Random random = new Random(seed);
     StringBuilder out = new StringBuilder(text);
     String noise = "{}[],:\"'#&*!|>-?%@`\\\n\t \u00e9\u0000\ufeff0aZ";
@@ -226,11 +227,25 @@ class PolicyLoaderPropertiesTest {
     return out.toString();
   }
 
+  /** Loads a text, or fails with a {@link PolicyException}. */
+  @FunctionalInterface
+  interface Load {
+    void load(String source, String text) throws PolicyException;
+  }
+
   private void loadsOrFailsWithPlacedErrors(String source, String text) {
+    loadsOrFailsWithPlacedErrors(loader::load, source, text);
+  }
+
+  /**
+   * Checks that {@code load} of {@code text} succeeds or fails with a {@link PolicyException} whose
+   * every error is placed in the text and says something; never another exception.
+   */
+  static void loadsOrFailsWithPlacedErrors(Load load, String source, String text) {
     assertThatCode(
             () -> {
               try {
-                loader.load(source, text);
+                load.load(source, text);
               } catch (PolicyException e) {
                 // YAML also breaks lines at \r, U+0085, U+2028 and U+2029
                 int lines = text.split("\r\n|[\n\r\u0085\u2028\u2029]", -1).length;
@@ -249,23 +264,30 @@ class PolicyLoaderPropertiesTest {
 
   @Test
   void aMutatedDocumentLoadsOrFailsWithAPolicyException() {
+    mutationsLoadOrFailWithPlacedErrors(
+        documents(),
+        (texts, source) -> source.endsWith("json") ? texts.json() : texts.yaml(),
+        loader::load,
+        3000);
+  }
+
+  /**
+   * Up to six random edits of each of {@code examples} documents, read as {@code doc.yaml} and as
+   * {@code doc.json} ({@code text} gives the document's text for the name), load or fail with
+   * placed errors.
+   */
+  static <T> void mutationsLoadOrFailWithPlacedErrors(
+      Gen<T> documents, BiFunction<T, String, String> text, Load load, int examples) {
     assertTimeoutPreemptively(
         GUARD,
         () ->
-            qt().withExamples(3000)
+            qt().withExamples(examples)
                 .forAll(
-                    documents(),
-                    pick("doc.yaml", "doc.json"),
-                    ints(0, Integer.MAX_VALUE),
-                    ints(1, 6))
+                    documents, pick("doc.yaml", "doc.json"), ints(0, Integer.MAX_VALUE), ints(1, 6))
                 .checkAssert(
-                    (texts, source, seed, edits) ->
+                    (document, source, seed, edits) ->
                         loadsOrFailsWithPlacedErrors(
-                            source,
-                            mutate(
-                                source.endsWith("json") ? texts.json() : texts.yaml(),
-                                seed,
-                                edits))));
+                            load, source, mutate(text.apply(document, source), seed, edits))));
   }
 
   @Test

@@ -233,11 +233,12 @@ class PolicyLoaderTest {
         .containsExactly("p.yaml:2:1: version: duplicate key 'version' (first at line 1)");
     assertThat(errors("p.yaml", "version: 1\nrules:\n  - name: a\n"))
         .containsExactly(
-            "p.yaml:3:5: rules[0]: a rule has 'vulnerabilities', 'immutable: true' or both");
+            "p.yaml:3:5: rules[0]: a rule has 'vulnerabilities', 'signatures', 'immutable: true' or"
+                + " more");
     assertThat(errors("p.yaml", "version: 1\nrules:\n  - name: a\n    immutable: false\n"))
         .containsExactly(
-            "p.yaml:4:16: rules[0].immutable: a rule without 'vulnerabilities' is 'immutable:"
-                + " true'");
+            "p.yaml:4:16: rules[0].immutable: a rule without 'vulnerabilities' or 'signatures' is"
+                + " 'immutable: true'");
     assertThat(
             errors(
                 "p.yaml", "version: 1\nrules:\n  - name: a\n    immutable: true\n    match: {}\n"))

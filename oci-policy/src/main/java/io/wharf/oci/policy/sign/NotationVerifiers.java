@@ -1,5 +1,6 @@
 package io.wharf.oci.policy.sign;
 
+import io.wharf.oci.policy.sign.internal.notation.TrustPolicyVerifier;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,6 @@ public final class NotationVerifiers {
   public static SignatureVerifier trustPolicy(
       String name, byte[] trustPolicyJson, Map<String, List<X509Certificate>> trustStores)
       throws SignatureTrustException {
-    throw new UnsupportedOperationException("TEMPORARY: built by the Notation part of issue 14");
+    return TrustPolicyVerifier.create(name, trustPolicyJson, trustStores);
   }
 }
