@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reads policy documents (schema version 1) from YAML or JSON, validating everything: a document
@@ -76,11 +77,28 @@ public final class PolicyLoader {
   public PolicyDocument load(String sourceName, String text) throws PolicyException {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(text, "text");
-    return PolicyReader.read(sourceName, text);
+    return PolicyReader.read(sourceName, text, Optional.empty());
   }
 
   /**
-   * Reads a document from {@code file} (UTF-8), named by its path in errors.
+   * Reads a document from {@code text} as {@link #load(String, String)} does, resolving the
+   * relative paths of the files it names (keys, certificates, trusted roots, trust policies)
+   * against {@code baseDirectory}. ({@link #load(String, String)} refuses relative paths.)
+   *
+   * @throws PolicyException with every error when the document is not valid or a file it names
+   *     cannot be read or used
+   */
+  public PolicyDocument load(String sourceName, String text, Path baseDirectory)
+      throws PolicyException {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(baseDirectory, "baseDirectory");
+    return PolicyReader.read(sourceName, text, Optional.of(baseDirectory));
+  }
+
+  /**
+   * Reads a document from {@code file} (UTF-8), named by its path in errors; the relative paths of
+   * the files it names resolve against the file's folder.
    *
    * @throws PolicyException with every error when the document is not valid, is larger than 1 MiB
    *     or is not UTF-8
@@ -98,7 +116,8 @@ public final class PolicyLoader {
               new PolicyError(
                   source, 1, 1, "", "the file is larger than " + Limits.MAX_CHARS + " bytes")));
     }
-    return load(source, decode(source, bytes));
+    Path folder = file.toAbsolutePath().getParent();
+    return PolicyReader.read(source, decode(source, bytes), Optional.ofNullable(folder));
   }
 
   private static String decode(String source, byte[] bytes) throws PolicyException {

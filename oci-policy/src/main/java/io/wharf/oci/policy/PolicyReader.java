@@ -12,6 +12,7 @@ import io.wharf.oci.policy.internal.PolicyNode.Sequence;
 import io.wharf.oci.policy.internal.Suggestions;
 import io.wharf.oci.policy.internal.YamlTrees;
 import io.wharf.oci.policy.vuln.Severity;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ final class PolicyReader {
   private static final List<String> ROOT_KEYS =
       List.of("version", "rules", "allowlist", "projects");
   private static final List<String> RULE_KEYS =
-      List.of("name", "match", "vulnerabilities", "immutable");
+      List.of("name", "match", "vulnerabilities", "signatures", "immutable");
   private static final List<String> MATCH_KEYS = List.of("projects", "repositories", "tags");
   private static final List<String> GATE_KEYS =
       List.of("severity", "fixableOnly", "maxReportAge", "missingReport", "allowlist");
@@ -57,9 +58,11 @@ final class PolicyReader {
   private final String source;
   private final List<PolicyError> errors = new ArrayList<>();
   private final Map<String, Position> positions = new HashMap<>();
+  private final SignatureReader signatures;
 
-  private PolicyReader(String source) {
+  private PolicyReader(String source, Optional<Path> base) {
     this.source = source;
+    this.signatures = new SignatureReader(this, new PolicyFiles(base));
   }
 
   /**
@@ -67,7 +70,16 @@ final class PolicyReader {
    * {@code .yaml}/{@code .yml}) the text starts with <code>{</code>, YAML otherwise.
    */
   static PolicyDocument read(String source, String text) throws PolicyException {
-    PolicyReader reader = new PolicyReader(source);
+    return read(source, text, Optional.empty());
+  }
+
+  /**
+   * Reads {@code text} as {@link #read(String, String)} does; the files it names (keys,
+   * certificates, trust policies) resolve against {@code base} when they are relative.
+   */
+  static PolicyDocument read(String source, String text, Optional<Path> base)
+      throws PolicyException {
+    PolicyReader reader = new PolicyReader(source, base);
     if (text.length() > Limits.MAX_CHARS) {
       reader.error(1, 1, "", "the document is larger than " + Limits.MAX_CHARS + " characters");
       throw new PolicyException(reader.errors);
@@ -174,24 +186,30 @@ final class PolicyReader {
       }
       RuleMatch match = match(fields.get("match"), path + ".match");
       Optional<VulnerabilityRule> gate = gate(fields.get("vulnerabilities"), path);
+      Entry signaturesEntry = fields.get("signatures");
+      Optional<SignatureRule> required =
+          signaturesEntry == null
+              ? Optional.empty()
+              : signatures.read(signaturesEntry, path + ".signatures");
       boolean immutable = false;
       Entry immutableEntry = fields.get("immutable");
       if (immutableEntry != null) {
         immutable = bool(immutableEntry.value(), path + ".immutable").orElse(true);
       }
-      if (fields.get("vulnerabilities") == null && !immutable && immutableEntry == null) {
-        error(node, path, "a rule has 'vulnerabilities', 'immutable: true' or both");
-      } else if (fields.get("vulnerabilities") == null && !immutable) {
+      boolean judgesPulls = fields.get("vulnerabilities") != null || signaturesEntry != null;
+      if (!judgesPulls && !immutable && immutableEntry == null) {
+        error(node, path, "a rule has 'vulnerabilities', 'signatures', 'immutable: true' or more");
+      } else if (!judgesPulls && !immutable) {
         error(
             immutableEntry.value(),
             path + ".immutable",
-            "a rule without 'vulnerabilities' is 'immutable: true'");
+            "a rule without 'vulnerabilities' or 'signatures' is 'immutable: true'");
       }
       if (name.isPresent()
           && match != null
-          && (gate.isPresent() || immutable)
+          && (gate.isPresent() || required.isPresent() || immutable)
           && errors.isEmpty()) {
-        rules.add(new Rule(name.get(), match, gate, immutable));
+        rules.add(new Rule(name.get(), match, gate, required, immutable));
       }
     }
     return rules;
@@ -407,7 +425,7 @@ final class PolicyReader {
   // Values
 
   /** The entries of a mapping, checking duplicate and unknown keys; null when not a mapping. */
-  private Map<String, Entry> fields(PolicyNode node, String path, List<String> known) {
+  Map<String, Entry> fields(PolicyNode node, String path, List<String> known) {
     if (!(node instanceof Mapping)) {
       error(node, path, "expected a mapping with " + String.join(", ", known));
       return null;
@@ -440,7 +458,7 @@ final class PolicyReader {
     return fields;
   }
 
-  private List<PolicyNode> items(Entry entry, String path, int max) {
+  List<PolicyNode> items(Entry entry, String path, int max) {
     if (entry == null) {
       return List.of();
     }
@@ -456,7 +474,7 @@ final class PolicyReader {
     return items;
   }
 
-  private Optional<String> string(PolicyNode node, String path, int maxLength) {
+  Optional<String> string(PolicyNode node, String path, int maxLength) {
     if (!(node instanceof Scalar) || ((Scalar) node).kind() == Kind.NULL) {
       error(node, path, "expected a string");
       return Optional.empty();
@@ -483,7 +501,7 @@ final class PolicyReader {
   }
 
   /** One of {@code words}, case aside; the word as listed. */
-  private Optional<String> word(PolicyNode node, String path, List<String> words) {
+  Optional<String> word(PolicyNode node, String path, List<String> words) {
     Optional<String> text = string(node, path, 64);
     if (text.isEmpty()) {
       return text;
@@ -505,7 +523,7 @@ final class PolicyReader {
     return Optional.empty();
   }
 
-  private Optional<Boolean> bool(PolicyNode node, String path) {
+  Optional<Boolean> bool(PolicyNode node, String path) {
     if (node instanceof Scalar && ((Scalar) node).kind() == Kind.BOOLEAN) {
       String text = ((Scalar) node).text().toLowerCase(Locale.ROOT);
       if (text.equals("true") || text.equals("false")) {
@@ -646,11 +664,16 @@ final class PolicyReader {
     return flat.length() <= 64 ? flat : flat.substring(0, 61) + "...";
   }
 
-  private void error(PolicyNode node, String path, String message) {
+  void error(PolicyNode node, String path, String message) {
     error(node.line(), node.column(), path, message);
   }
 
-  private void error(int line, int column, String path, String message) {
+  void error(int line, int column, String path, String message) {
     errors.add(new PolicyError(source, line, column, path, message));
+  }
+
+  /** How many errors were found so far. */
+  int errorCount() {
+    return errors.size();
   }
 }

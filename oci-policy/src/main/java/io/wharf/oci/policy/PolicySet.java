@@ -5,6 +5,7 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.PolicyDocument.Position;
+import io.wharf.oci.policy.sign.SignatureVerdicts;
 import io.wharf.oci.policy.vuln.ReportSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -57,7 +58,7 @@ public final class PolicySet {
     this.revision = revision;
     this.documents = List.copyOf(documents);
     this.ruleNames = rules.stream().map(Rule::name).toList();
-    this.gates = rules.stream().filter(r -> r.vulnerabilities().isPresent()).toArray(Rule[]::new);
+    this.gates = rules.stream().filter(Rule::judgesPulls).toArray(Rule[]::new);
     this.immutables = rules.stream().filter(Rule::immutable).toArray(Rule[]::new);
     this.projects = Map.copyOf(projects);
     List<AllowlistEntry> system = new ArrayList<>();
@@ -192,20 +193,10 @@ public final class PolicySet {
   }
 
   /**
-   * May {@code manifest} be pulled from {@code repository}: the vulnerability rules that apply
-   * judge its newest report (an index: each of its children's reports, named by platform). For each
-   * rule, the findings at or above its severity (only fixable ones if it says so), minus the
-   * allowlisted ones (the rule's, the project's, the system's; an expired entry no longer counts),
-   * each deny with one reason; at most 10 per rule and image are listed, then how many more. An
-   * image without a report, or with one older than the rule's {@code maxReportAge}, is denied,
-   * allowed, or allowed with a scan requested, as the rule says.
+   * May {@code manifest} be pulled from {@code repository}: {@link #pull(String, RepositoryName,
+   * Optional, RawManifest, PolicyContext, ReportSource, SignatureVerdicts, Instant)} for a registry
+   * whose name is unknown ({@code ""}), verifying signatures on every call.
    *
-   * @param repository the repository
-   * @param tag the tag pulled, empty for a pull by digest
-   * @param manifest the manifest to be served
-   * @param facts the repository's content
-   * @param reports where reports are found
-   * @param now the time to judge expiry and report age by
    * @throws IOException when facts or reports cannot be read
    */
   public Decision pull(
@@ -214,6 +205,50 @@ public final class PolicySet {
       RawManifest manifest,
       PolicyContext facts,
       ReportSource reports,
+      Instant now)
+      throws IOException {
+    return pull("", repository, tag, manifest, facts, reports, SignatureVerdicts.none(), now);
+  }
+
+  /**
+   * May {@code manifest} be pulled from {@code repository}: every rule that applies (all must
+   * allow) judges it.
+   *
+   * <p>A vulnerability rule judges the newest report of the image (an index: each of its children's
+   * reports, named by platform). For each rule, the findings at or above its severity (only fixable
+   * ones if it says so), minus the allowlisted ones (the rule's, the project's, the system's; an
+   * expired entry no longer counts), each deny with one reason; at most 10 per rule and image are
+   * listed, then how many more. An image without a report, or with one older than the rule's {@code
+   * maxReportAge}, is denied, allowed, or allowed with a scan requested, as the rule says.
+   *
+   * <p>A signature rule allows when one of its verifiers finds one valid signature over the
+   * manifest (an index under {@link IndexSignatures#CHILDREN}: over each child, reasons naming the
+   * child's platform), among the manifest cosign's {@code sha256-<hex>.sig} tag points at and its
+   * referrers of a signature artifact type ({@link io.wharf.oci.policy.sign.Signatures#find}).
+   * Otherwise it denies with {@code no signature by key cosign.pub or …} when none is found, or one
+   * reason per failed signature ({@code signature sha256:… (cosign, by key cosign.pub): signature
+   * does not match the manifest digest}, at most 10, then how many more). Verdicts go through
+   * {@code verdicts}, keyed by repository, manifest, this set's {@link #revision()} and rule.
+   *
+   * @param registry the registry's name as clients write it ({@code registry.example.com}), which
+   *     signatures may name; empty when unknown
+   * @param repository the repository
+   * @param tag the tag pulled, empty for a pull by digest
+   * @param manifest the manifest to be served
+   * @param facts the repository's content
+   * @param reports where reports are found
+   * @param verdicts where signature verdicts are kept ({@link SignatureVerdicts#none()}: nowhere)
+   * @param now the time to judge expiry and report age by
+   * @throws IOException when facts or reports cannot be read
+   */
+  public Decision pull(
+      String registry,
+      RepositoryName repository,
+      Optional<Tag> tag,
+      RawManifest manifest,
+      PolicyContext facts,
+      ReportSource reports,
+      SignatureVerdicts verdicts,
       Instant now)
       throws IOException {
     if (gates.length == 0) {
@@ -249,8 +284,28 @@ public final class PolicySet {
     if (applicable == null) {
       return Decision.allow();
     }
-    return new PullJudge(applicable, allowlists.forProject(project), facts, reports, now)
-        .judge(manifest);
+    List<Rule> vulnerabilityRules = new ArrayList<>(applicable.size());
+    List<Rule> signatureRules = new ArrayList<>(applicable.size());
+    for (Rule rule : applicable) {
+      if (rule.vulnerabilities().isPresent()) {
+        vulnerabilityRules.add(rule);
+      }
+      if (rule.signatures().isPresent()) {
+        signatureRules.add(rule);
+      }
+    }
+    Decision decision =
+        vulnerabilityRules.isEmpty()
+            ? Decision.allow()
+            : new PullJudge(vulnerabilityRules, allowlists.forProject(project), facts, reports, now)
+                .judge(manifest);
+    if (!signatureRules.isEmpty()) {
+      decision =
+          decision.and(
+              new SignatureJudge(registry, repository, tag, facts, verdicts, revision, now)
+                  .judge(signatureRules, manifest));
+    }
+    return decision;
   }
 
   /**

@@ -2,11 +2,7 @@ package io.wharf.oci.policy;
 
 import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
-import io.wharf.oci.model.ImageIndex;
-import io.wharf.oci.model.Manifest;
-import io.wharf.oci.model.Platform;
 import io.wharf.oci.model.RawManifest;
-import io.wharf.oci.model.error.OciException;
 import io.wharf.oci.policy.vuln.ReportSource;
 import io.wharf.oci.policy.vuln.Vulnerability;
 import io.wharf.oci.policy.vuln.VulnerabilityReport;
@@ -34,12 +30,6 @@ final class PullJudge {
   /** The most findings listed per rule and image; the rest are counted. */
   static final int MAX_FINDINGS = 10;
 
-  /** The most children of an index (and its nested indexes) judged. */
-  static final int MAX_CHILDREN = 64;
-
-  /** How deep indexes may nest (an index of indexes is depth 2). */
-  static final int MAX_INDEX_DEPTH = 2;
-
   static final String CREATED = "org.opencontainers.image.created";
 
   private static final Comparator<Vulnerability> WORST_FIRST =
@@ -57,7 +47,6 @@ final class PullJudge {
   private final Map<Digest, Optional<VulnerabilityReport>> reportCache = new HashMap<>();
   private final List<Reason> reasons = new ArrayList<>();
   private boolean scan;
-  private int children;
 
   /** An image to judge: its digest and how reasons name it ({@code linux/arm64: }). */
   private record Image(Digest digest, String label) {}
@@ -78,9 +67,12 @@ final class PullJudge {
   Decision judge(RawManifest manifest) throws IOException {
     List<Image> images = new ArrayList<>();
     if (manifest.mediaType().isIndex()) {
-      children(manifest, "", 1, images);
-      if (images.isEmpty() && reasons.isEmpty()) {
-        images.add(new Image(manifest.digest(), ""));
+      List<String> problems = new ArrayList<>(0);
+      for (IndexImages.Image child : IndexImages.children(manifest, facts, problems)) {
+        images.add(new Image(child.descriptor().digest(), child.label()));
+      }
+      for (String problem : problems) {
+        reasons.add(new Reason(rules.get(0).name(), problem));
       }
     } else {
       images.add(new Image(manifest.digest(), ""));
@@ -102,80 +94,6 @@ final class PullJudge {
       }
     }
     return new Decision(false, distinct, scan);
-  }
-
-  /** Adds the images of {@code index}'s children; problems with the index become reasons. */
-  private void children(RawManifest index, String label, int depth, List<Image> images)
-      throws IOException {
-    String rule = rules.get(0).name();
-    List<Descriptor> manifests;
-    try {
-      Manifest parsed = index.parse();
-      manifests = ((ImageIndex) parsed).manifests();
-    } catch (OciException | ClassCastException e) {
-      reasons.add(
-          new Reason(rule, label + "the index cannot be read: " + Text.clip(e.getMessage(), 200)));
-      return;
-    }
-    for (Descriptor child : manifests) {
-      if (attestation(child)) {
-        continue;
-      }
-      String childLabel = label + platform(child) + ": ";
-      if (++children > MAX_CHILDREN) {
-        reasons.add(
-            new Reason(
-                rule,
-                "the index lists more than "
-                    + MAX_CHILDREN
-                    + " manifests to judge; split it into smaller indexes"));
-        return;
-      }
-      Optional<RawManifest> stored = facts.manifest(child.digest());
-      if (stored.isEmpty()) {
-        reasons.add(
-            new Reason(
-                rule,
-                childLabel
-                    + "manifest "
-                    + child.digest()
-                    + " listed by the index is not in the repository; push it"));
-        continue;
-      }
-      if (stored.get().mediaType().isIndex()) {
-        if (depth >= MAX_INDEX_DEPTH) {
-          reasons.add(
-              new Reason(
-                  rule,
-                  childLabel
-                      + "indexes nest more than "
-                      + MAX_INDEX_DEPTH
-                      + " deep; flatten them"));
-        } else {
-          children(stored.get(), childLabel, depth + 1, images);
-        }
-        continue;
-      }
-      images.add(new Image(child.digest(), childLabel));
-    }
-  }
-
-  /** Attestation manifests of BuildKit (platform unknown/unknown) carry no software to scan. */
-  private static boolean attestation(Descriptor child) {
-    if ("attestation-manifest".equals(child.annotations().get("vnd.docker.reference.type"))) {
-      return true;
-    }
-    Optional<Platform> platform = child.platform();
-    return platform.isPresent()
-        && platform.get().os().equals("unknown")
-        && platform.get().architecture().equals("unknown");
-  }
-
-  private static String platform(Descriptor child) {
-    return child
-        .platform()
-        .map(p -> Text.clip(p.toString(), 80))
-        .orElse(Text.shortDigest(child.digest()));
   }
 
   private void judge(Rule rule, VulnerabilityRule gate, Image image) throws IOException {

@@ -6,14 +6,19 @@ import java.util.List;
 
 /**
  * What a rule applies to: an artifact matches when each list that is not empty has a pattern that
- * matches (an empty list matches everything).
+ * matches (an empty list matches everything), and no pattern of {@code exceptRepositories} matches
+ * its repository.
  *
  * @param projects globs over the project: the repository name's first component ({@code team-a} of
  *     {@code team-a/app}; a one-component name is its own project)
  * @param repositories globs over the whole repository name
  * @param tags globs over the tag
+ * @param exceptRepositories globs over the whole repository name that the rule does not apply to
+ *     (how a containers {@code policy.json} scope leaves its more specific scopes to their own
+ *     requirements)
  */
-public record RuleMatch(List<Glob> projects, List<Glob> repositories, List<Glob> tags) {
+public record RuleMatch(
+    List<Glob> projects, List<Glob> repositories, List<Glob> tags, List<Glob> exceptRepositories) {
 
   /** Matches everything. */
   public static final RuleMatch ALL = new RuleMatch(List.of(), List.of(), List.of());
@@ -23,6 +28,12 @@ public record RuleMatch(List<Glob> projects, List<Glob> repositories, List<Glob>
     projects = List.copyOf(projects);
     repositories = List.copyOf(repositories);
     tags = List.copyOf(tags);
+    exceptRepositories = List.copyOf(exceptRepositories);
+  }
+
+  /** A match without exceptions. */
+  public RuleMatch(List<Glob> projects, List<Glob> repositories, List<Glob> tags) {
+    this(projects, repositories, tags, List.of());
   }
 
   /** The project of {@code repository}: its name's first component. */
@@ -40,7 +51,8 @@ public record RuleMatch(List<Glob> projects, List<Glob> repositories, List<Glob>
   /** Whether the project and repository patterns match, the project already known. */
   boolean matchesRepository(String project, String repository) {
     return (projects.isEmpty() || any(projects, project))
-        && (repositories.isEmpty() || any(repositories, repository));
+        && (repositories.isEmpty() || any(repositories, repository))
+        && (exceptRepositories.isEmpty() || !any(exceptRepositories, repository));
   }
 
   /** Whether the tag patterns match {@code tag} (true when there are none). */

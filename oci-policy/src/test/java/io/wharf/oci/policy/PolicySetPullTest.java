@@ -357,7 +357,7 @@ class PolicySetPullTest {
     assertThat(pull(HIGH_GATE, withAttestation, null)).isEqualTo(Decision.allow());
 
     List<Descriptor> many =
-        IntStream.range(0, PullJudge.MAX_CHILDREN + 1)
+        IntStream.range(0, IndexImages.MAX_CHILDREN + 1)
             .mapToObj(i -> IMAGE.descriptor().withPlatform(Platform.of("linux", "arch" + i)))
             .toList();
     RawManifest wide = index(many);

@@ -1,6 +1,8 @@
 package io.wharf.oci.server;
 
+import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.Policies;
@@ -9,6 +11,7 @@ import io.wharf.oci.policy.vuln.ReferrerReports;
 import io.wharf.oci.policy.vuln.ReportSource;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -16,15 +19,23 @@ import java.util.function.Predicate;
 
 /**
  * The policy engine ({@code io.wharf.oci.policy}) as the registry's admission gate: a pull is
- * judged by the vulnerability rules of the {@link PolicySet} in force, a push and a delete by its
- * immutability rules. The set is read once per request from {@link Policies}, so a request sees the
- * old set or the new one, never a mix, when it is replaced.
+ * judged by the vulnerability and signature rules of the {@link PolicySet} in force, a push and a
+ * delete by its immutability rules. The set is read once per request from {@link Policies}, so a
+ * request sees the old set or the new one, never a mix, when it is replaced.
  *
  * <p>Vulnerability reports are read through a {@link CachedReports} in front of {@code reports} (by
  * default {@link ReferrerReports}: the newest report among the image's referrers): a report is read
  * and parsed once per manifest, and forgotten when a referrer of the manifest is pushed (at once,
  * when the gate admits it, and again when its event arrives, after it is stored) or deleted.
- * Assemble it with {@link #applyTo}, which adds it as a gate and as a listener, and sets the
+ *
+ * <p>Signature verdicts are kept in a {@link CachedVerdicts} per repository, manifest, policy
+ * revision and rule: a signature is verified once, and a manifest's verdicts are forgotten when a
+ * referrer of it is pushed or deleted, or a cosign tag naming it ({@code sha256-<hex>.sig}, {@code
+ * .att}, {@code .sbom}) is pushed, moved or deleted (at admission and again at the event). A new
+ * policy set in force forgets every verdict. Signatures are checked against the registry's name
+ * ({@link Builder#registryName}), as clients write it in references.
+ *
+ * <p>Assemble it with {@link #applyTo}, which adds it as a gate and as a listener, and sets the
  * policies' quotas ({@link #quotas()}).
  *
  * <pre>{@code
@@ -47,6 +58,9 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
 
   private final Policies policies;
   private final CachedReports reports;
+  private final CachedVerdicts verdicts;
+  private final String registryName;
+  private volatile long verdictsRevision;
   private final Optional<ScanRequester> scans;
   private final Predicate<Identity> exempt;
   private final Clock clock;
@@ -54,6 +68,9 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
   private PolicyGate(Builder b) {
     this.policies = b.policies;
     this.reports = new CachedReports(b.reports, b.cacheEntries);
+    this.verdicts = new CachedVerdicts(b.cacheEntries);
+    this.verdictsRevision = b.policies.current().revision();
+    this.registryName = b.registryName;
     this.scans = b.scans;
     this.exempt = b.exempt;
     this.clock = b.clock;
@@ -93,51 +110,90 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
           return Decision.allow();
         }
         Optional<Tag> tag = only(admission.tags());
+        if (set.revision() != verdictsRevision) {
+          verdictsRevision = set.revision();
+          verdicts.clear(); // verdicts of an older set are never asked for again
+        }
         decision =
             set.pull(
+                registryName,
                 repository,
                 tag,
                 admission.manifest(),
                 admission.content(),
                 reports,
+                verdicts,
                 clock.instant());
         if (decision.scanRequested() && scans.isPresent()) {
           scans.get().request(repository, admission.manifest().digest());
         }
       }
       case PUSH -> {
-        admission
-            .manifest()
-            .parse()
-            .subject()
-            .ifPresent(subject -> reports.invalidate(repository, subject.digest()));
+        Optional<Descriptor> subject = admission.manifest().parse().subject();
+        if (subject.isPresent()) {
+          reports.invalidate(repository, subject.get().digest());
+          verdicts.invalidate(repository, subject.get().digest());
+        }
+        forgetSignedBy(repository, admission.tags());
         decision =
             set.push(repository, admission.tags(), admission.manifest(), admission.content());
       }
-      case DELETE ->
-          decision =
-              set.delete(
-                  repository, admission.tags(), admission.manifest().digest(), admission.content());
+      case DELETE -> {
+        subjectOf(admission.manifest())
+            .ifPresent(subject -> verdicts.invalidate(repository, subject));
+        forgetSignedBy(repository, admission.tags());
+        decision =
+            set.delete(
+                repository, admission.tags(), admission.manifest().digest(), admission.content());
+      }
       default -> throw new IllegalStateException("no admission for " + admission.action());
     }
     return decision.allowed() ? Decision.allow() : Decision.deny(decision.messages());
   }
 
-  /** Forgets the cached report of a referrer's subject when the referrer is stored or deleted. */
+  /** Forgets the verdicts on the manifests cosign tags name ({@code sha256-<hex>.sig}). */
+  private void forgetSignedBy(RepositoryName repository, Set<Tag> tags) {
+    for (Tag tag : tags) {
+      verdicts.invalidate(repository, tag);
+    }
+  }
+
+  /** The subject of a manifest about to be deleted; none when it has none or does not parse. */
+  private static Optional<Digest> subjectOf(RawManifest manifest) {
+    try {
+      return manifest.parse().subject().map(Descriptor::digest);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Forgets the cached report and verdicts of a referrer's subject when the referrer is stored or
+   * deleted, and the verdicts on the manifest a cosign tag names when the tag is pushed, moved or
+   * deleted.
+   */
   @Override
   public void onEvent(RegistryEvent event) {
     reports.onEvent(event);
+    verdicts.onEvent(event);
   }
 
-  /** What its cache hears: pushes and deletes of manifests, never pulls. */
+  /** What its caches hear: pushes and deletes of manifests, moves and deletes of tags; no pulls. */
   @Override
   public Set<RegistryEvent.Kind> kinds() {
-    return reports.kinds();
+    Set<RegistryEvent.Kind> kinds = EnumSet.copyOf(reports.kinds());
+    kinds.addAll(verdicts.kinds());
+    return kinds;
   }
 
   /** How many manifests' reports the gate remembers now. */
   public int cachedReports() {
     return reports.size();
+  }
+
+  /** How many signature verdicts the gate remembers now (counted: for tests and metrics). */
+  public int cachedVerdicts() {
+    return verdicts.size();
   }
 
   private static Optional<Tag> only(Set<Tag> tags) {
@@ -149,6 +205,7 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     private final Policies policies;
     private ReportSource reports = ReferrerReports.create();
     private int cacheEntries = DEFAULT_CACHE_ENTRIES;
+    private String registryName = "";
     private Optional<ScanRequester> scans = Optional.empty();
     private Predicate<Identity> exempt = identity -> false;
     private Clock clock = Clock.systemUTC();
@@ -164,14 +221,24 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     }
 
     /**
-     * How many manifests' reports are remembered (default {@value
-     * PolicyGate#DEFAULT_CACHE_ENTRIES}).
+     * How many manifests' reports, and how many manifests' signature verdicts, are remembered
+     * (default {@value PolicyGate#DEFAULT_CACHE_ENTRIES}).
      */
     public Builder cacheEntries(int entries) {
       if (entries < 1) {
         throw new IllegalArgumentException("the cache holds at least one entry");
       }
       this.cacheEntries = entries;
+      return this;
+    }
+
+    /**
+     * The registry's name as clients write it in references ({@code registry.example.com}, {@code
+     * 127.0.0.1:5000}), which signatures name (cosign's {@code docker-reference}, Notation's
+     * registry scopes). Default: empty, unknown.
+     */
+    public Builder registryName(String registryName) {
+      this.registryName = Objects.requireNonNull(registryName, "registryName");
       return this;
     }
 
