@@ -12,6 +12,7 @@ import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.Decision;
 import io.wharf.oci.policy.Policies;
 import io.wharf.oci.policy.PolicySet;
+import io.wharf.oci.policy.sign.SignatureVerdicts;
 import io.wharf.oci.policy.vuln.ReferrerReports;
 import io.wharf.oci.policy.vuln.ReportSource;
 import java.io.IOException;
@@ -25,9 +26,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Judges images on any registry by the policies a Wharf registry enforces at pull: the reference is
  * resolved to its digest, the manifest read, and the {@link PolicySet} in force judges the pull as
- * {@code wharf serve} would (an index as its rules say: each child's reports, or its own or its
- * children's signatures), reading the facts it needs (referrers, signatures, reports) through a
- * fresh {@link RemoteContext} per image.
+ * {@code wharf serve} would (vulnerability rules over the reports, signature rules over cosign's
+ * {@code .sig} tag and the signature referrers; an index as its rules say: each child's reports,
+ * its own or its children's signatures), reading the facts it needs through a fresh {@link
+ * RemoteContext} per image. Signatures are verified on every call (no verdict outlives one).
  *
  * <pre>{@code
  * try (RegistryClient client = RegistryClient.builder().credentials(DockerConfig.load()).build()) {
@@ -114,8 +116,18 @@ public final class ImageVerifier {
     RawManifest manifest = client.getManifest(asked);
     Optional<Tag> tag = reference.digest().isPresent() ? Optional.empty() : reference.tag();
     RemoteContext facts = RemoteContext.of(client, remote, limits);
+    // The registry's name, not the address it was read from: signatures and trust policies name
+    // the registry as clients write it.
     Decision decision =
-        set.pull(reference.repository(), tag, manifest, facts, reports, clock.instant());
+        set.pull(
+            reference.registry().value(),
+            reference.repository(),
+            tag,
+            manifest,
+            facts,
+            reports,
+            SignatureVerdicts.none(),
+            clock.instant());
     return new Verdict(reference, manifest.digest(), manifest.mediaType(), decision);
   }
 

@@ -17,6 +17,7 @@ import io.wharf.oci.policy.Policies;
 import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
 import io.wharf.oci.policy.Reason;
+import io.wharf.oci.policy.testing.CosignTestSigner;
 import io.wharf.oci.server.testing.RegistryExtension;
 import io.wharf.oci.verify.testing.TestRegistryContent;
 import java.net.URI;
@@ -207,6 +208,112 @@ class ImageVerifierTest {
             .clock(Clock.fixed(Instant.parse("2027-01-01T00:00:00Z"), ZoneOffset.UTC))
             .build();
     assertThat(before.verify(v1).allowed()).isTrue();
+  }
+
+  /**
+   * A rule requiring a signature by {@code signer}'s key (inline, named cosign.pub) on {@code
+   * signed/**}, with a {@code cosign} option ({@code requireReference: true}) and the rule's {@code
+   * index} ({@code self}, {@code children}) when not empty.
+   */
+  private static PolicySet signedBy(CosignTestSigner signer, String cosignOption, String index)
+      throws Exception {
+    StringBuilder yaml =
+        new StringBuilder(
+            "version: 1\nrules:\n  - name: signed\n    match: {repositories: [\"signed/**\"]}\n"
+                + "    signatures:\n"
+                + "      cosign:\n        keys:\n          - name: cosign.pub\n"
+                + "            pem: |\n");
+    for (String line : signer.publicKeyPem().strip().split("\n")) {
+      yaml.append("              ").append(line).append('\n');
+    }
+    if (!cosignOption.isEmpty()) {
+      yaml.append("        ").append(cosignOption).append('\n');
+    }
+    if (!index.isEmpty()) {
+      yaml.append("      index: ").append(index).append('\n');
+    }
+    return policies(yaml.toString());
+  }
+
+  @Test
+  void aCosignSignatureAtItsSigTagOrAsAReferrerIsRequiredAndVerified() throws Exception {
+    CosignTestSigner key = CosignTestSigner.generate();
+    ImageVerifier signed = ImageVerifier.builder(client).policies(signedBy(key, "", "")).build();
+    String name = content.host() + "/signed/app";
+    RawManifest byTag = content.image("signed/app", "tagged", 20);
+    content.cosignSign("signed/app", byTag, key, name, false);
+    RawManifest byReferrer = content.image("signed/app", "referred", 21);
+    content.cosignSign("signed/app", byReferrer, key, name, true);
+    content.image("signed/app", "unsigned", 22);
+    RawManifest otherKey = content.image("signed/app", "other-key", 23);
+    content.cosignSign("signed/app", otherKey, CosignTestSigner.generate(), name, false);
+    RawManifest elsewhere = content.image("signed/app", "elsewhere", 24);
+    content.pushSignature(
+        "signed/app", key.sign(name, elsewhere.descriptor(), byTag.digest()), false);
+
+    assertThat(signed.verify(content.reference("signed/app", "tagged")).allowed()).isTrue();
+    assertThat(signed.verify(content.reference("signed/app", "referred")).allowed()).isTrue();
+    assertThat(messages(signed.verify(content.reference("signed/app", "unsigned"))))
+        .containsExactly("no signature by key cosign.pub");
+    assertThat(messages(signed.verify(content.reference("signed/app", "other-key"))))
+        .singleElement()
+        .satisfies(m -> assertThat(m).contains("cosign.pub"));
+    assertThat(messages(signed.verify(content.reference("signed/app", "elsewhere"))))
+        .singleElement()
+        .satisfies(m -> assertThat(m).endsWith("signature does not match the manifest digest"));
+  }
+
+  @Test
+  void theSignatureNamesTheRegistryAsClientsWriteItNotItsAddress() throws Exception {
+    CosignTestSigner key = CosignTestSigner.generate();
+    RawManifest image = content.image("signed/app", "v1", 25);
+    content.cosignSign("signed/app", image, key, "ghcr.io/signed/app", false);
+    PolicySet requiring = signedBy(key, "requireReference: true", "");
+    ImageVerifier mapped =
+        ImageVerifier.builder(client)
+            .policies(requiring)
+            .address(new RegistryHost("ghcr.io"), content.host())
+            .build();
+    ImageVerifier direct = ImageVerifier.builder(client).policies(requiring).build();
+
+    assertThat(mapped.verify("ghcr.io/signed/app:v1").allowed()).isTrue();
+    assertThat(messages(direct.verify(content.reference("signed/app", "v1"))))
+        .singleElement()
+        .satisfies(m -> assertThat(m).contains("the signature names ghcr.io/signed/app"));
+  }
+
+  @Test
+  void anIndexIsJudgedBySignaturesOfEachChildWhenItsRuleSaysChildren() throws Exception {
+    CosignTestSigner key = CosignTestSigner.generate();
+    String name = content.host() + "/signed/multi";
+    RawManifest amd64 = content.image("signed/multi", null, 26);
+    RawManifest arm64 = content.image("signed/multi", null, 27);
+    content.index(
+        "signed/multi",
+        "v1",
+        List.of(amd64, arm64),
+        List.of(Platform.of("linux", "amd64"), Platform.of("linux", "arm64")));
+    content.cosignSign("signed/multi", amd64, key, name, false);
+    ImageVerifier children =
+        ImageVerifier.builder(client).policies(signedBy(key, "", "children")).build();
+
+    assertThat(messages(children.verify(content.reference("signed/multi", "v1"))))
+        .singleElement()
+        .satisfies(m -> assertThat(m).startsWith("linux/arm64: ").contains("no signature"));
+    content.cosignSign("signed/multi", arm64, key, name, true);
+    assertThat(children.verify(content.reference("signed/multi", "v1")).allowed()).isTrue();
+  }
+
+  @Test
+  void signatureReferrersCountThroughTheTagSchemaWithoutAReferrersApi() throws Exception {
+    registry.referrersApi = false;
+    CosignTestSigner key = CosignTestSigner.generate();
+    TestRegistryContent schema = content.withReferrersTagSchema();
+    RawManifest image = schema.image("signed/app", "v1", 28);
+    schema.cosignSign("signed/app", image, key, content.host() + "/signed/app", true);
+
+    ImageVerifier signed = ImageVerifier.builder(client).policies(signedBy(key, "", "")).build();
+    assertThat(signed.verify(content.reference("signed/app", "v1")).allowed()).isTrue();
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.wharf.oci.model.ref.Reference;
 import io.wharf.oci.model.ref.RegistryHost;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.policy.testing.CosignTestSigner;
 import io.wharf.oci.policy.vuln.ReportArtifacts;
 import io.wharf.oci.policy.vuln.ReportFormat;
 import java.io.IOException;
@@ -27,9 +28,11 @@ import java.util.Random;
 
 /**
  * Pushes what verification tests need to a registry with {@link RegistryClient}: small images,
- * indexes, and Trivy reports attached as referrers. For a registry without the referrers API
- * (Debian's {@code docker-registry}), {@link #withReferrersTagSchema()} also keeps the referrers
- * tag schema's index ({@code sha256-<hex>}) as the distribution spec asks a client to.
+ * indexes, Trivy reports attached as referrers, and cosign signatures ({@link CosignTestSigner}, in
+ * oci-policy's test-jar) at their {@code .sig} tag or as referrers. For a registry without the
+ * referrers API (Debian's {@code docker-registry}), {@link #withReferrersTagSchema()} also keeps
+ * the referrers tag schema's index ({@code sha256-<hex>}) as the distribution spec asks a client
+ * to.
  */
 public final class TestRegistryContent {
 
@@ -149,6 +152,43 @@ public final class TestRegistryContent {
           referrer.descriptor().withArtifactType(ReportFormat.TRIVY.mediaType()));
     }
     return referrer;
+  }
+
+  /**
+   * Signs {@code subject} with {@code signer} as {@code cosign sign --key} does, naming {@code
+   * dockerReference} in the payload, and pushes the signature manifest at cosign's {@code
+   * sha256-<hex>.sig} tag, or ({@code asReferrer}) as an OCI 1.1 referrer of the image.
+   */
+  public CosignTestSigner.Signed cosignSign(
+      String repository,
+      RawManifest subject,
+      CosignTestSigner signer,
+      String dockerReference,
+      boolean asReferrer)
+      throws IOException {
+    return pushSignature(
+        repository, signer.sign(dockerReference, subject.descriptor()), asReferrer);
+  }
+
+  /** Pushes {@code signed}'s blobs and its tag-scheme manifest, or its referrer variant. */
+  public CosignTestSigner.Signed pushSignature(
+      String repository, CosignTestSigner.Signed signed, boolean asReferrer) throws IOException {
+    Repository repo = repo(repository);
+    for (CosignTestSigner.Blob blob : signed.blobs()) {
+      client.pushBlob(repo, blob.digest(), BlobSource.of(blob.content()));
+    }
+    if (asReferrer) {
+      put(repo, null, signed.referrer());
+      if (tagSchema) {
+        addToReferrersTag(
+            repo,
+            signed.subject().digest(),
+            signed.referrer().descriptor().withArtifactType(CosignTestSigner.ARTIFACT_SIG));
+      }
+    } else {
+      put(repo, signed.tag(), signed.manifest());
+    }
+    return signed;
   }
 
   /** Adds {@code referrer} to the referrers tag schema's index of {@code subject}. */
