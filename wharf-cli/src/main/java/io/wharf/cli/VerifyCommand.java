@@ -5,8 +5,10 @@ import io.wharf.oci.client.RegistryClientException;
 import io.wharf.oci.model.error.OciException;
 import io.wharf.oci.model.ref.Reference;
 import io.wharf.oci.model.ref.ReferenceParser;
+import io.wharf.oci.policy.PolicyDocument;
 import io.wharf.oci.policy.PolicyError;
 import io.wharf.oci.policy.PolicyException;
+import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
 import io.wharf.oci.policy.Reason;
 import io.wharf.oci.verify.ImageVerifier;
@@ -125,13 +127,29 @@ final class VerifyCommand implements Command {
     }
   }
 
+  /**
+   * The documents of {@code files}, each read as UTF-8 (at most 1 MiB); the files a document names
+   * (keys, certificates, trusted roots) resolve against its folder. Every error of every document
+   * is collected.
+   */
   private static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
-    List<PolicyConfig.PolicyText> texts = new ArrayList<>();
+    PolicyLoader loader = new PolicyLoader();
+    List<PolicyDocument> documents = new ArrayList<>();
+    List<PolicyError> errors = new ArrayList<>();
     for (String file : files) {
       Path path = Path.of(file);
-      texts.add(new PolicyConfig.PolicyText(path.toString(), PolicyConfig.readFile(path)));
+      String text = PolicyConfig.readFile(path);
+      Path folder = path.toAbsolutePath().getParent();
+      try {
+        documents.add(loader.load(path.toString(), text, folder == null ? Path.of("") : folder));
+      } catch (PolicyException e) {
+        errors.addAll(e.errors());
+      }
     }
-    return PolicyRuntime.load(texts, 1);
+    if (!errors.isEmpty()) {
+      throw new PolicyException(errors);
+    }
+    return PolicySet.of(documents);
   }
 
   private static int fail(PrintWriter err, String message, int status) {

@@ -11,6 +11,7 @@ import io.wharf.oci.client.RegistryClient;
 import io.wharf.oci.model.Platform;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RegistryHost;
+import io.wharf.oci.policy.testing.CosignTestSigner;
 import io.wharf.oci.verify.testing.TestRegistryContent;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -38,6 +39,18 @@ class VerifyCommandIT {
           vulnerabilities: {severity: CRITICAL, missingReport: deny}
       """;
 
+  /** A signature rule on {@code signed/**}: a cosign signature by the key in cosign.pub. */
+  static final String SIGNED_POLICY =
+      """
+      version: 1
+      rules:
+        - name: signed
+          match: {repositories: ["signed/**"]}
+          signatures:
+            cosign:
+              keys: [{file: cosign.pub}]
+      """;
+
   @TempDir static Path temp;
 
   private static WharfServer wharf;
@@ -46,6 +59,7 @@ class VerifyCommandIT {
   private static RawManifest clean;
   private static RawManifest critical;
   private static RawManifest index;
+  private static Path signedPolicy;
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,7 +83,50 @@ class VerifyCommandIT {
               "v1",
               List.of(amd64, arm64),
               List.of(Platform.of("linux", "amd64"), Platform.of("linux", "arm64")));
+      signedPolicy = pushSigned(content, temp.resolve("keys"));
     }
+  }
+
+  /**
+   * Pushes {@code signed/app}: {@code v1} signed at its {@code .sig} tag, {@code referred} signed
+   * by a referrer, {@code unsigned}, {@code other-key} signed by another key; writes the key as
+   * cosign.pub and {@link #SIGNED_POLICY} beside it in {@code dir}, and returns the policy's path.
+   */
+  static Path pushSigned(TestRegistryContent content, Path dir) throws Exception {
+    CosignTestSigner key = CosignTestSigner.generate();
+    String name = content.host() + "/signed/app";
+    content.cosignSign("signed/app", content.image("signed/app", "v1", 21), key, name, false);
+    content.cosignSign("signed/app", content.image("signed/app", "referred", 22), key, name, true);
+    content.image("signed/app", "unsigned", 23);
+    RawManifest other = content.image("signed/app", "other-key", 24);
+    content.cosignSign("signed/app", other, CosignTestSigner.generate(), name, false);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("cosign.pub"), key.publicKeyPem());
+    return Files.writeString(dir.resolve("signed.yaml"), SIGNED_POLICY);
+  }
+
+  /**
+   * {@code wharf verify --policy signed.yaml} on {@code registry}'s {@code signed/app}: signed
+   * images (a .sig tag, a referrer) allowed, unsigned and other-key ones denied with the reason.
+   */
+  static void assertSignaturesJudged(String registry, Path signedPolicy) {
+    for (String tag : List.of("v1", "referred")) {
+      WharfRun run =
+          WharfRun.of(
+              "verify", "--policy", signedPolicy.toString(), registry + "/signed/app:" + tag);
+      assertThat(run.status()).as(tag + ": " + run.out() + run.err()).isZero();
+      assertThat(run.out()).endsWith(": allowed\n");
+    }
+    WharfRun unsigned =
+        WharfRun.of(
+            "verify", "--policy", signedPolicy.toString(), registry + "/signed/app:unsigned");
+    assertThat(unsigned.status()).isEqualTo(1);
+    assertThat(unsigned.out()).endsWith(": denied\n  signed: no signature by key cosign.pub\n");
+    WharfRun other =
+        WharfRun.of(
+            "verify", "--policy", signedPolicy.toString(), registry + "/signed/app:other-key");
+    assertThat(other.status()).isEqualTo(1);
+    assertThat(other.out()).contains("  signed: ").contains("cosign.pub");
   }
 
   @AfterAll
@@ -190,6 +247,27 @@ class VerifyCommandIT {
     assertThat(missing.status()).isEqualTo(VerifyCommand.NOT_VERIFIED);
     assertThat(missing.err()).contains("not found").contains("secure/app:absent");
     assertThat(missing.out()).isEmpty();
+  }
+
+  @Test
+  void aSignatureRuleAllowsImagesSignedByItsKeyAndDeniesTheOthers() {
+    assertSignaturesJudged(host, signedPolicy);
+  }
+
+  @Test
+  void policiesCombineAcrossFiles() {
+    WharfRun both =
+        WharfRun.of(
+            "verify",
+            "--policy",
+            policy.toString(),
+            "--policy",
+            signedPolicy.toString(),
+            "--json",
+            host + "/signed/app:unsigned");
+    assertThat(both.status()).isEqualTo(1);
+    assertThat(both.out())
+        .contains("{\"rule\":\"signed\",\"message\":\"no signature by key cosign.pub\"}");
   }
 
   @Test

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code wharf verify} against Debian's {@code docker-registry} (CNCF distribution 2.8), which has
- * no referrers API: the reports pushed by the test are found through the referrers tag schema, as
- * the distribution spec's clients keep it.
+ * no referrers API: the reports and cosign signature referrers pushed by the test are found through
+ * the referrers tag schema, as the distribution spec's clients keep it; cosign's {@code .sig} tags
+ * are found as they are.
  */
 class VerifyDockerRegistryIT {
 
@@ -32,6 +33,7 @@ class VerifyDockerRegistryIT {
   private static Path policy;
   private static RawManifest clean;
   private static RawManifest critical;
+  private static Path signedPolicy;
 
   @BeforeAll
   static void start() throws Exception {
@@ -47,6 +49,7 @@ class VerifyDockerRegistryIT {
       critical = content.image("secure/app", "v2", 12);
       content.attachTrivy("secure/app", critical, CRITICAL_TRIVY);
       content.image("secure/app", "unscanned", 13);
+      signedPolicy = VerifyCommandIT.pushSigned(content, temp.resolve("keys"));
     }
   }
 
@@ -94,6 +97,11 @@ class VerifyDockerRegistryIT {
     WharfRun run = verify(registry.host() + "/secure/app@" + critical.digest());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.out()).contains(CRITICAL_REASON);
+  }
+
+  @Test
+  void cosignSignaturesAtTheirSigTagAndThroughTheReferrersTagSchemaCount() {
+    VerifyCommandIT.assertSignaturesJudged(registry.host(), signedPolicy);
   }
 
   @Test
