@@ -1,8 +1,5 @@
 package io.wharf.examples;
 
-import static io.wharf.oci.verify.testing.TestRegistryContent.CLEAN_TRIVY;
-import static io.wharf.oci.verify.testing.TestRegistryContent.CRITICAL_REASON;
-import static io.wharf.oci.verify.testing.TestRegistryContent.CRITICAL_TRIVY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -13,6 +10,7 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RegistryHost;
 import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
+import io.wharf.oci.policy.testing.CosignTestSigner;
 import io.wharf.oci.server.testing.RegistryExtension;
 import io.wharf.oci.verify.ImageVerifier;
 import io.wharf.oci.verify.testing.TestRegistryContent;
@@ -56,8 +54,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link AdmissionWebhook} over HTTPS (a self-signed certificate made here), in front of an
  * in-process registry that serves the images of Kubewarden's real admission requests (ghcr.io and
- * Docker Hub names mapped to it): each request answered as its images deserve, every workload kind,
- * and malformed reviews refused with 400, never 500.
+ * Docker Hub names mapped to it), signed with a cosign key of the test as Kubewarden's test images
+ * are ("signed" ones signed, "unsigned" ones not), under a policy that requires that key's
+ * signature: each request answered as its images deserve, every workload kind, and malformed
+ * reviews refused with 400, never 500.
  */
 class AdmissionWebhookTest {
 
@@ -65,14 +65,21 @@ class AdmissionWebhookTest {
   private static final String SIGNED = "ghcr.io/kubewarden/test-verify-image-signatures:signed";
   private static final String UNSIGNED = "ghcr.io/kubewarden/test-verify-image-signatures:unsigned";
 
-  /** Until signatures are merged, "signed" means "has a clean vulnerability report". */
+  /**
+   * Kubewarden's verify-image-signatures settings, as a Wharf policy: every image needs a cosign
+   * signature by the key in cosign.pub (written beside it by the test).
+   */
   private static final String POLICY =
       """
       version: 1
       rules:
-        - name: scanned
-          vulnerabilities: {severity: CRITICAL, missingReport: deny}
+        - name: signed
+          signatures:
+            cosign:
+              keys: [{file: cosign.pub}]
       """;
+
+  private static final String NO_SIGNATURE = ": no signature by key cosign.pub";
 
   @RegisterExtension static final RegistryExtension registry = RegistryExtension.inMemory();
 
@@ -88,18 +95,35 @@ class AdmissionWebhookTest {
     client = RegistryClient.builder().build();
     RegistryHost host = new RegistryHost(uri.getAuthority());
     TestRegistryContent content = TestRegistryContent.at(client, host);
+    CosignTestSigner key = CosignTestSigner.generate();
     String kubewarden = "kubewarden/test-verify-image-signatures";
-    content.attachTrivy(kubewarden, content.image(kubewarden, "signed", 1), CLEAN_TRIVY);
+    // Signed as cosign signs the names the pods use (the .sig tag and a referrer both count).
+    content.cosignSign(
+        kubewarden, content.image(kubewarden, "signed", 1), key, "ghcr.io/" + kubewarden, false);
     content.image(kubewarden, "unsigned", 2);
-    content.attachTrivy("library/nginx", content.image("library/nginx", "latest", 3), CLEAN_TRIVY);
-    content.attachTrivy("library/nginx", content.image("library/nginx", "v1.26", 4), CLEAN_TRIVY);
+    content.cosignSign(
+        "library/nginx",
+        content.image("library/nginx", "latest", 3),
+        key,
+        "docker.io/library/nginx",
+        true);
+    content.cosignSign(
+        "library/nginx",
+        content.image("library/nginx", "v1.26", 4),
+        key,
+        "docker.io/library/nginx",
+        false);
     content.image("library/init", "latest", 5);
-    RawManifest critical = content.image("team/job", "v1", 6);
-    content.attachTrivy("team/job", critical, CRITICAL_TRIVY);
+    content.image("team/job", "v1", 6);
+    RawManifest otherKey = content.image("team/job", "other-key", 7);
+    content.cosignSign(
+        "team/job", otherKey, CosignTestSigner.generate(), "registry.example/team/job", false);
+    Files.writeString(temp.resolve("cosign.pub"), key.publicKeyPem());
+    Path policy = Files.writeString(temp.resolve("policy.yaml"), POLICY);
 
     ImageVerifier verifier =
         ImageVerifier.builder(client)
-            .policies(PolicySet.of(List.of(new PolicyLoader().load("policy.yaml", POLICY))))
+            .policies(PolicySet.of(List.of(new PolicyLoader().load(policy))))
             .address(new RegistryHost("ghcr.io"), host)
             .address(RegistryHost.DOCKER_HUB, host)
             .address(new RegistryHost("registry.example"), host)
@@ -263,11 +287,7 @@ class AdmissionWebhookTest {
   void podCreationUnsignedIsDeniedNamingTheImageAndWhy() throws Exception {
     JsonNode response = answer(review("pod_creation_unsigned.json"));
     assertThat(response.get("uid").asText()).isEqualTo(UID);
-    assertThat(message(response))
-        .isEqualTo(
-            UNSIGNED
-                + ": no vulnerability report; rule scanned requires one: scan the image and"
-                + " attach its report");
+    assertThat(message(response)).isEqualTo(UNSIGNED + NO_SIGNATURE);
   }
 
   @Test
@@ -288,10 +308,7 @@ class AdmissionWebhookTest {
   @Test
   void podCreationWithInitContainerJudgesTheInitContainerToo() throws Exception {
     JsonNode response = answer(review("pod_creation_with_init_container.json"));
-    assertThat(message(response))
-        .isEqualTo(
-            "init: no vulnerability report; rule scanned requires one: scan the image and"
-                + " attach its report");
+    assertThat(message(response)).isEqualTo("init" + NO_SIGNATURE);
   }
 
   @ParameterizedTest
@@ -304,7 +321,7 @@ class AdmissionWebhookTest {
     JsonNode denied =
         answer(workload(kind, containers("initContainers", "registry.example/team/job:v1")));
     assertThat(denied.get("uid").asText()).isEqualTo("u-" + kind);
-    assertThat(message(denied)).startsWith("registry.example/team/job:v1: " + CRITICAL_REASON);
+    assertThat(message(denied)).isEqualTo("registry.example/team/job:v1" + NO_SIGNATURE);
   }
 
   @Test
@@ -314,14 +331,14 @@ class AdmissionWebhookTest {
             + SIGNED
             + "\"}],\"ephemeralContainers\":[{\"name\":\"debug\",\"image\":\""
             + UNSIGNED
-            + "\"},{\"name\":\"x\",\"image\":\"ghcr.io/kubewarden/absent:v1\"}]}";
-    String message = message(answer(workload("Pod", spec)));
-    assertThat(message.split("\n"))
-        .containsExactly(
-            UNSIGNED
-                + ": no vulnerability report; rule scanned requires one: scan the image and"
-                + " attach its report",
-            "ghcr.io/kubewarden/absent:v1: cannot be verified: not found in its registry");
+            + "\"},{\"name\":\"x\",\"image\":\"ghcr.io/kubewarden/absent:v1\"},"
+            + "{\"name\":\"y\",\"image\":\"registry.example/team/job:other-key\"}]}";
+    String[] lines = message(answer(workload("Pod", spec))).split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).isEqualTo(UNSIGNED + NO_SIGNATURE);
+    assertThat(lines[1])
+        .isEqualTo("ghcr.io/kubewarden/absent:v1: cannot be verified: not found in its registry");
+    assertThat(lines[2]).startsWith("registry.example/team/job:other-key: ").contains("cosign.pub");
   }
 
   @Test
