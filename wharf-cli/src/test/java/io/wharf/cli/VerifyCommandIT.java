@@ -122,9 +122,7 @@ class VerifyCommandIT {
             "verify", "--policy", signedPolicy.toString(), registry + "/signed/app:unsigned");
     assertThat(unsigned.status()).isEqualTo(1);
     assertThat(unsigned.out()).endsWith(": denied\n  signed: no signature by key cosign.pub\n");
-    WharfRun other =
-        WharfRun.of(
-            "verify", "--policy", signedPolicy.toString(), registry + "/signed/app:other-key");
+    WharfRun other = verify(signedPolicy, registry + "/signed/app:other-key");
     assertThat(other.status()).isEqualTo(1);
     assertThat(other.out()).contains("  signed: ").contains("cosign.pub");
   }
@@ -137,6 +135,11 @@ class VerifyCommandIT {
   }
 
   private static WharfRun verify(String... more) {
+    return verify(policy, more);
+  }
+
+  /** {@code wharf verify --policy POLICY MORE...}, in this JVM. */
+  static WharfRun verify(Path policy, String... more) {
     String[] args = new String[more.length + 3];
     args[0] = "verify";
     args[1] = "--policy";

@@ -61,12 +61,7 @@ class VerifyDockerRegistryIT {
   }
 
   private static WharfRun verify(String... more) {
-    String[] args = new String[more.length + 3];
-    args[0] = "verify";
-    args[1] = "--policy";
-    args[2] = policy.toString();
-    System.arraycopy(more, 0, args, 3, more.length);
-    return WharfRun.of(args);
+    return VerifyCommandIT.verify(policy, more);
   }
 
   @Test

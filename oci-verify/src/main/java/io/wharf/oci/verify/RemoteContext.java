@@ -118,21 +118,7 @@ public final class RemoteContext implements PolicyContext {
    */
   @Override
   public synchronized Optional<RawManifest> manifest(Digest digest) throws IOException {
-    Optional<RawManifest> known = manifests.get(digest);
-    if (known != null) {
-      return known;
-    }
-    Optional<RawManifest> found;
-    try {
-      found = Optional.of(client.getManifest(at(digest)));
-    } catch (RegistryClientException e) {
-      if (!e.isNotFound()) {
-        throw e;
-      }
-      found = Optional.empty();
-    }
-    manifests.put(digest, found);
-    return found;
+    return cached(manifests, digest, () -> Optional.of(client.getManifest(at(digest))));
   }
 
   /**
@@ -141,15 +127,38 @@ public final class RemoteContext implements PolicyContext {
    */
   @Override
   public synchronized Optional<Digest> resolve(Tag tag) throws IOException {
-    Optional<Digest> known = tags.get(tag);
+    return cached(
+        tags,
+        tag,
+        () ->
+            client
+                .headManifest(Reference.of(repository.registry(), repository.name(), tag))
+                .map(Descriptor::digest));
+  }
+
+  /** A read of the registry that may find nothing. */
+  @FunctionalInterface
+  private interface Read<V> {
+    Optional<V> read() throws IOException;
+  }
+
+  /** What {@code cache} keeps under {@code key}, else {@code read}'s (404 is empty), kept. */
+  private static <K, V> Optional<V> cached(Map<K, Optional<V>> cache, K key, Read<V> read)
+      throws IOException {
+    Optional<V> known = cache.get(key);
     if (known != null) {
       return known;
     }
-    Optional<Digest> found =
-        client
-            .headManifest(Reference.of(repository.registry(), repository.name(), tag))
-            .map(Descriptor::digest);
-    tags.put(tag, found);
+    Optional<V> found;
+    try {
+      found = read.read();
+    } catch (RegistryClientException e) {
+      if (!e.isNotFound()) {
+        throw e;
+      }
+      found = Optional.empty();
+    }
+    cache.put(key, found);
     return found;
   }
 
