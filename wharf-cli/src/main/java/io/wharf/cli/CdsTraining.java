@@ -13,6 +13,7 @@ import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -50,6 +51,7 @@ final class CdsTraining {
               List.of("inspect", a + ":v1"),
               List.of("inspect", "--json", b + ":v1"),
               List.of("tags", a),
+              List.of("verify", "--policy", policy(dir).toString(), a + ":v1"),
               List.of("delete", b + ":v1"),
               List.of("create-image", "oci:" + dir.resolve("created") + ":v1"),
               List.of("create-image", b + "-created:v1"));
@@ -63,6 +65,14 @@ final class CdsTraining {
       }
       return status;
     }
+  }
+
+  /** A policy document with one rule, which {@code cds/app} passes (it matches no image). */
+  private static Path policy(Path dir) throws IOException {
+    return Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nrules:\n  - name: scanned\n    match: {projects: [none]}\n"
+            + "    vulnerabilities: {severity: CRITICAL, missingReport: deny}\n");
   }
 
   private static WharfServer server(Path data) throws IOException {

@@ -10,10 +10,10 @@ import java.util.Optional;
 
 /**
  * The {@code wharf} program: {@code wharf serve} runs a registry, {@code wharf fsck} checks a data
- * folder, {@code wharf copy}, {@code inspect}, {@code tags} and {@code delete} use the client, and
- * {@code wharf create-image} makes a small image to try them with. {@link #main} is the entry point
- * of {@code wharf-cli/target/wharf.jar}, which the {@code wharf} script at the repository root
- * runs.
+ * folder, {@code wharf copy}, {@code inspect}, {@code tags} and {@code delete} use the client,
+ * {@code wharf verify} judges an image on any registry by the policies, and {@code wharf
+ * create-image} makes a small image to try them with. {@link #main} is the entry point of {@code
+ * wharf-cli/target/wharf.jar}, which the {@code wharf} script at the repository root runs.
  */
 public final class Wharf {
 
@@ -21,7 +21,7 @@ public final class Wharf {
   private static final String DATE_FORMAT_KEY = "org.slf4j.simpleLogger.dateTimeFormat";
   private static final String DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
   private static final String COMMAND_LIST =
-      "serve, fsck, copy, inspect, tags, delete or create-image";
+      "serve, fsck, copy, inspect, tags, delete, verify or create-image";
 
   private Wharf() {}
 
@@ -127,6 +127,7 @@ public final class Wharf {
           case "inspect" -> new InspectCommand();
           case "tags" -> new TagsCommand();
           case "delete" -> new DeleteCommand();
+          case "verify" -> new VerifyCommand();
           case "create-image" -> new CreateImageCommand();
           case "project" -> new ProjectCommand();
           case "robot" -> new RobotCommand();
@@ -154,6 +155,7 @@ public final class Wharf {
             "inspect",
             "tags",
             "delete",
+            "verify",
             "create-image")) {
       Cli.Syntax syntax = command(name).orElseThrow().syntax();
       s.append("  ").append(name).append(" ".repeat(Math.max(2, 14 - name.length())));
