@@ -418,6 +418,18 @@ final class Envelopes {
     }
   }
 
+  /**
+   * The constant of {@code values} whose {@code toString()} (its name on the wire) is {@code text}.
+   */
+  static <E extends Enum<E>> Optional<E> named(E[] values, String text) {
+    for (E value : values) {
+      if (value.toString().equals(text)) {
+        return Optional.of(value);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** {@code text} cut to 80 characters and one line, for messages about strangers' input. */
   static String clip(String text) {
     String line = text.replaceAll("[\\p{Cntrl}]", "?");
