@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
 class NotationEnvelopesTest {
 
   private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
+
+  /** After the signing certificate of the timestamp fixtures (TestTimestamp.crt) expired. */
+  private static final Instant AFTER_EXPIRY = Instant.parse("2034-01-01T00:00:00Z");
+
   private static final String ALPINE = "CN=alpine,O=Notary,L=Seattle,ST=WA,C=US";
   private static final String TIMESTAMPED =
       "sha256:c0669ef34cdc14332c0f1ab0c2c01acb91d96014b172f1a76f3a39e63d1f0bda";
@@ -107,50 +111,21 @@ class NotationEnvelopesTest {
 
   @Test
   void theMockEnvelopesChainToTheNotationTestRoot() throws Exception {
-    Map<String, List<X509Certificate>> stores = Map.of("ca:valid", certificates(TEST_ROOT));
-    SignatureCheck valid =
-        check(
-            "notation-go/mock/ca_valid_sig_env.json",
-            "application/jose+json",
-            docker528(MOCK),
-            strict("ca:valid"),
-            stores,
-            NOW);
+    SignatureCheck valid = mock("notation-go/mock/ca_valid_sig_env.json", MOCK);
     assertThat(valid.verified()).as(valid.message()).isTrue();
     assertThat(valid.warnings()).isEmpty();
-    SignatureCheck invalid =
-        check(
-            "notation-go/mock/ca_invalid_sig_env.json",
-            "application/jose+json",
-            docker528(MOCK),
-            strict("ca:valid"),
-            stores,
-            NOW);
+    SignatureCheck invalid = mock("notation-go/mock/ca_invalid_sig_env.json", MOCK);
     // its payload was cut wrong: the signature cannot be over it
     assertThat(invalid.verified()).isFalse();
     assertThat(invalid.message()).isEqualTo("integrity: payload is not base64url");
-    SignatureCheck expired =
-        check(
-            "notation-go/mock/ca_expired_sig_env.json",
-            "application/jose+json",
-            docker528(MOCK),
-            strict("ca:valid"),
-            stores,
-            NOW);
+    SignatureCheck expired = mock("notation-go/mock/ca_expired_sig_env.json", MOCK);
     assertThat(expired.message())
         .isEqualTo("expiry: the signature expired at 2022-07-29T23:59:00Z");
   }
 
   @Test
   void theMockSignatureIsOnlyForItsOwnTarget() throws Exception {
-    SignatureCheck check =
-        check(
-            "notation-go/mock/ca_valid_sig_env.json",
-            "application/jose+json",
-            docker528(TIMESTAMPED),
-            strict("ca:valid"),
-            Map.of("ca:valid", certificates(TEST_ROOT)),
-            NOW);
+    SignatureCheck check = mock("notation-go/mock/ca_valid_sig_env.json", TIMESTAMPED);
     assertThat(check.message())
         .isEqualTo(
             "integrity: the signature is over "
@@ -175,24 +150,36 @@ class NotationEnvelopesTest {
         List.of("*"));
   }
 
+  private static SignatureCheck timestamped(
+      String file, String verifyTimestamp, String tsa, Instant now) throws Exception {
+    String mediaType =
+        file.startsWith("notation-go/cose") ? "application/cose" : "application/jose+json";
+    return check(
+        file,
+        mediaType,
+        docker528(TIMESTAMPED),
+        timestampPolicy(verifyTimestamp),
+        timestampStores(tsa),
+        now);
+  }
+
+  private static SignatureCheck mock(String file, String target) throws Exception {
+    return check(
+        file,
+        "application/jose+json",
+        docker528(target),
+        strict("ca:valid"),
+        Map.of("ca:valid", certificates(TEST_ROOT)),
+        NOW);
+  }
+
   @Test
   void timestampedSignaturesVerifyEvenAfterTheCertificateExpired() throws Exception {
-    Instant afterExpiry = Instant.parse("2034-01-01T00:00:00Z");
-    for (String[] file :
-        new String[][] {
-          {"notation-go/jwsWithTimestamp.sig", "application/jose+json"},
-          {"notation-go/coseWithTimestamp.sig", "application/cose"}
-        }) {
-      for (Instant now : List.of(NOW, afterExpiry)) {
-        SignatureCheck check =
-            check(
-                file[0],
-                file[1],
-                docker528(TIMESTAMPED),
-                timestampPolicy("always"),
-                timestampStores(GLOBALSIGN),
-                now);
-        assertThat(check).as(file[0] + " at " + now).isEqualTo(SignatureCheck.verified(ALPINE));
+    for (String file :
+        List.of("notation-go/jwsWithTimestamp.sig", "notation-go/coseWithTimestamp.sig")) {
+      for (Instant now : List.of(NOW, AFTER_EXPIRY)) {
+        SignatureCheck check = timestamped(file, "always", GLOBALSIGN, now);
+        assertThat(check).as(file + " at " + now).isEqualTo(SignatureCheck.verified(ALPINE));
       }
     }
   }
@@ -200,13 +187,7 @@ class NotationEnvelopesTest {
   @Test
   void aTimestampByAnUntrustedAuthorityFailsAuthenticTimestamp() throws Exception {
     SignatureCheck check =
-        check(
-            "notation-go/jwsWithTimestamp.sig",
-            "application/jose+json",
-            docker528(TIMESTAMPED),
-            timestampPolicy("always"),
-            timestampStores("certs/e2e.crt"),
-            NOW);
+        timestamped("notation-go/jwsWithTimestamp.sig", "always", "certs/e2e.crt", NOW);
     assertThat(check.verified()).isFalse();
     assertThat(check.message())
         .startsWith("authenticTimestamp: the timestamp's authority ")
@@ -216,44 +197,21 @@ class NotationEnvelopesTest {
   @Test
   void afterCertExpiryVerifiesTheTimestampOnlyOnceTheCertificateExpired() throws Exception {
     SignatureCheck before =
-        check(
-            "notation-go/jwsWithTimestamp.sig",
-            "application/jose+json",
-            docker528(TIMESTAMPED),
-            timestampPolicy("afterCertExpiry"),
-            timestampStores("certs/e2e.crt"),
-            NOW);
+        timestamped("notation-go/jwsWithTimestamp.sig", "afterCertExpiry", "certs/e2e.crt", NOW);
     assertThat(before).isEqualTo(SignatureCheck.verified(ALPINE));
     SignatureCheck after =
-        check(
-            "notation-go/jwsWithTimestamp.sig",
-            "application/jose+json",
-            docker528(TIMESTAMPED),
-            timestampPolicy("afterCertExpiry"),
-            timestampStores("certs/e2e.crt"),
-            Instant.parse("2034-01-01T00:00:00Z"));
+        timestamped(
+            "notation-go/jwsWithTimestamp.sig", "afterCertExpiry", "certs/e2e.crt", AFTER_EXPIRY);
     assertThat(after.message()).startsWith("authenticTimestamp: the timestamp's authority");
   }
 
   @Test
   void withoutATimestampAnExpiredCertificateFailsAuthenticTimestamp() throws Exception {
     SignatureCheck valid =
-        check(
-            "notation-go/withoutTimestamp.sig",
-            "application/jose+json",
-            docker528(TIMESTAMPED),
-            timestampPolicy("always"),
-            timestampStores(GLOBALSIGN),
-            NOW);
+        timestamped("notation-go/withoutTimestamp.sig", "always", GLOBALSIGN, NOW);
     assertThat(valid).isEqualTo(SignatureCheck.verified(ALPINE));
     SignatureCheck expired =
-        check(
-            "notation-go/withoutTimestamp.sig",
-            "application/jose+json",
-            docker528(TIMESTAMPED),
-            timestampPolicy("always"),
-            timestampStores(GLOBALSIGN),
-            Instant.parse("2034-01-01T00:00:00Z"));
+        timestamped("notation-go/withoutTimestamp.sig", "always", GLOBALSIGN, AFTER_EXPIRY);
     assertThat(expired)
         .isEqualTo(
             SignatureCheck.failed(

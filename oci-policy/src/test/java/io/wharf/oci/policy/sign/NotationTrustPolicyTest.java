@@ -146,45 +146,29 @@ class NotationTrustPolicyTest {
             + " verification level \"lenient\"");
   }
 
-  @Test
-  void overridesFollowNotationsRules() {
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "strict|\"override\":{\"integrity\":\"log\"}|\"integrity\" verification can not be"
+            + " overridden in custom signature verification",
+        "strict|\"override\":{\"expiry\":\"skip\"}|\"expiry\" verification can not be"
+            + " skipped in custom signature verification",
+        "skip|\"override\":{\"expiry\":\"log\"}|signature verification level \"skip\" can't be"
+            + " used to customize signature verification",
+        "strict|\"override\":{\"colour\":\"log\"}|verification type \"colour\" in custom"
+            + " signature verification is not supported, supported values are integrity,"
+            + " authenticity, authenticTimestamp, expiry, revocation",
+        "strict|\"override\":{\"expiry\":\"warn\"}|verification action \"warn\" in custom"
+            + " signature verification is not supported, supported values are enforce, log, skip",
+        "strict|\"verifyTimestamp\":\"sometimes\"|verifyTimestamp option \"sometimes\" is not"
+            + " supported"
+      })
+  void overridesFollowNotationsRules(String level, String member, String message) {
+    String verification = "{\"level\":\"" + level + "\"," + member + "}";
     refused(
-        document(
-            statement(
-                "a",
-                "[\"*\"]",
-                "{\"level\":\"strict\",\"override\":{\"integrity\":\"log\"}}",
-                TRUST)),
-        "trust policy statement \"a\" has invalid signatureVerification: \"integrity\""
-            + " verification can not be overridden in custom signature verification");
-    refused(
-        document(
-            statement(
-                "a",
-                "[\"*\"]",
-                "{\"level\":\"strict\",\"override\":{\"expiry\":\"skip\"}}",
-                TRUST)),
-        "trust policy statement \"a\" has invalid signatureVerification: \"expiry\" verification"
-            + " can not be skipped in custom signature verification");
-    refused(
-        document(
-            statement(
-                "a", "[\"*\"]", "{\"level\":\"skip\",\"override\":{\"expiry\":\"log\"}}", "")),
-        "trust policy statement \"a\" has invalid signatureVerification: signature verification"
-            + " level \"skip\" can't be used to customize signature verification");
-    refused(
-        document(
-            statement(
-                "a", "[\"*\"]", "{\"level\":\"strict\",\"override\":{\"colour\":\"log\"}}", TRUST)),
-        "trust policy statement \"a\" has invalid signatureVerification: verification type"
-            + " \"colour\" in custom signature verification is not supported, supported values are"
-            + " integrity, authenticity, authenticTimestamp, expiry, revocation");
-    refused(
-        document(
-            statement(
-                "a", "[\"*\"]", "{\"level\":\"strict\",\"verifyTimestamp\":\"sometimes\"}", TRUST)),
-        "trust policy statement \"a\" has invalid signatureVerification: verifyTimestamp option"
-            + " \"sometimes\" is not supported");
+        document(statement("a", "[\"*\"]", verification, level.equals("skip") ? "" : TRUST)),
+        "trust policy statement \"a\" has invalid signatureVerification: " + message);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.wharf.oci.policy.sign.internal.notation;
 
+import io.wharf.oci.model.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,7 +20,7 @@ import java.util.Map;
  * times).
  *
  * <p>Items become Java values: unsigned and negative integers {@link Long} (beyond its range
- * refused), byte strings {@link ByteString}, text strings {@link String} (valid UTF-8 only), arrays
+ * refused), byte strings {@link Bytes}, text strings {@link String} (valid UTF-8 only), arrays
  * {@link List}, maps {@link Map} (in order; duplicate keys refused), tags {@link Tagged}, {@code
  * true}/{@code false} {@link Boolean}, {@code null}/{@code undefined} {@link Simple}; floats are
  * refused (no signature field is one). Indefinite lengths are refused (Notation writes none).
@@ -39,24 +40,6 @@ final class Cbor {
 
   private Cbor(byte[] in) {
     this.in = in;
-  }
-
-  /** A byte string; compares by content. */
-  record ByteString(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ByteString b && Arrays.equals(bytes, b.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public String toString() {
-      return "h'" + bytes.length + " bytes'";
-    }
   }
 
   /** A tagged item. */
@@ -102,7 +85,7 @@ final class Cbor {
       case 1:
         return -1 - unsigned(argument);
       case 2:
-        return new ByteString(take(argument));
+        return Bytes.of(take(argument));
       case 3:
         return text(take(argument));
       case 4:

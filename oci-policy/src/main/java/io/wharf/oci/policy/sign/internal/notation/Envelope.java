@@ -27,12 +27,7 @@ final class Envelope {
     }
 
     static Optional<SigningScheme> of(String value) {
-      for (SigningScheme s : values()) {
-        if (s.value.equals(value)) {
-          return Optional.of(s);
-        }
-      }
-      return Optional.empty();
+      return Envelopes.named(values(), value);
     }
 
     /** The trust store type whose certificates this scheme's chains lead to. */

@@ -1,6 +1,7 @@
 package io.wharf.oci.policy.sign.internal.notation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wharf.oci.model.Bytes;
 import io.wharf.oci.policy.sign.internal.notation.Envelope.SigningScheme;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -198,8 +199,8 @@ final class Envelopes {
     h.authenticSigningTime = epoch(protectedHeader, AUTHENTIC_SIGNING_TIME);
     h.plugin = optionalCoseText(protectedHeader, VERIFICATION_PLUGIN);
     Object x5chain = unprotected.get(COSE_X5CHAIN);
-    if (x5chain instanceof Cbor.ByteString one) {
-      h.chain.add(one.bytes());
+    if (x5chain instanceof Bytes one) {
+      h.chain.add(one.toByteArray());
     } else if (x5chain instanceof List<?> many) {
       if (many.size() > MAX_CHAIN) {
         throw new BadSignatureException("the certificate chain is longer than " + MAX_CHAIN);
@@ -214,10 +215,10 @@ final class Envelopes {
     if (timestamp != null) {
       h.timestamp = Optional.of(bytes(timestamp, TIMESTAMP));
     }
-    if (!(message.get(2) instanceof Cbor.ByteString payload)) {
+    if (!(message.get(2) instanceof Bytes payload)) {
       throw new BadSignatureException("the COSE payload is detached or not a byte string");
     }
-    h.payload = payload.bytes();
+    h.payload = payload.toByteArray();
     h.signed = Cbor.sigStructure(protectedBytes, h.payload);
     h.signature = bytes(message.get(3), "the signature");
     return h.envelope("COSE");
@@ -396,10 +397,10 @@ final class Envelopes {
   }
 
   private static byte[] bytes(Object item, String what) throws BadSignatureException {
-    if (!(item instanceof Cbor.ByteString b)) {
+    if (!(item instanceof Bytes b)) {
       throw new BadSignatureException(what + " is not a byte string");
     }
-    return b.bytes();
+    return b.toByteArray();
   }
 
   private static byte[] base64Url(String what, String text) throws BadSignatureException {
@@ -416,6 +417,18 @@ final class Envelopes {
     } catch (IllegalArgumentException e) {
       throw new BadSignatureException(what + " is not base64");
     }
+  }
+
+  /**
+   * The constant of {@code values} whose {@code toString()} (its name on the wire) is {@code text}.
+   */
+  static <E extends Enum<E>> Optional<E> named(E[] values, String text) {
+    for (E value : values) {
+      if (value.toString().equals(text)) {
+        return Optional.of(value);
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@code text} cut to 80 characters and one line, for messages about strangers' input. */

@@ -41,12 +41,7 @@ enum SignatureAlgorithm {
 
   /** The algorithm JWS names {@code name} ({@code "alg"}). */
   static Optional<SignatureAlgorithm> ofJws(String name) {
-    for (SignatureAlgorithm a : values()) {
-      if (a.jwsName.equals(name)) {
-        return Optional.of(a);
-      }
-    }
-    return Optional.empty();
+    return Envelopes.named(values(), name);
   }
 
   /** The algorithm COSE numbers {@code id} (label 1). */

@@ -72,12 +72,7 @@ final class TrustPolicy {
     }
 
     static Optional<Level> of(String value) {
-      for (Level l : values()) {
-        if (l.value.equals(value)) {
-          return Optional.of(l);
-        }
-      }
-      return Optional.empty();
+      return Envelopes.named(values(), value);
     }
 
     @Override
@@ -101,12 +96,7 @@ final class TrustPolicy {
     }
 
     static Optional<Validation> of(String value) {
-      for (Validation v : values()) {
-        if (v.value.equals(value)) {
-          return Optional.of(v);
-        }
-      }
-      return Optional.empty();
+      return Envelopes.named(values(), value);
     }
 
     @Override
@@ -125,12 +115,12 @@ final class TrustPolicy {
     SKIP;
 
     static Optional<Action> of(String value) {
-      for (Action a : values()) {
-        if (a.name().toLowerCase(Locale.ROOT).equals(value)) {
-          return Optional.of(a);
-        }
-      }
-      return Optional.empty();
+      return Envelopes.named(values(), value);
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -30,7 +30,7 @@ final class Mutations {
     }
     try {
       Cbor.Tagged message = (Cbor.Tagged) Cbor.decode(envelope);
-      int length = ((Cbor.ByteString) ((java.util.List<?>) message.value()).get(3)).bytes().length;
+      int length = ((io.wharf.oci.model.Bytes) ((java.util.List<?>) message.value()).get(3)).size();
       byte[] changed = envelope.clone();
       // the signature is the last item of the message: its bytes end the envelope
       changed[envelope.length - length + at % length] ^= (byte) xor;
