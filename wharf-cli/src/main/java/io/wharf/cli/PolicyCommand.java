@@ -38,19 +38,19 @@ final class PolicyCommand implements Command {
     }
     Path file = Path.of(args.positional(1));
     List<PolicyConfig.PolicyText> texts = new ArrayList<>();
+    String registryName;
     try {
       String text = PolicyConfig.readFile(file);
       PolicyConfig config = asWharfConfig(file, text);
+      registryName = config.registryName().orElse("");
       texts.addAll(
-          config.any()
-              ? config.read()
-              : List.of(new PolicyConfig.PolicyText(file.toString(), text)));
+          config.any() ? config.read() : List.of(PolicyConfig.PolicyText.ofFile(file, text)));
     } catch (ConfigException e) {
       err.println("wharf policy: " + e.getMessage());
       return 2;
     }
     try {
-      PolicySet set = PolicyRuntime.load(texts, 1);
+      PolicySet set = PolicyRuntime.load(texts, registryName, 1);
       out.println(file + ": valid: " + PolicyRuntime.describe(set));
       return 0;
     } catch (PolicyException e) {

@@ -26,23 +26,40 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   inline:                             # and/or one document written here
  *     version: 1
  *     rules: [...]
+ *   containersPolicy: /etc/containers/policy.json   # and/or containers/image's signature policy
+ *   registryName: registry.example.com  # this registry's name as clients write it (policy.json's
+ *                                       # scopes, Notation's registryScopes); default: the listen address
  *   watch: true                         # reload when a file changes (default); SIGHUP always does
  * </pre>
+ *
+ * <p>Files a document names (keys, certificates, trusted roots, trust policies) resolve against the
+ * document's folder; an inline document's against this file's folder.
  *
  * <p>An inline document is handed to the policy loader as the very lines of {@code wharf.yaml} it
  * occupies (everything else blanked), so that its errors name this file's lines and columns.
  *
  * @param files the policy documents' files
  * @param inline the inline document, if any
+ * @param containersPolicy containers/image's {@code policy.json}, if any
+ * @param registryName the registry's name as clients write it, when configured
  * @param watch whether files are watched for changes
  * @param configFile the config file they were read from, read again on a reload (its inline
  *     document and its list of files may have changed too)
  */
 record PolicyConfig(
-    List<Path> files, Optional<PolicyText> inline, boolean watch, Optional<Path> configFile) {
+    List<Path> files,
+    Optional<PolicyText> inline,
+    Optional<Path> containersPolicy,
+    Optional<String> registryName,
+    boolean watch,
+    Optional<Path> configFile) {
 
   /** The keys of {@code policies}. */
-  static final Set<String> KEYS = Set.of("files", "inline", "watch");
+  static final Set<String> KEYS =
+      Set.of("files", "inline", "containersPolicy", "registryName", "watch");
+
+  /** The longest registry name: a host name and a port. */
+  static final int MAX_REGISTRY_NAME = 262;
 
   /** The largest policy document file read. */
   static final int MAX_DOCUMENT_BYTES = 1 << 20;
@@ -52,28 +69,46 @@ record PolicyConfig(
    *
    * @param source the file name, for messages
    * @param text the document
+   * @param base the folder the files it names resolve against
+   * @param containers whether it is containers/image's {@code policy.json} rather than a Wharf
+   *     policy document
    */
-  record PolicyText(String source, String text) {
+  record PolicyText(String source, String text, Path base, boolean containers) {
     PolicyText {
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(base, "base");
+    }
+
+    /** A Wharf policy document read from {@code file}. */
+    static PolicyText ofFile(Path file, String text) {
+      return new PolicyText(file.toString(), text, folderOf(file), false);
     }
   }
 
   PolicyConfig {
     files = List.copyOf(files);
     Objects.requireNonNull(inline, "inline");
+    Objects.requireNonNull(containersPolicy, "containersPolicy");
+    Objects.requireNonNull(registryName, "registryName");
     Objects.requireNonNull(configFile, "configFile");
   }
 
   /** No policies. */
   static PolicyConfig none() {
-    return new PolicyConfig(List.of(), Optional.empty(), false, Optional.empty());
+    return new PolicyConfig(
+        List.of(), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty());
   }
 
   /** Whether any document is configured. */
   boolean any() {
-    return !files.isEmpty() || inline.isPresent();
+    return !files.isEmpty() || inline.isPresent() || containersPolicy.isPresent();
+  }
+
+  /** The folder of {@code file}, absolute. */
+  static Path folderOf(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent == null ? file.toAbsolutePath().getRoot() : parent;
   }
 
   /**
@@ -87,27 +122,49 @@ record PolicyConfig(
     List<Path> files = node.files("files");
     Optional<PolicyText> inline = Optional.empty();
     if (node.has("inline")) {
-      inline = Optional.of(new PolicyText(source, inlineText(source, text)));
+      inline =
+          Optional.of(
+              new PolicyText(source, inlineText(source, text), base.toAbsolutePath(), false));
     }
-    if (files.isEmpty() && inline.isEmpty()) {
-      throw node.error("names no policy document: give files, inline or both");
+    Optional<Path> containers = node.file("containersPolicy");
+    Optional<String> registryName = node.string("registryName", MAX_REGISTRY_NAME);
+    if (files.isEmpty() && inline.isEmpty() && containers.isEmpty()) {
+      throw node.error("names no policy document: give files, inline, containersPolicy or more");
     }
-    return new PolicyConfig(files, inline, node.bool("watch").orElse(true), Optional.empty());
+    if (containers.isPresent() && registryName.isEmpty()) {
+      throw node.error(
+          "containersPolicy",
+          "needs registryName: this registry's name as policy.json's scopes write it");
+    }
+    return new PolicyConfig(
+        files, inline, containers, registryName, node.bool("watch").orElse(true), Optional.empty());
   }
 
   /** This configuration, read from config file {@code file}. */
   PolicyConfig from(Path file) {
-    return new PolicyConfig(files, inline, watch, Optional.of(file));
+    return new PolicyConfig(
+        files, inline, containersPolicy, registryName, watch, Optional.of(file));
   }
 
-  /** Every document's text, the files read now (in order), then the inline one. */
+  /** Every document's text: the files read now (in order), the inline one, then policy.json. */
   List<PolicyText> read() throws ConfigException {
     List<PolicyText> texts = new ArrayList<>();
     for (Path file : files) {
-      texts.add(new PolicyText(file.toString(), readFile(file)));
+      texts.add(PolicyText.ofFile(file, readFile(file)));
     }
     inline.ifPresent(texts::add);
+    if (containersPolicy.isPresent()) {
+      Path file = containersPolicy.get();
+      texts.add(new PolicyText(file.toString(), readFile(file), folderOf(file), true));
+    }
     return texts;
+  }
+
+  /** The files the policies come from: the documents and policy.json (watched for changes). */
+  List<Path> sourceFiles() {
+    List<Path> all = new ArrayList<>(files);
+    containersPolicy.ifPresent(all::add);
+    return all;
   }
 
   /** A policy document file's text: UTF-8, at most 1 MiB. */

@@ -1,5 +1,6 @@
 package io.wharf.cli;
 
+import io.wharf.oci.policy.ContainersPolicyLoader;
 import io.wharf.oci.policy.Policies;
 import io.wharf.oci.policy.PolicyDocument;
 import io.wharf.oci.policy.PolicyError;
@@ -75,21 +76,45 @@ final class PolicyRuntime implements Closeable {
   static PolicyRuntime start(PolicyConfig config, Duration interval)
       throws PolicyException, ConfigException {
     Objects.requireNonNull(config, "config");
-    return new PolicyRuntime(config, load(config.read(), 1), interval);
+    return new PolicyRuntime(config, load(config, config.read(), 1), interval);
   }
 
   /**
-   * The set of {@code texts}' documents, with revision {@code revision}.
+   * The set of {@code config}'s documents, read now, with revision {@code revision}.
    *
    * @throws PolicyException with every error of every document when one is not valid
+   * @throws ConfigException when a file cannot be read
    */
-  static PolicySet load(List<PolicyConfig.PolicyText> texts, long revision) throws PolicyException {
+  static PolicySet load(PolicyConfig config, long revision)
+      throws PolicyException, ConfigException {
+    return load(config, config.read(), revision);
+  }
+
+  private static PolicySet load(
+      PolicyConfig config, List<PolicyConfig.PolicyText> texts, long revision)
+      throws PolicyException {
+    return load(texts, config.registryName().orElse(""), revision);
+  }
+
+  /**
+   * The set of {@code texts}' documents, with revision {@code revision}; the files they name
+   * resolve against each text's folder.
+   *
+   * @param registryName this registry's name, for a containers/image {@code policy.json}'s scopes
+   * @throws PolicyException with every error of every document when one is not valid
+   */
+  static PolicySet load(List<PolicyConfig.PolicyText> texts, String registryName, long revision)
+      throws PolicyException {
     PolicyLoader loader = new PolicyLoader();
+    ContainersPolicyLoader containers = new ContainersPolicyLoader();
     List<PolicyDocument> documents = new ArrayList<>();
     List<PolicyError> errors = new ArrayList<>();
     for (PolicyConfig.PolicyText text : texts) {
       try {
-        documents.add(loader.load(text.source(), text.text()));
+        documents.add(
+            text.containers()
+                ? containers.load(text.source(), text.text(), registryName, text.base())
+                : loader.load(text.source(), text.text(), text.base()));
       } catch (PolicyException e) {
         errors.addAll(e.errors());
       }
@@ -131,7 +156,7 @@ final class PolicyRuntime implements Closeable {
           next = WharfConfig.read(file).policies().orElse(PolicyConfig.none()).from(file);
         }
         List<String> seen = fingerprint(next);
-        PolicySet set = load(next.read(), policies.current().revision() + 1);
+        PolicySet set = load(next, next.read(), policies.current().revision() + 1);
         policies.replace(set);
         config = next;
         fingerprint = seen;
@@ -161,7 +186,7 @@ final class PolicyRuntime implements Closeable {
 
   /** The size and modification time of every file the policies come from. */
   private static List<String> fingerprint(PolicyConfig config) {
-    List<Path> paths = new ArrayList<>(config.files());
+    List<Path> paths = new ArrayList<>(config.sourceFiles());
     config.configFile().ifPresent(paths::add);
     List<String> marks = new ArrayList<>();
     for (Path p : paths) {

@@ -5,10 +5,8 @@ import io.wharf.oci.client.RegistryClientException;
 import io.wharf.oci.model.error.OciException;
 import io.wharf.oci.model.ref.Reference;
 import io.wharf.oci.model.ref.ReferenceParser;
-import io.wharf.oci.policy.PolicyDocument;
 import io.wharf.oci.policy.PolicyError;
 import io.wharf.oci.policy.PolicyException;
-import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
 import io.wharf.oci.policy.Reason;
 import io.wharf.oci.verify.ImageVerifier;
@@ -133,23 +131,12 @@ final class VerifyCommand implements Command {
    * is collected.
    */
   private static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
-    PolicyLoader loader = new PolicyLoader();
-    List<PolicyDocument> documents = new ArrayList<>();
-    List<PolicyError> errors = new ArrayList<>();
+    List<PolicyConfig.PolicyText> texts = new ArrayList<>();
     for (String file : files) {
       Path path = Path.of(file);
-      String text = PolicyConfig.readFile(path);
-      Path folder = path.toAbsolutePath().getParent();
-      try {
-        documents.add(loader.load(path.toString(), text, folder == null ? Path.of("") : folder));
-      } catch (PolicyException e) {
-        errors.addAll(e.errors());
-      }
+      texts.add(PolicyConfig.PolicyText.ofFile(path, PolicyConfig.readFile(path)));
     }
-    if (!errors.isEmpty()) {
-      throw new PolicyException(errors);
-    }
-    return PolicySet.of(documents);
+    return PolicyRuntime.load(texts, "", 1);
   }
 
   private static int fail(PrintWriter err, String message, int status) {

@@ -266,7 +266,12 @@ public final class WharfServer implements AutoCloseable {
     ScanOnPush[] scans = new ScanOnPush[1];
     Optional<PolicyGate> gate = Optional.empty();
     if (policies.isPresent()) {
-      PolicyGate.Builder g = PolicyGate.builder(policies.get().policies());
+      // Signatures name the registry as clients write it (cosign's docker-reference, Notation's
+      // registryScopes): the configured name, else the address it listens on.
+      PolicyGate.Builder g =
+          PolicyGate.builder(policies.get().policies())
+              .registryName(
+                  settings.policies().registryName().orElse(settings.listen().host() + ":" + port));
       if (settings.scanner().isPresent()) {
         g.scans((repository, digest) -> scans[0].request(repository, digest));
         // The adapter pulls what it scans, which has no report yet, with a service token only

@@ -24,6 +24,29 @@ final class Layouts {
 
   private Layouts() {}
 
+  /**
+   * Copies the class-path folder {@code resource} (say {@code /fixtures/notation/oci-layouts/x}, in
+   * a folder or in a test-jar) to {@code target}, byte for byte.
+   */
+  static Path copyResource(String resource, Path target) throws IOException {
+    java.net.URL url = Layouts.class.getResource(resource);
+    assertThat(url).as(resource).isNotNull();
+    try {
+      java.net.URI uri = url.toURI();
+      if (uri.getScheme().equals("jar")) {
+        try (java.nio.file.FileSystem jar =
+            java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of())) {
+          copyTree(jar.getPath(resource), target);
+        }
+      } else {
+        copyTree(Path.of(uri), target);
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    return target;
+  }
+
   /** The descriptor {@code tag} names in the layout at {@code dir}. */
   static Descriptor find(Path dir, String tag) throws IOException {
     try (OciLayout layout = OciLayout.open(dir)) {
@@ -85,7 +108,10 @@ final class Layouts {
     }
   }
 
-  /** Copies a directory tree (for fixtures that tests must not change). */
+  /**
+   * Copies a directory tree (for fixtures that tests must not change), or one file; {@code from}
+   * may be in another file system (a jar).
+   */
   static void copyTree(Path from, Path to) throws IOException {
     List<Path> paths = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(from)) {

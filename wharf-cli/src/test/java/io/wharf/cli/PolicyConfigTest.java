@@ -48,7 +48,7 @@ class PolicyConfigTest {
     assertThat(policies.files()).containsExactly(dir.resolve("releases.yaml"));
     assertThat(policies.watch()).isFalse();
     assertThat(policies.configFile()).contains(config.toAbsolutePath());
-    PolicySet set = PolicyRuntime.load(policies.read(), 7);
+    PolicySet set = PolicyRuntime.load(policies, 7);
     assertThat(set.ruleNames()).containsExactly("releases", "no-critical");
     assertThat(set.revision()).isEqualTo(7);
   }
@@ -68,7 +68,7 @@ class PolicyConfigTest {
                     vulnerabilities: {severity: CRITICL}
             """);
     PolicyConfig policies = WharfConfig.read(config).policies().orElseThrow();
-    assertThatThrownBy(() -> PolicyRuntime.load(policies.read(), 1))
+    assertThatThrownBy(() -> PolicyRuntime.load(policies, 1))
         .isInstanceOfSatisfying(
             PolicyException.class,
             e -> {
@@ -87,6 +87,30 @@ class PolicyConfigTest {
     assertThatThrownBy(() -> WharfConfig.read(write("b.yaml", "policies: {file: [x.yaml]}\n")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("file");
+  }
+
+  @Test
+  void aContainersPolicyIsReadForTheRegistrysNameAndNeedsIt() throws Exception {
+    write(
+        "policy.json",
+        """
+        {"default": [{"type": "reject"}],
+         "transports": {"docker": {"registry.example.com/team": [{"type": "insecureAcceptAnything"}]}}}
+        """);
+    Path config =
+        write(
+            "wharf.yaml",
+            "policies:\n  containersPolicy: policy.json\n  registryName: registry.example.com\n");
+    PolicyConfig policies = WharfConfig.read(config).policies().orElseThrow();
+    assertThat(policies.containersPolicy()).contains(dir.resolve("policy.json"));
+    assertThat(policies.sourceFiles()).contains(dir.resolve("policy.json"));
+    PolicySet set = PolicyRuntime.load(policies, 1);
+    assertThat(set.ruleNames()).containsExactly("policy.json.default");
+
+    assertThatThrownBy(
+            () -> WharfConfig.read(write("c.yaml", "policies: {containersPolicy: policy.json}\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs registryName");
   }
 
   @Test
@@ -128,7 +152,12 @@ class PolicyConfigTest {
     Path file = write("policy.yaml", IMMUTABLE);
     PolicyConfig config =
         new PolicyConfig(
-            List.of(file), java.util.Optional.empty(), false, java.util.Optional.empty());
+            List.of(file),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            false,
+            java.util.Optional.empty());
     try (PolicyRuntime runtime = PolicyRuntime.start(config)) {
       assertThat(runtime.policies().current().ruleNames()).containsExactly("releases");
       Files.writeString(file, IMMUTABLE.replace("releases", "tags"));
@@ -147,7 +176,12 @@ class PolicyConfigTest {
     Path file = write("policy.yaml", IMMUTABLE);
     PolicyConfig config =
         new PolicyConfig(
-            List.of(file), java.util.Optional.empty(), true, java.util.Optional.empty());
+            List.of(file),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            true,
+            java.util.Optional.empty());
     try (PolicyRuntime runtime = PolicyRuntime.start(config, Duration.ofMillis(20))) {
       java.util.concurrent.CountDownLatch replaced = new java.util.concurrent.CountDownLatch(1);
       runtime.policies().addListener(set -> replaced.countDown());

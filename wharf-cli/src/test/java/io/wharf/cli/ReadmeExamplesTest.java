@@ -31,7 +31,7 @@ class ReadmeExamplesTest {
     Path config = Files.writeString(dir.resolve("wharf.yaml"), yaml);
 
     WharfConfig read = WharfConfig.read(config);
-    PolicySet set = PolicyRuntime.load(read.policies().orElseThrow().read(), 1);
+    PolicySet set = PolicyRuntime.load(read.policies().orElseThrow(), 1);
     assertThat(set.ruleNames()).containsExactly("releases-elsewhere", "no-critical", "releases");
     assertThat(read.scanner().orElseThrow().url().toString()).isEqualTo("http://127.0.0.1:8081");
     assertThat(read.scanner().get().authorizationFile()).contains(dir.resolve("scanner.auth"));
