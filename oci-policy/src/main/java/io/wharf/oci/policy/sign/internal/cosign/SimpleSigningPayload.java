@@ -3,6 +3,8 @@ package io.wharf.oci.policy.sign.internal.cosign;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.error.InvalidContentException;
+import io.wharf.oci.model.ref.Reference;
+import io.wharf.oci.model.ref.ReferenceParser;
 
 /**
  * cosign's simple-signing payload, {@code {"critical":{"identity":{"docker-reference":…},
@@ -40,9 +42,20 @@ record SimpleSigningPayload(String dockerReference, Digest manifestDigest) {
 
   /**
    * Whether the payload's reference names {@code registry/repository} (a tag or digest after it is
-   * ignored; with an unknown {@code registry}, any registry).
+   * ignored; with an unknown {@code registry}, any registry). Both are read by Docker's rules, so
+   * {@code index.docker.io/library/nginx}, as cosign writes it, names {@code docker.io/nginx}.
    */
   boolean names(String registry, String repository) {
+    if (!registry.isEmpty()) {
+      try {
+        Reference signed = ReferenceParser.docker().parse(dockerReference);
+        Reference pulled = ReferenceParser.docker().parse(registry + "/" + repository);
+        return signed.registry().equals(pulled.registry())
+            && signed.repository().equals(pulled.repository());
+      } catch (RuntimeException e) {
+        return false; // not a reference: it names nothing
+      }
+    }
     String name = dockerReference;
     int at = name.indexOf('@');
     if (at >= 0) {
@@ -51,9 +64,6 @@ record SimpleSigningPayload(String dockerReference, Digest manifestDigest) {
     int colon = name.lastIndexOf(':');
     if (colon > name.lastIndexOf('/')) {
       name = name.substring(0, colon);
-    }
-    if (!registry.isEmpty()) {
-      return name.equals(registry + "/" + repository);
     }
     int slash = name.indexOf('/');
     if (slash > 0) {
