@@ -7,10 +7,13 @@ import io.wharf.oci.policy.sign.SignatureVerdict;
 import io.wharf.oci.policy.sign.SignatureVerdicts;
 import io.wharf.oci.policy.sign.Signatures;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A verdict computed while an invalidation happens is not remembered (as {@link CachedReports}
  * does), so that a pull that read the signatures just before one was attached cannot keep the old
- * answer. At most {@code maxEntries} manifests are remembered; beyond, some are dropped.
- * Thread-safe.
+ * answer. At most {@code maxEntries} manifests are remembered; beyond, some are dropped. A verdict
+ * is kept for {@code maxAge} at most (default {@link #DEFAULT_MAX_AGE}): a signature or certificate
+ * that expires after it was judged is noticed within that time. Thread-safe.
  */
 public final class CachedVerdicts implements SignatureVerdicts, RegistryEventListener {
 
@@ -44,32 +48,54 @@ public final class CachedVerdicts implements SignatureVerdicts, RegistryEventLis
 
   private record Judged(long revision, String rule) {}
 
+  /** A verdict and until when (the clock's milliseconds) it may be served. */
+  private record Kept(SignatureVerdict verdict, long until) {}
+
+  /** How long a verdict is kept by default: 10 minutes. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(10);
+
   private final int maxEntries;
-  private final ConcurrentHashMap<Subject, Map<Judged, SignatureVerdict>> entries =
-      new ConcurrentHashMap<>();
+  private final long maxAgeMillis;
+  private final Clock clock;
+  private final ConcurrentHashMap<Subject, Map<Judged, Kept>> entries = new ConcurrentHashMap<>();
   private final AtomicLong invalidations = new AtomicLong();
 
   /**
-   * A cache of at most {@code maxEntries} manifests' verdicts.
+   * A cache of at most {@code maxEntries} manifests' verdicts, each kept {@link #DEFAULT_MAX_AGE}.
    *
    * @throws IllegalArgumentException when {@code maxEntries} is not positive
    */
   public CachedVerdicts(int maxEntries) {
+    this(maxEntries, DEFAULT_MAX_AGE, Clock.systemUTC());
+  }
+
+  /**
+   * A cache of at most {@code maxEntries} manifests' verdicts, each kept {@code maxAge} by {@code
+   * clock}.
+   *
+   * @throws IllegalArgumentException when {@code maxEntries} or {@code maxAge} is not positive
+   */
+  public CachedVerdicts(int maxEntries, Duration maxAge, Clock clock) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("a cache holds at least one entry");
     }
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("a verdict is kept for a positive time");
+    }
     this.maxEntries = maxEntries;
+    this.maxAgeMillis = maxAge.toMillis();
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
   public SignatureVerdict verdict(Key key, Computation computation) throws IOException {
     Subject subject = new Subject(key.repository(), key.manifest());
     Judged judged = new Judged(key.revision(), key.rule());
-    Map<Judged, SignatureVerdict> known = entries.get(subject);
+    Map<Judged, Kept> known = entries.get(subject);
     if (known != null) {
-      SignatureVerdict verdict = known.get(judged);
-      if (verdict != null) {
-        return verdict;
+      Kept kept = known.get(judged);
+      if (kept != null && clock.millis() < kept.until()) {
+        return kept.verdict();
       }
     }
     long before = invalidations.get();
@@ -78,9 +104,9 @@ public final class CachedVerdicts implements SignatureVerdicts, RegistryEventLis
       if (entries.size() >= maxEntries && !entries.containsKey(subject)) {
         shrink();
       }
-      Map<Judged, SignatureVerdict> forSubject =
+      Map<Judged, Kept> forSubject =
           entries.computeIfAbsent(subject, s -> new ConcurrentHashMap<>(4));
-      forSubject.put(judged, computed);
+      forSubject.put(judged, new Kept(computed, clock.millis() + maxAgeMillis));
       if (invalidations.get() != before) {
         invalidate(subject); // an invalidation raced the put: do not keep what it voided
       }
@@ -114,7 +140,7 @@ public final class CachedVerdicts implements SignatureVerdicts, RegistryEventLis
   /** How many verdicts are remembered (counted: call it in tests and metrics, not per request). */
   public int size() {
     int size = 0;
-    for (Map<Judged, SignatureVerdict> forSubject : entries.values()) {
+    for (Map<Judged, Kept> forSubject : entries.values()) {
       size += forSubject.size();
     }
     return size;

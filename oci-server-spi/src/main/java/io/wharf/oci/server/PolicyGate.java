@@ -68,7 +68,7 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
   private PolicyGate(Builder b) {
     this.policies = b.policies;
     this.reports = new CachedReports(b.reports, b.cacheEntries);
-    this.verdicts = new CachedVerdicts(b.cacheEntries);
+    this.verdicts = new CachedVerdicts(b.cacheEntries, b.verdictMaxAge, b.clock);
     this.verdictsRevision = b.policies.current().revision();
     this.registryName = b.registryName;
     this.scans = b.scans;
@@ -209,6 +209,7 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
     private Optional<ScanRequester> scans = Optional.empty();
     private Predicate<Identity> exempt = identity -> false;
     private Clock clock = Clock.systemUTC();
+    private java.time.Duration verdictMaxAge = CachedVerdicts.DEFAULT_MAX_AGE;
 
     private Builder(Policies policies) {
       this.policies = Objects.requireNonNull(policies, "policies");
@@ -258,7 +259,23 @@ public final class PolicyGate implements AdmissionGate, RegistryEventListener {
       return this;
     }
 
-    /** The clock that report ages and allowlist expiries are judged by (default: the system's). */
+    /**
+     * How long a signature verdict is kept at most (default {@link
+     * CachedVerdicts#DEFAULT_MAX_AGE}): a signature or certificate that expires after it was judged
+     * is refused within this time.
+     */
+    public Builder verdictMaxAge(java.time.Duration maxAge) {
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("a verdict is kept for a positive time");
+      }
+      this.verdictMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * The clock that report ages, allowlist and signature expiries and verdict ages are judged by
+     * (default: the system's).
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -75,6 +75,24 @@ class CachedVerdictsTest {
   }
 
   @Test
+  void aVerdictIsJudgedAgainOnceItIsOlderThanTheMaximumAge() throws IOException {
+    io.wharf.oci.model.testing.MutableClock clock =
+        new io.wharf.oci.model.testing.MutableClock(java.time.Instant.EPOCH);
+    CachedVerdicts cache = new CachedVerdicts(100, java.time.Duration.ofMinutes(10), clock);
+    ask(cache, key(IMAGE, 1, "signed"));
+    clock.advance(java.time.Duration.ofMinutes(10).minusMillis(1));
+    ask(cache, key(IMAGE, 1, "signed"));
+    assertThat(computed).hasValue(1);
+    clock.advance(java.time.Duration.ofMillis(1));
+    ask(cache, key(IMAGE, 1, "signed"));
+    assertThat(computed).hasValue(2);
+    ask(cache, key(IMAGE, 1, "signed"));
+    assertThat(computed).hasValue(2);
+    assertThatThrownBy(() -> new CachedVerdicts(1, java.time.Duration.ZERO, clock))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aReferrerOrACosignTagForgetsItsSubjectsVerdictsOnly() throws IOException {
     CachedVerdicts cache = new CachedVerdicts(100);
     ask(cache, key(IMAGE, 1, "a"));
