@@ -119,7 +119,8 @@ public class PolicyGateBenchmark {
     return s;
   }
 
-  private static RawManifest pushImage(Registry r) throws IOException {
+  /** Pushes a one-layer image to {@code team/app:v1} of {@code r}. */
+  static RawManifest pushImage(Registry r) throws IOException {
     Bytes config = Bytes.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
     Bytes layer = Bytes.utf8("a layer");
     Descriptor c = Descriptor.of(MediaType.OCI_IMAGE_CONFIG, config);
@@ -141,7 +142,8 @@ public class PolicyGateBenchmark {
     put(r, "/v2/team/app/manifests/" + a.manifest().digest(), a.manifest());
   }
 
-  private static void post(Registry r, Bytes blob) throws IOException {
+  /** Pushes blob {@code blob} to {@code team/app} of {@code r}. */
+  static void post(Registry r, Bytes blob) throws IOException {
     Descriptor d = Descriptor.of(MediaType.OCI_LAYER_TAR, blob);
     RegistryResponse res =
         r.handle(
@@ -156,7 +158,8 @@ public class PolicyGateBenchmark {
     }
   }
 
-  private static void put(Registry r, String path, RawManifest m) throws IOException {
+  /** Pushes manifest {@code m} at {@code path} of {@code r}. */
+  static void put(Registry r, String path, RawManifest m) throws IOException {
     RegistryResponse res =
         r.handle(
             new RegistryRequest(
@@ -200,7 +203,8 @@ public class PolicyGateBenchmark {
     return Bytes.utf8(s.append("]}]}").toString());
   }
 
-  private static int get(Registry registry) throws IOException {
+  /** A GET of {@code team/app:v1}'s manifest, its body drained; the status. */
+  static int get(Registry registry) throws IOException {
     RegistryResponse r =
         registry.handle(
             new RegistryRequest(
