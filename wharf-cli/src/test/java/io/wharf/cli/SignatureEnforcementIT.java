@@ -2,12 +2,14 @@ package io.wharf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wharf.oci.model.Platform;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.layout.OciLayoutWriter;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.testing.CosignTestSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +111,42 @@ class SignatureEnforcementIT {
         signed, signed.referrer(), signed.referrerConfig(), "signed/referred", "cosign-referrer");
 
     assertPulled("signed/referred:v1");
+  }
+
+  @Test
+  void aSignedMultiPlatformIndexIsPulledWithAllItsPlatforms() throws Exception {
+    Path layout = temp.resolve("layout-index");
+    TestImages.Image index;
+    try (OciLayoutWriter out = OciLayoutWriter.toDirectory(layout)) {
+      index =
+          TestImages.index(
+              out, List.of(Platform.of("linux", "amd64"), Platform.of("linux", "arm64")), 6);
+      TestImages.tag(out, index, "v1");
+    }
+    for (String repository : List.of("signed/multi", "signed/multi-unsigned")) {
+      Skopeo.fresh(temp)
+          .run(
+              "copy",
+              "--all",
+              "--dest-tls-verify=false",
+              "oci:" + layout + ":v1",
+              "docker://" + host + "/" + repository + ":v1");
+    }
+    CosignTestSigner.Signed signed = key.sign(host + "/signed/multi", index.descriptor());
+    pushSignature(signed, signed.manifest(), signed.config(), "signed/multi", signed.tag());
+
+    Path into = Files.createTempDirectory(temp, "pulled");
+    Skopeo.Result all =
+        Skopeo.fresh(temp)
+            .tryRun(
+                "copy",
+                "--all",
+                "--src-tls-verify=false",
+                "docker://" + host + "/signed/multi:v1",
+                "oci:" + into + ":x");
+    assertThat(all.exitCode()).as(all.stderr()).isZero();
+    assertThat(Layouts.find(into, "x").digest()).isEqualTo(index.descriptor().digest());
+    assertRefused("signed/multi-unsigned:v1", "no signature by key cosign.pub");
   }
 
   @Test

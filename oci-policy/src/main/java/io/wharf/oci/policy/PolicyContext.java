@@ -35,6 +35,16 @@ public interface PolicyContext {
   List<Tag> tagsOf(Digest digest) throws IOException;
 
   /**
+   * The indexes of the repository that list manifest {@code digest} among their manifests, in text
+   * order of their digests: a signature rule that judges an index by its own signature lets a child
+   * of a signed index be pulled by digest (as clients fetch a platform's manifest). Empty by
+   * default, for sources that cannot tell (a remote registry).
+   */
+  default List<Digest> indexesOf(Digest digest) throws IOException {
+    return List.of();
+  }
+
+  /**
    * The manifests whose subject is {@code subject} (signatures, SBOMs, scan reports), as the
    * referrers API lists them, with their artifact types and annotations; only those of {@code
    * artifactType} when given.

@@ -29,6 +29,12 @@ final class SignatureJudge {
   /** The most failed signatures listed per rule and image; the rest are counted. */
   static final int MAX_FAILURES = 10;
 
+  /** The most indexes looked at for a child pulled by digest, per level. */
+  static final int MAX_PARENTS = 8;
+
+  /** How far up a child pulled by digest looks for a signed index (an index of indexes: 2). */
+  static final int MAX_DEPTH = 2;
+
   private final String registry;
   private final RepositoryName repository;
   private final Optional<Tag> tag;
@@ -91,9 +97,46 @@ final class SignatureJudge {
         verdicts.verdict(
             key,
             () -> verify(requirement, new SignedSubject(registry, repository, pulledTag, image)));
+    if (!verdict.verified()
+        && requirement.index() == IndexSignatures.SELF
+        && pulledTag.isEmpty()
+        && label.isEmpty()
+        && signedIndexLists(rule, requirement, image.digest(), MAX_DEPTH)) {
+      return; // a platform's manifest of a signed index, fetched by digest as clients do
+    }
     for (String reason : verdict.reasons()) {
       reasons.add(new Reason(rule.name(), label + reason));
     }
+  }
+
+  /**
+   * Whether an index of the repository that lists {@code child} (or, up to {@code depth} levels, an
+   * index that lists such an index) has a signature the rule accepts.
+   */
+  private boolean signedIndexLists(
+      Rule rule, SignatureRule requirement, io.wharf.oci.model.Digest child, int depth)
+      throws IOException {
+    List<io.wharf.oci.model.Digest> parents = facts.indexesOf(child);
+    for (int i = 0; i < parents.size() && i < MAX_PARENTS; i++) {
+      io.wharf.oci.model.Digest parent = parents.get(i);
+      Optional<RawManifest> index = facts.manifest(parent);
+      if (index.isEmpty()) {
+        continue;
+      }
+      Descriptor descriptor = index.get().descriptor();
+      SignatureVerdict verdict =
+          verdicts.verdict(
+              new SignatureVerdicts.Key(repository, parent, revision, rule.name()),
+              () ->
+                  verify(
+                      requirement,
+                      new SignedSubject(registry, repository, Optional.empty(), descriptor)));
+      if (verdict.verified()
+          || (depth > 1 && signedIndexLists(rule, requirement, parent, depth - 1))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Finds the signatures of {@code subject} and verifies them until one is valid. */

@@ -10,6 +10,7 @@ import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.ContentReference;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.TagRecord;
@@ -62,6 +63,17 @@ final class StoreContentView implements ContentView {
     }
     tags.sort(Comparator.naturalOrder());
     return tags;
+  }
+
+  @Override
+  public List<Digest> indexesOf(Digest digest) throws IOException {
+    List<Digest> indexes = new ArrayList<>(1);
+    for (ContentReference reference : storage.metadata().referencesTo(repository, digest)) {
+      if (reference.kind() == ContentReference.Kind.CHILD) {
+        indexes.add(reference.manifest());
+      }
+    }
+    return indexes;
   }
 
   @Override

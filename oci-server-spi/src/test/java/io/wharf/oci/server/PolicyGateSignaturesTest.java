@@ -125,6 +125,65 @@ class PolicyGateSignaturesTest {
   }
 
   @Test
+  void aPlatformOfASignedIndexIsServedByDigestAndOneOfAnUnsignedIndexIsNot() throws Exception {
+    Gated r = registry(policies(1, release));
+    RawManifest amd64 = r.calls().image(REPO, "amd64", Map.of());
+    RawManifest arm64 = r.calls().image(REPO, "arm64", Map.of());
+    RawManifest lone = r.calls().image(REPO, "lone", Map.of());
+    for (RawManifest child : List.of(amd64, arm64, lone)) {
+      assertThat(r.calls().putManifest(REPO, child.digest().toString(), child).status())
+          .isEqualTo(201);
+    }
+    RawManifest signedIndex =
+        ManifestCodec.defaults()
+            .encode(
+                io.wharf.oci.model.ImageIndex.of(List.of(amd64.descriptor(), arm64.descriptor())));
+    RawManifest unsignedIndex =
+        ManifestCodec.defaults()
+            .encode(io.wharf.oci.model.ImageIndex.of(List.of(lone.descriptor())));
+    assertThat(r.calls().putManifest(REPO, "v1", signedIndex).status()).isEqualTo(201);
+    assertThat(r.calls().putManifest(REPO, "v2", unsignedIndex).status()).isEqualTo(201);
+    sign(r.calls(), signedIndex, "release.pub", signedIndex.digest(), false);
+
+    // a client pulls the index by tag, then each platform's manifest by digest
+    assertThat(get(r.calls(), "v1").status()).isEqualTo(200);
+    assertThat(get(r.calls(), amd64.digest().toString()).status()).isEqualTo(200);
+    assertThat(get(r.calls(), arm64.digest().toString()).status()).isEqualTo(200);
+    assertThat(get(r.calls(), "v2").status()).isEqualTo(403);
+    Reply child = get(r.calls(), lone.digest().toString());
+    assertThat(child.status()).isEqualTo(403);
+    assertThat(child.body().utf8()).contains("no signature by key release.pub");
+  }
+
+  @Test
+  void underChildrenAPlatformNeedsItsOwnSignatureEvenInASignedIndex() throws Exception {
+    Rule rule =
+        new Rule(
+            "signed",
+            RuleMatch.ALL,
+            Optional.empty(),
+            Optional.of(SignatureRule.of(List.of(release), IndexSignatures.CHILDREN)),
+            false);
+    Gated r =
+        registry(
+            Policies.of(
+                PolicySet.of(
+                    1, List.of(PolicyDocument.of("test", List.of(rule), List.of(), Map.of())))));
+    RawManifest amd64 = r.calls().image(REPO, "amd64", Map.of());
+    assertThat(r.calls().putManifest(REPO, amd64.digest().toString(), amd64).status())
+        .isEqualTo(201);
+    RawManifest index =
+        ManifestCodec.defaults()
+            .encode(io.wharf.oci.model.ImageIndex.of(List.of(amd64.descriptor())));
+    assertThat(r.calls().putManifest(REPO, "v1", index).status()).isEqualTo(201);
+    sign(r.calls(), index, "release.pub", index.digest(), false);
+
+    assertThat(get(r.calls(), amd64.digest().toString()).status()).isEqualTo(403);
+    sign(r.calls(), amd64, "release.pub", amd64.digest(), false);
+    assertThat(get(r.calls(), amd64.digest().toString()).status()).isEqualTo(200);
+  }
+
+  @Test
   void aSignedImagePassesAndAnUnsignedOneIsDeniedWithTheReason() throws Exception {
     Gated r = registry(policies(1, release));
     RawManifest signed = r.calls().image(REPO, "signed", Map.of());
