@@ -80,14 +80,7 @@ public class PolicyGateBenchmark {
   public void setUp() throws Exception {
     open = Registry.builder(storage()).build();
     image = pushImage(open);
-    StringBuilder doc = new StringBuilder("version: 1\nrules:\n");
-    for (int i = 0; i < 49; i++) {
-      doc.append("  - name: other-")
-          .append(i)
-          .append("\n    match: {projects: [other-")
-          .append(i)
-          .append("]}\n    vulnerabilities: {severity: HIGH}\n");
-    }
+    StringBuilder doc = otherRules();
     doc.append(
         "  - name: no-critical\n    match: {repositories: [\"team/**\"]}\n"
             + "    vulnerabilities: {severity: CRITICAL, missingReport: deny}\n");
@@ -107,6 +100,19 @@ public class PolicyGateBenchmark {
     if (decision().denied()) {
       throw new IllegalStateException("the decision is not an allowance: " + decision());
     }
+  }
+
+  /** A policy document's start with 49 rules for other projects, which a pull passes over. */
+  static StringBuilder otherRules() {
+    StringBuilder doc = new StringBuilder("version: 1\nrules:\n");
+    for (int i = 0; i < 49; i++) {
+      doc.append("  - name: other-")
+          .append(i)
+          .append("\n    match: {projects: [other-")
+          .append(i)
+          .append("]}\n    vulnerabilities: {severity: HIGH}\n");
+    }
+    return doc;
   }
 
   private RegistryStorage storage() throws IOException {

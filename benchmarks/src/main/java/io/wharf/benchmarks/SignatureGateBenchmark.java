@@ -1,15 +1,11 @@
 package io.wharf.benchmarks;
 
-import io.wharf.oci.model.Descriptor;
-import io.wharf.oci.model.Digest;
-import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
-import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.Decision;
+import io.wharf.oci.policy.InMemoryPolicyContext;
 import io.wharf.oci.policy.Policies;
-import io.wharf.oci.policy.PolicyContext;
 import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
 import io.wharf.oci.policy.sign.SignatureVerdicts;
@@ -20,13 +16,10 @@ import io.wharf.oci.server.PolicyGate;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,7 +65,7 @@ public class SignatureGateBenchmark {
   private Registry gated;
   private PolicySet policies;
   private RawManifest image;
-  private MapFacts facts;
+  private InMemoryPolicyContext facts;
   private CachedVerdicts verdicts;
   private Path folder;
 
@@ -81,14 +74,7 @@ public class SignatureGateBenchmark {
     CosignTestSigner key = CosignTestSigner.generate();
     folder = Files.createTempDirectory("wharf-signature-bench");
     Files.writeString(folder.resolve("cosign.pub"), key.publicKeyPem());
-    StringBuilder doc = new StringBuilder("version: 1\nrules:\n");
-    for (int i = 0; i < 49; i++) {
-      doc.append("  - name: other-")
-          .append(i)
-          .append("\n    match: {projects: [other-")
-          .append(i)
-          .append("]}\n    vulnerabilities: {severity: HIGH}\n");
-    }
+    StringBuilder doc = PolicyGateBenchmark.otherRules();
     doc.append(
         "  - name: signed\n    match: {repositories: [\"team/**\"]}\n"
             + "    signatures: {cosign: {keys: [{file: cosign.pub}]}}\n");
@@ -105,13 +91,12 @@ public class SignatureGateBenchmark {
       throw new IllegalStateException("an unsigned image was not refused");
     }
     CosignTestSigner.Signed signed = key.sign("127.0.0.1:5000/team/app", image.descriptor());
-    facts = new MapFacts();
-    facts.manifests.put(image.digest(), image);
-    facts.manifests.put(signed.manifest().digest(), signed.manifest());
-    facts.tags.put(signed.tag(), signed.manifest().digest());
+    facts = new InMemoryPolicyContext(REPO.value());
+    facts.putManifest(image);
+    facts.tag(signed.tag(), facts.putManifest(signed.manifest()).digest());
     for (CosignTestSigner.Blob blob : signed.blobs()) {
       PolicyGateBenchmark.post(gated, blob.content());
-      facts.blobs.put(blob.digest(), blob.content().toByteArray());
+      facts.putBlob(blob.content());
     }
     PolicyGateBenchmark.put(gated, "/v2/team/app/manifests/" + signed.tag(), signed.manifest());
     if (PolicyGateBenchmark.get(open) != 200 || PolicyGateBenchmark.get(gated) != 200) {
@@ -171,47 +156,5 @@ public class SignatureGateBenchmark {
         NO_REPORTS,
         cache,
         Instant.now());
-  }
-
-  /** The repository's content in maps: the image, its signature manifest, tag and blobs. */
-  private static final class MapFacts implements PolicyContext {
-    final Map<Digest, RawManifest> manifests = new HashMap<>();
-    final Map<String, Digest> tags = new HashMap<>();
-    final Map<Digest, byte[]> blobs = new HashMap<>();
-
-    @Override
-    public RepositoryName repository() {
-      return REPO;
-    }
-
-    @Override
-    public Optional<RawManifest> manifest(Digest digest) {
-      return Optional.ofNullable(manifests.get(digest));
-    }
-
-    @Override
-    public Optional<Digest> resolve(Tag tag) {
-      return Optional.ofNullable(tags.get(tag.value()));
-    }
-
-    @Override
-    public List<Tag> tagsOf(Digest digest) {
-      return List.of();
-    }
-
-    @Override
-    public List<Descriptor> referrers(Digest subject, Optional<MediaType> artifactType) {
-      return List.of();
-    }
-
-    @Override
-    public InputStream openBlob(Digest digest) {
-      byte[] bytes = blobs.get(digest);
-      if (bytes == null) {
-        throw new NotFoundException(
-            io.wharf.oci.model.error.ErrorCode.BLOB_UNKNOWN, "no blob " + digest);
-      }
-      return new java.io.ByteArrayInputStream(bytes);
-    }
   }
 }

@@ -112,13 +112,7 @@ class PolicyEnforcementIT {
   }
 
   private static Skopeo.Result pull(String source) throws Exception {
-    Path into = Files.createTempDirectory(temp, "pulled");
-    return Skopeo.fresh(temp)
-        .tryRun(
-            "copy",
-            "--src-tls-verify=false",
-            "docker://" + host + "/" + source,
-            "oci:" + into + ":x");
+    return Skopeo.pull(temp, host + "/" + source);
   }
 
   private static void reload(String allowlist) throws Exception {

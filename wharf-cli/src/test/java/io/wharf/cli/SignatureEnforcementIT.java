@@ -232,13 +232,7 @@ class SignatureEnforcementIT {
   }
 
   private static Skopeo.Result pull(String source) throws Exception {
-    Path into = Files.createTempDirectory(temp, "pulled");
-    return Skopeo.fresh(temp)
-        .tryRun(
-            "copy",
-            "--src-tls-verify=false",
-            "docker://" + host + "/" + source,
-            "oci:" + into + ":x");
+    return Skopeo.pull(temp, host + "/" + source);
   }
 
   private static Skopeo.Result inspect(String source) throws Exception {

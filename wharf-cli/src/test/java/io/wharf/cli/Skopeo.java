@@ -38,6 +38,16 @@ final class Skopeo {
   }
 
   /**
+   * Pulls {@code reference} ({@code host/repo:tag}, plain HTTP) into a new OCI layout under {@code
+   * temp} with a fresh skopeo; what skopeo said.
+   */
+  static Result pull(Path temp, String reference) throws IOException, InterruptedException {
+    Path into = Files.createTempDirectory(temp, "pulled");
+    return fresh(temp)
+        .tryRun("copy", "--src-tls-verify=false", "docker://" + reference, "oci:" + into + ":x");
+  }
+
+  /**
    * The real {@code podman} (the same containers/image underneath), isolated like skopeo: its own
    * HOME, credentials, image store ({@code vfs}, which needs no kernel support) and runtime folder,
    * no cgroups or event journal; skips or fails without it. Only registry commands ({@code login},
