@@ -2,12 +2,13 @@
 # Access control's cost: `wharf serve` three times at once, on loopback: without auth, with the
 # Docker token service (requests carry a bearer token; the audit log on, as by default), and with
 # Basic credentials on every request. For each: manifest GET requests per second (wrk) and blob
-# HEAD requests per second (ab), 32 connections, after an untimed warm-up run, in ROUNDS rounds
+# HEAD requests per second (ab), 32 connections, after WARMUP untimed runs of each (default 4: a
+# server's JIT takes about that long to reach its steady state on 2 cores), in ROUNDS rounds
 # (default 5) that alternate between the servers; the medians are printed with their ratio to
 # the server without auth. Then token issuance per second (wrk, GET /token with Basic credentials
 # and one scope), the median of ROUNDS runs.
 #
-# Usage: [ROUNDS=5] benchmarks/run-server-auth.sh [seconds-per-run, default 5]
+# Usage: [ROUNDS=5] [WARMUP=4] benchmarks/run-server-auth.sh [seconds-per-run, default 5]
 #        (needs curl, skopeo, wrk, ab, htpasswd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,9 +61,13 @@ for name in none token basic; do
     || HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false "oci:$L:v1" \
       "docker://127.0.0.1:${PORTS[$name]}/bench/img:v1"
 done
-TOKEN="$(curl -fsS -u bench:bench-password \
-  "http://127.0.0.1:${PORTS[token]}/token?service=wharf&scope=repository:bench/img:pull" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+# A token lives 5 minutes: a new one for each round, as a client would.
+fresh_token() {
+  TOKEN="$(curl -fsS -u bench:bench-password \
+    "http://127.0.0.1:${PORTS[token]}/token?service=wharf&scope=repository:bench/img:pull" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+}
+fresh_token
 for name in none token basic; do
   header "$name"
   # Every answer must be a 200: a refused request is cheap and would flatter the figure.
@@ -70,9 +75,16 @@ for name in none token basic; do
       -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
       "http://127.0.0.1:${PORTS[$name]}/v2/bench/img/manifests/v1")" = 200 ] \
     || { echo "$name: a manifest GET was not answered 200"; exit 1; }
-  gets "$name" "$DURATION" >/dev/null; heads "$name" "$DURATION" >/dev/null   # warm-up
+done
+for _ in $(seq 1 "${WARMUP:-4}"); do   # untimed, alternating, as the timed rounds are
+  fresh_token
+  for name in none token basic; do
+    header "$name"
+    gets "$name" "$DURATION" >/dev/null; heads "$name" "$DURATION" >/dev/null
+  done
 done
 for round in $(seq 1 "$ROUNDS"); do
+  fresh_token
   for name in none token basic; do
     header "$name"
     echo "$(gets "$name" "$DURATION")" >> "$WORK/$name.get"

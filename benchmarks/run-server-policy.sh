@@ -5,14 +5,15 @@
 # the rule's CRITICAL: every finding is looked at and the pull allowed), attached as a referrer.
 # GATE=signature: a rule requires a cosign signature by a key (made here with openssl), pushed as
 # cosign pushes it (the sha256-<hex>.sig tag); a warm GET is then a cached verdict. Manifest GET
-# requests per second (wrk, 32 connections, after an untimed warm-up), in ROUNDS rounds (default
-# 5) alternating between the servers; the medians are printed with their ratio, and the server's
+# requests per second (wrk, 32 connections, after WARMUP untimed runs of each, default 4: a
+# server's JIT takes about that long to reach its steady state on 2 cores), in ROUNDS rounds
+# (default 5) alternating between the servers; the medians are printed with their ratio, and the server's
 # CPU per request.
 #
 # With CONTROL=1 the second server runs without policies too: an A/A run that shows how far two
 # identical servers differ on this machine.
 #
-# Usage: [ROUNDS=5] [CONTROL=1] [GATE=vulnerability|signature] benchmarks/run-server-policy.sh
+# Usage: [ROUNDS=5] [WARMUP=4] [CONTROL=1] [GATE=vulnerability|signature] benchmarks/run-server-policy.sh
 #        [seconds-per-run, default 5]   (needs curl, skopeo, wrk, python3, openssl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -166,7 +167,9 @@ for name in none gated; do
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
       "http://127.0.0.1:${PORTS[$name]}/v2/bench/img/manifests/v1")" = 200 ] \
     || { echo "$name: a manifest GET was not answered 200"; exit 1; }
-  gets "$name" "$DURATION" >/dev/null   # warm-up
+done
+for _ in $(seq 1 "${WARMUP:-4}"); do   # untimed, alternating, as the timed rounds are
+  for name in none gated; do gets "$name" "$DURATION" >/dev/null; done
 done
 for round in $(seq 1 "$ROUNDS"); do
   for name in none gated; do
