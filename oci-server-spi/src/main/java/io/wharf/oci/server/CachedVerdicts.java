@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CachedVerdicts implements SignatureVerdicts, RegistryEventListener {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(CachedVerdicts.class);
+
   private static final Set<RegistryEvent.Kind> KINDS =
       Collections.unmodifiableSet(
           EnumSet.of(
@@ -100,6 +103,14 @@ public final class CachedVerdicts implements SignatureVerdicts, RegistryEventLis
     }
     long before = invalidations.get();
     SignatureVerdict computed = computation.compute();
+    if (computed.verified() && !computed.warnings().isEmpty()) {
+      log.warn(
+          "{}@{}: signature accepted by rule {} despite: {}",
+          key.repository(),
+          key.manifest(),
+          key.rule(),
+          String.join("; ", computed.warnings()));
+    }
     if (invalidations.get() == before) {
       if (entries.size() >= maxEntries && !entries.containsKey(subject)) {
         shrink();

@@ -93,6 +93,34 @@ class CachedVerdictsTest {
   }
 
   @Test
+  void aSignatureAcceptedDespiteAFailedCheckIsLoggedWhenJudgedNotWhenServedFromTheCache()
+      throws IOException {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    SignatureVerdict audited =
+        SignatureVerdict.verified(List.of("expiry: the signature expired at 2023-06-27T05:21:21Z"));
+    try {
+      CachedVerdicts cache = new CachedVerdicts(100);
+      for (int i = 0; i < 3; i++) {
+        assertThat(cache.verdict(key(IMAGE, 1, "notarised"), () -> audited)).isEqualTo(audited);
+      }
+      cache.verdict(key(OTHER, 1, "notarised"), () -> SignatureVerdict.verified(List.of()));
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(log)
+        .contains(
+            "WARN",
+            "team/app@"
+                + IMAGE
+                + ": signature accepted by rule notarised despite: expiry: the"
+                + " signature expired at 2023-06-27T05:21:21Z");
+    assertThat(log.split("signature accepted", -1)).hasSize(2); // once, and not for OTHER
+  }
+
+  @Test
   void aReferrerOrACosignTagForgetsItsSubjectsVerdictsOnly() throws IOException {
     CachedVerdicts cache = new CachedVerdicts(100);
     ask(cache, key(IMAGE, 1, "a"));
