@@ -124,7 +124,7 @@ class SigstoreBundleVerifierTest {
   }
 
   @Test
-  void cosignsOciAttestationBundleVerifiesAsAReferrer() throws Exception {
+  void cosignsOciAttestationBundleVerifiesButIsNoSignatureOfTheImage() throws Exception {
     Digest image =
         Digest.parse("sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4");
     Descriptor subjectDescriptor = Descriptor.of(MediaType.OCI_IMAGE_MANIFEST, image, 1234);
@@ -164,11 +164,22 @@ class SigstoreBundleVerifierTest {
         new KeylessIdentity(
             "https://github.com/login/oauth", Optional.of("cody@soyland.com"), Optional.empty());
 
+    // The bundle itself verifies (signature, certificate at the log's time, identity, log entry,
+    // subject) ...
+    assertThat(
+            keyless("cosign/trusted_root_pgi.json", cody)
+                .verifyBundle(bundle.toByteArray(), image, Optional.empty(), NOW))
+        .isEqualTo(SignatureCheck.verified("cody@soyland.com (https://github.com/login/oauth)"));
+    // ... but it is an attestation (cosign attest), which does not sign the image.
     assertThat(
             CosignVerifiers.keyless(trust, List.of(cody), CosignOptions.defaults())
                 .verify(subject, artifact, facts, NOW))
+        .extracting(SignatureCheck::verified, SignatureCheck::message)
         .containsExactly(
-            SignatureCheck.verified("cody@soyland.com (https://github.com/login/oauth)"));
+            org.assertj.core.groups.Tuple.tuple(
+                false,
+                "the bundle is an attestation (predicate"
+                    + " https://cosign.sigstore.dev/attestation/v1), not a signature"));
     SignedSubject other =
         new SignedSubject(
             "",

@@ -67,6 +67,9 @@ public final class CosignSignatureVerifier implements SignatureVerifier {
 
   private static final String IN_TOTO = "application/vnd.in-toto+json";
 
+  /** The in-toto predicate type of cosign's DSSE image signatures ({@code cosign sign}). */
+  static final String SIGNING_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+
   private final String name;
   private final @Nullable PublicKey key;
   private final List<KeylessIdentity> identities;
@@ -262,8 +265,32 @@ public final class CosignSignatureVerifier implements SignatureVerifier {
           if (digest.algorithmKind().orElse(null) != DigestAlgorithm.SHA256) {
             throw new Failure("the manifest digest is not a SHA-256, which bundles sign");
           }
-          return bundle(bundle, digest, Optional.empty(), Optional.of(facts), now);
+          SignatureCheck check = bundle(bundle, digest, Optional.empty(), Optional.of(facts), now);
+          if (check.verified() && bundle.envelope().isPresent()) {
+            requireSigningPredicate(bundle.envelope().get());
+          }
+          return check;
         });
+  }
+
+  /**
+   * A DSSE bundle counts as a signature of an image only when its statement is cosign's signing
+   * predicate, as {@code cosign sign} makes it: an attestation by the same signer (an SBOM, a
+   * provenance, a scan) is a claim about the image, not its approval, as {@code cosign verify} also
+   * holds.
+   */
+  private static void requireSigningPredicate(SigstoreBundle.Envelope envelope) throws Failure {
+    JsonNode statement =
+        BoundedJson.object(
+            "the in-toto statement", envelope.payload(), CosignLimits.MAX_BUNDLE_BYTES);
+    JsonNode predicate = statement.get("predicateType");
+    String type = predicate != null && predicate.isTextual() ? predicate.asText() : "none";
+    if (!SIGNING_PREDICATE.equals(type)) {
+      throw new Failure(
+          "the bundle is an attestation (predicate "
+              + (type.length() > 200 ? type.substring(0, 200) + "…" : type)
+              + "), not a signature");
+    }
   }
 
   /** One check of a stranger's input: its steps, which fail with a {@link Failure}. */
