@@ -1,5 +1,7 @@
 package io.wharf.oci.policy;
 
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Digest;
 import io.wharf.oci.policy.internal.Limits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -92,12 +91,7 @@ final class PolicyFiles {
 
   /** {@code sha256:<hex>} of {@code bytes}: how a policy's content names trust material. */
   static String sha256(byte[] bytes) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return Digest.sha256(Bytes.of(bytes)).toString();
   }
 
   static String clip(String text) {

@@ -1,10 +1,10 @@
 package io.wharf.oci.policy.sign.internal.cosign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wharf.oci.model.Bytes;
+import io.wharf.oci.model.Digest;
 import io.wharf.oci.policy.sign.SignatureTrustException;
 import io.wharf.oci.policy.sign.internal.Pem;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -187,15 +187,12 @@ public final class TrustRoot {
 
   /** The log id of {@code key}: the SHA-256 of its DER SubjectPublicKeyInfo, hex. */
   static String logId(PublicKey key) {
-    return HexFormat.of().formatHex(sha256(key.getEncoded()));
+    return Digest.sha256(Bytes.of(key.getEncoded())).encoded();
   }
 
+  /** The SHA-256 of {@code bytes}. */
   static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return Digest.sha256(Bytes.of(bytes)).hashBytes();
   }
 
   private static List<Authority> authorities(String source, JsonNode root, String field)
