@@ -107,6 +107,38 @@ public interface BlobStore extends Closeable {
   Stream<Digest> list() throws IOException;
 
   /**
+   * Every stored blob with its size and last write time, for garbage collection. The caller closes
+   * the stream. The default asks {@link #stat} for each blob of {@link #list} and reports it as
+   * written now, so that a store that does not know when its blobs were written never has one old
+   * enough to collect.
+   */
+  default Stream<StoredBlob> inventory() throws IOException {
+    Instant now = Instant.now();
+    return list()
+        .map(
+            digest -> {
+              try {
+                return stat(digest).map(info -> new StoredBlob(digest, info.size(), now));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+        .flatMap(Optional::stream);
+  }
+
+  /**
+   * Removes blob {@code digest} when its bytes were last written (committed) before {@code cutoff};
+   * a blob committed again since stays. Garbage collection deletes through this, so that an upload
+   * that commits a digest while it is being collected keeps its bytes. The default never deletes (a
+   * store that does not know when its blobs were written cannot tell).
+   *
+   * @return whether the blob was removed
+   */
+  default boolean deleteIfWrittenBefore(Digest digest, Instant cutoff) throws IOException {
+    return false;
+  }
+
+  /**
    * Cancels the uploads that started before {@code startedBefore}.
    *
    * @return how many were removed

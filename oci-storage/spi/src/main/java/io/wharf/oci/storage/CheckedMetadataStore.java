@@ -193,6 +193,12 @@ public final class CheckedMetadataStore implements MetadataStore {
   }
 
   @Override
+  public LifecycleStore lifecycle() {
+    // TEMPORARY (issue 15 contract): forwarded unchecked until the storage part wraps it.
+    return delegate.lifecycle();
+  }
+
+  @Override
   public void close() throws IOException {
     delegate.close();
   }

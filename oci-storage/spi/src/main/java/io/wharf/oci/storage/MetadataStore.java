@@ -164,6 +164,12 @@ public interface MetadataStore extends Closeable {
    */
   io.wharf.oci.storage.access.AccessStore access();
 
+  /**
+   * What garbage collection and retention use: consistent reads of a repository, conditional
+   * deletes and the change journal. The same object on every call.
+   */
+  LifecycleStore lifecycle();
+
   @Override
   default void close() throws IOException {}
 }

@@ -728,6 +728,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     return access;
   }
 
+  @Override
+  public io.wharf.oci.storage.LifecycleStore lifecycle() {
+    throw new UnsupportedOperationException("TEMPORARY: issue 15 storage part");
+  }
+
   /** Closes the connections this store opened; a data source passed to {@code open} stays open. */
   @Override
   public void close() throws IOException {

@@ -488,4 +488,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
   public io.wharf.oci.storage.access.AccessStore access() {
     return access;
   }
+
+  @Override
+  public io.wharf.oci.storage.LifecycleStore lifecycle() {
+    throw new UnsupportedOperationException("TEMPORARY: issue 15 storage part");
+  }
 }
