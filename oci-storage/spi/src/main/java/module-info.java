@@ -6,6 +6,7 @@ module io.wharf.oci.storage {
   exports io.wharf.oci.storage;
   exports io.wharf.oci.storage.memory;
   exports io.wharf.oci.storage.access;
+  exports io.wharf.oci.storage.lifecycle;
 
   uses io.wharf.oci.storage.StorageProvider;
 }
