@@ -185,9 +185,19 @@ final class BlobEndpoints {
       return sessionStarted(context, DigestAlgorithm.SHA256);
     }
     BlobInfo info = mounted.get();
-    settings
-        .quotas()
-        .admitBlob(context, digest, info.size(), "this mount", () -> metadata.linkBlob(repo, info));
+    boolean linked =
+        settings
+            .quotas()
+            .admitBlob(
+                context,
+                digest,
+                info.size(),
+                "this mount",
+                () -> BlobLinks.link(metadata, blobs, repo, info));
+    if (!linked) {
+      // Garbage collection deleted the bytes since they were looked at: upload them instead.
+      return sessionStarted(context, DigestAlgorithm.SHA256);
+    }
     settings.events().mounted(context, digest, source);
     return created(repo, digest);
   }
@@ -243,7 +253,13 @@ final class BlobEndpoints {
                   length.isPresent()
                       ? upload.commit(digest, length.getAsLong())
                       : upload.commit(digest);
-              metadata.linkBlob(s.repository, info);
+              if (!BlobLinks.link(metadata, blobs, s.repository, info)) {
+                throw new NotFoundException(
+                    ErrorCode.BLOB_UPLOAD_UNKNOWN,
+                    "blob "
+                        + digest
+                        + " was garbage-collected while this upload finished; upload it again");
+              }
               return info;
             });
   }

@@ -390,13 +390,21 @@ public final class ScanOnPush implements RegistryEventListener, AutoCloseable {
         ReportArtifacts.of(ReportFormat.HARBOR, report.bytes(), image.descriptor(), now);
     for (ReportArtifacts.Blob blob : artifacts.blobs()) {
       Digest d = blob.descriptor().digest();
-      Optional<BlobInfo> info = blobs.stat(d);
-      if (info.isEmpty()) {
-        try (InputStream in = blob.content().openStream()) {
-          info = Optional.of(blobs.put(in, d));
+      // A garbage collection may delete the bytes between the look and the link: then put again.
+      for (int attempt = 0; ; attempt++) {
+        Optional<BlobInfo> info = blobs.stat(d);
+        if (info.isEmpty()) {
+          try (InputStream in = blob.content().openStream()) {
+            info = Optional.of(blobs.put(in, d));
+          }
+        }
+        if (BlobLinks.link(metadata, blobs, repository, info.get())) {
+          break;
+        }
+        if (attempt == 2) {
+          throw new IOException("blob " + d + " was garbage-collected three times while stored");
         }
       }
-      metadata.linkBlob(repository, info.get());
     }
     metadata.putManifest(repository, ManifestPut.of(artifacts.manifest(), Set.of(), now));
     return artifacts.manifest();
