@@ -34,6 +34,15 @@ final class RetentionReader {
           "pulledWithinDays",
           "always");
 
+  /** The template of each key of {@link #TEMPLATE_KEYS}, in the same order. */
+  private static final List<RetentionTemplate.Kind> KINDS =
+      List.of(
+          RetentionTemplate.Kind.MOST_RECENTLY_PUSHED,
+          RetentionTemplate.Kind.MOST_RECENTLY_PULLED,
+          RetentionTemplate.Kind.PUSHED_WITHIN_DAYS,
+          RetentionTemplate.Kind.PULLED_WITHIN_DAYS,
+          RetentionTemplate.Kind.ALWAYS);
+
   private final PolicyReader reader;
 
   RetentionReader(PolicyReader reader) {
@@ -98,32 +107,26 @@ final class RetentionReader {
     }
     int before = reader.errorCount();
     Optional<String> name = name(node, fields.get("name"), path, names);
-    RepositorySelector repositories = RepositorySelector.ALL;
-    Entry repositoriesEntry = fields.get("repositories");
-    if (repositoriesEntry != null) {
-      String selectorPath = path + ".repositories";
-      Map<String, Entry> selector = selector(repositoriesEntry, selectorPath, REPOSITORY_KEYS);
-      if (selector != null) {
-        repositories =
-            new RepositorySelector(
-                include(selector, selectorPath), exclude(selector, selectorPath));
-      }
-    }
-    TagSelector tags = TagSelector.ALL;
-    Entry tagsEntry = fields.get("tags");
-    if (tagsEntry != null) {
-      String selectorPath = path + ".tags";
-      Map<String, Entry> selector = selector(tagsEntry, selectorPath, TAG_KEYS);
-      if (selector != null) {
-        List<Glob> include = include(selector, selectorPath);
-        List<Glob> exclude = exclude(selector, selectorPath);
-        boolean untagged =
-            Optional.ofNullable(selector.get("untagged"))
-                .flatMap(e -> reader.bool(e.value(), selectorPath + ".untagged"))
-                .orElse(true);
-        tags = new TagSelector(include, exclude, untagged);
-      }
-    }
+    String repositoriesPath = path + ".repositories";
+    Map<String, Entry> repositoryFields =
+        selector(fields.get("repositories"), repositoriesPath, REPOSITORY_KEYS);
+    RepositorySelector repositories =
+        repositoryFields == null
+            ? RepositorySelector.ALL
+            : new RepositorySelector(
+                include(repositoryFields, repositoriesPath),
+                exclude(repositoryFields, repositoriesPath));
+    String tagsPath = path + ".tags";
+    Map<String, Entry> tagFields = selector(fields.get("tags"), tagsPath, TAG_KEYS);
+    TagSelector tags =
+        tagFields == null
+            ? TagSelector.ALL
+            : new TagSelector(
+                include(tagFields, tagsPath),
+                exclude(tagFields, tagsPath),
+                Optional.ofNullable(tagFields.get("untagged"))
+                    .flatMap(e -> reader.bool(e.value(), tagsPath + ".untagged"))
+                    .orElse(true));
     Optional<RetentionTemplate> template = Optional.empty();
     Entry retain = fields.get("retain");
     if (retain == null) {
@@ -172,8 +175,11 @@ final class RetentionReader {
     return name;
   }
 
-  /** The keys of a selector; null (after an error) when it is not a mapping or is empty. */
+  /** The keys of a selector; null when it is absent, or (after an error) not a mapping or empty. */
   private Map<String, Entry> selector(Entry entry, String path, List<String> keys) {
+    if (entry == null) {
+      return null;
+    }
     Map<String, Entry> fields = reader.fields(entry.value(), path, keys);
     if (fields != null && fields.isEmpty()) {
       reader.error(
@@ -218,30 +224,24 @@ final class RetentionReader {
     String key = only.getKey();
     PolicyNode value = only.getValue().value();
     String valuePath = path + "." + key;
-    switch (key) {
-      case "mostRecentlyPushed":
-        return amount(value, valuePath, RetentionTemplate.MAX_COUNT, "a count")
-            .map(RetentionTemplate::mostRecentlyPushed);
-      case "mostRecentlyPulled":
-        return amount(value, valuePath, RetentionTemplate.MAX_COUNT, "a count")
-            .map(RetentionTemplate::mostRecentlyPulled);
-      case "pushedWithinDays":
-        return amount(value, valuePath, RetentionTemplate.MAX_DAYS, "a number of days")
-            .map(RetentionTemplate::pushedWithinDays);
-      case "pulledWithinDays":
-        return amount(value, valuePath, RetentionTemplate.MAX_DAYS, "a number of days")
-            .map(RetentionTemplate::pulledWithinDays);
-      default:
-        Optional<Boolean> always = reader.bool(value, valuePath);
-        if (always.isPresent() && !always.get()) {
-          reader.error(
+    RetentionTemplate.Kind kind = KINDS.get(TEMPLATE_KEYS.indexOf(key));
+    if (kind.counts() || kind.days()) {
+      return amount(
               value,
               valuePath,
-              "'always: false' retains nothing: choose another template or remove the rule");
-          return Optional.empty();
-        }
-        return always.map(b -> RetentionTemplate.always());
+              kind.counts() ? RetentionTemplate.MAX_COUNT : RetentionTemplate.MAX_DAYS,
+              kind.counts() ? "a count" : "a number of days")
+          .map(n -> new RetentionTemplate(kind, n));
     }
+    Optional<Boolean> always = reader.bool(value, valuePath);
+    if (always.isPresent() && !always.get()) {
+      reader.error(
+          value,
+          valuePath,
+          "'always: false' retains nothing: choose another template or remove the rule");
+      return Optional.empty();
+    }
+    return always.map(b -> RetentionTemplate.always());
   }
 
   private Optional<Integer> amount(PolicyNode node, String path, int max, String what) {

@@ -105,10 +105,10 @@ class PolicyLoaderRetentionTest {
     return candidate;
   }
 
-  private static List<String> summaries(RetentionPlan plan, RetentionCandidate candidate) {
+  private static String summary(RetentionPlan plan, RetentionCandidate candidate) {
     RetentionDecision decision =
         plan.decision(candidate.repository(), candidate.digest()).orElseThrow();
-    return List.of((decision.retained() ? "retained: " : "deleted: ") + decision.summary());
+    return (decision.retained() ? "retained: " : "deleted: ") + decision.summary();
   }
 
   @Test
@@ -135,29 +135,20 @@ class PolicyLoaderRetentionTest {
     assertThat(plan.deleted())
         .extracting(RetentionDecision::candidate)
         .containsExactly(eleventh, rc0, scratch);
-    assertThat(summaries(plan, eleventh))
+    assertThat(List.of(eleventh, release, candidate, inUse, scratch, stable))
+        .extracting(c -> summary(plan, c))
         .containsExactly(
             "deleted: no rule retains it: rule keep-recent: the 11th most recently pushed in"
                 + " library/app; it retains 10; rule keep-in-use: it does not select untagged"
-                + " artifacts; rule keep-candidates: it does not select untagged artifacts");
-    assertThat(summaries(plan, release))
-        .containsExactly(
+                + " artifacts; rule keep-candidates: it does not select untagged artifacts",
             "retained: retained: tag v1.0 is immutable (rule release-tags); retention never removes"
-                + " it");
-    assertThat(summaries(plan, candidate))
-        .containsExactly(
+                + " it",
             "retained: retained by rule keep-candidates: pushed within the last 90 days (at"
-                + " 2025-12-31T00:00:00Z)");
-    assertThat(summaries(plan, inUse))
-        .containsExactly(
+                + " 2025-12-31T00:00:00Z)",
             "retained: retained by rule keep-in-use: pulled within the last 30 days (at"
-                + " 2026-02-26T00:00:00Z)");
-    assertThat(summaries(plan, scratch))
-        .containsExactly(
+                + " 2026-02-26T00:00:00Z)",
             "deleted: no rule retains it: rule keep-recent: the 11th most recently pushed in"
-                + " library/scratch/tmp; it retains 10");
-    assertThat(summaries(plan, stable))
-        .containsExactly(
+                + " library/scratch/tmp; it retains 10",
             "retained: retained by rule keep-recent: among the 10 most recently pushed in"
                 + " library/base-debian; retained by rule stable-bases: always");
   }
@@ -173,9 +164,8 @@ class PolicyLoaderRetentionTest {
     assertThat(set.retention("other")).isEmpty();
     RetentionPlan plan = set.retain("other", candidates, NOW);
     assertThat(plan.deleted()).isEmpty();
-    assertThat(summaries(plan, other))
-        .containsExactly(
-            "retained: project other has no retention rules; retention leaves it alone");
+    assertThat(summary(plan, other))
+        .isEqualTo("retained: project other has no retention rules; retention leaves it alone");
     assertThat(PolicySet.empty().retentionProjects()).isEmpty();
   }
 

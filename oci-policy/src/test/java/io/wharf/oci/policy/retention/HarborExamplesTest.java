@@ -191,6 +191,15 @@ class HarborExamplesTest {
             "[4.4-your_repo-release]");
   }
 
+  private static RetentionCandidate harbor(int digest, Instant pushed, String... tags) {
+    return new RetentionCandidate(
+        io.wharf.oci.model.ref.RepositoryName.of("lib/harbor"),
+        Artifacts.digest(digest),
+        java.util.Arrays.stream(tags).map(Tag::of).toList(),
+        pushed,
+        Optional.empty());
+  }
+
   /**
    * "Tag Retention Rules and Native Docker Tag Deletion": tags {@code harbor-1.8}, {@code
    * harbor-release}, {@code harbor-nightly}, {@code harbor-latest}, pushed on 8/14/2019 at 01:00,
@@ -204,30 +213,9 @@ class HarborExamplesTest {
     Instant now = Instant.parse("2019-08-15T00:00:00Z");
     Instant lastTagPush = Instant.parse("2019-08-14T09:00:00Z");
     RetentionCandidate shared =
-        new RetentionCandidate(
-            io.wharf.oci.model.ref.RepositoryName.of("lib/harbor"),
-            Artifacts.digest(1),
-            List.of(
-                Tag.of("harbor-1.8"),
-                Tag.of("harbor-release"),
-                Tag.of("harbor-nightly"),
-                Tag.of("harbor-latest")),
-            lastTagPush,
-            Optional.empty());
-    RetentionCandidate older =
-        new RetentionCandidate(
-            shared.repository(),
-            Artifacts.digest(2),
-            List.of(Tag.of("harbor-1.7")),
-            Instant.parse("2019-08-01T00:00:00Z"),
-            Optional.empty());
-    RetentionCandidate oldest =
-        new RetentionCandidate(
-            shared.repository(),
-            Artifacts.digest(3),
-            List.of(Tag.of("harbor-1.6")),
-            Instant.parse("2019-07-01T00:00:00Z"),
-            Optional.empty());
+        harbor(1, lastTagPush, "harbor-1.8", "harbor-release", "harbor-nightly", "harbor-latest");
+    RetentionCandidate older = harbor(2, Instant.parse("2019-08-01T00:00:00Z"), "harbor-1.7");
+    RetentionCandidate oldest = harbor(3, Instant.parse("2019-07-01T00:00:00Z"), "harbor-1.6");
     RetentionPlan plan =
         RetentionPolicy.of(
                 new RetentionRule(

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.policy.Glob;
 import io.wharf.oci.policy.Reason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,13 @@ class RetentionPolicyTest {
 
   private static RetentionRule tagged(String name, TagSelector tags, RetentionTemplate template) {
     return new RetentionRule(name, RepositorySelector.ALL, tags, template);
+  }
+
+  /** A rule on the repositories {@code include} matches and {@code exclude} does not. */
+  private static RetentionRule on(
+      String name, List<Glob> include, List<Glob> exclude, RetentionTemplate template) {
+    return new RetentionRule(
+        name, new RepositorySelector(include, exclude), TagSelector.ALL, template);
   }
 
   private static List<String> messages(RetentionDecision decision) {
@@ -299,10 +307,10 @@ class RetentionPolicyTest {
 
     RetentionPlan plan =
         plan(
-            new RetentionRule(
+            on(
                 "recent-apps",
-                new RepositorySelector(globs("**"), globs("tmp/**", "cache")),
-                TagSelector.ALL,
+                globs("**"),
+                globs("tmp/**", "cache"),
                 RetentionTemplate.pushedWithinDays(30)));
 
     assertThat(plan.deleted())
@@ -337,16 +345,8 @@ class RetentionPolicyTest {
 
     RetentionPlan plan =
         plan(
-            new RetentionRule(
-                "app-one",
-                new RepositorySelector(globs("app"), List.of()),
-                TagSelector.ALL,
-                RetentionTemplate.mostRecentlyPushed(1)),
-            new RetentionRule(
-                "web-one",
-                new RepositorySelector(globs("web"), List.of()),
-                TagSelector.ALL,
-                RetentionTemplate.mostRecentlyPushed(1)));
+            on("app-one", globs("app"), List.of(), RetentionTemplate.mostRecentlyPushed(1)),
+            on("web-one", globs("web"), List.of(), RetentionTemplate.mostRecentlyPushed(1)));
 
     assertThat(tagsOf(plan.retained())).containsExactly("[a1]", "[w1]");
     assertThat(plan.deleted())
