@@ -19,4 +19,5 @@ module io.wharf.oci.policy {
   exports io.wharf.oci.policy.vuln;
   exports io.wharf.oci.policy.scanner;
   exports io.wharf.oci.policy.sign;
+  exports io.wharf.oci.policy.retention;
 }

@@ -63,6 +63,14 @@ import java.util.Optional;
  *     allowlist: [{id: CVE-2024-1234, expires: 2026-12-31}]
  *     quota: {bytes: 10GiB, artifacts: 1000}   # either or both; B, KB, MB, GB, TB (1000) and
  *                                              # KiB, MiB, GiB, TiB (1024), or a number of bytes
+ *     retention:                 # Harbor's tag retention rules (see io.wharf.oci.policy.retention)
+ *       rules:                   # 1 to 15, OR'ed; a repository no rule selects is left alone
+ *         - name: keep-recent    # required; unique in the project
+ *           repositories: {include: ["**"], exclude: ["tmp/**"]}  # names within the project
+ *           tags: {include: ["v*"], exclude: ["*-rc*"], untagged: false}  # untagged: default true
+ *           retain: {mostRecentlyPushed: 10}  # exactly one of mostRecentlyPushed: K,
+ *                                  # mostRecentlyPulled: K (1..10000), pushedWithinDays: N,
+ *                                  # pulledWithinDays: N (1..36500), always: true
  * }</pre>
  *
  * A rule has {@code vulnerabilities}, {@code signatures}, {@code immutable: true}, or several.

@@ -11,6 +11,7 @@ import io.wharf.oci.policy.internal.PolicyNode.Scalar;
 import io.wharf.oci.policy.internal.PolicyNode.Sequence;
 import io.wharf.oci.policy.internal.Suggestions;
 import io.wharf.oci.policy.internal.YamlTrees;
+import io.wharf.oci.policy.retention.RetentionPolicy;
 import io.wharf.oci.policy.vuln.Severity;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -44,7 +45,7 @@ final class PolicyReader {
   private static final List<String> GATE_KEYS =
       List.of("severity", "fixableOnly", "maxReportAge", "missingReport", "allowlist");
   private static final List<String> ENTRY_KEYS = List.of("id", "expires", "reason");
-  private static final List<String> PROJECT_KEYS = List.of("allowlist", "quota");
+  private static final List<String> PROJECT_KEYS = List.of("allowlist", "quota", "retention");
   private static final List<String> QUOTA_KEYS = List.of("bytes", "artifacts");
   private static final List<String> SEVERITIES =
       Arrays.stream(Severity.values()).map(Enum::name).toList();
@@ -59,6 +60,7 @@ final class PolicyReader {
   private final List<PolicyError> errors = new ArrayList<>();
   private final Map<String, Position> positions = new HashMap<>();
   private final SignatureReader signatures;
+  private final RetentionReader retention = new RetentionReader(this);
 
   /** A reader of a document named {@code source}, for another schema than this one's. */
   static PolicyReader forSource(String source, Optional<Path> base) {
@@ -249,12 +251,17 @@ final class PolicyReader {
   }
 
   private List<Glob> globs(Entry entry, String path) {
+    return globs(entry, path, "an empty list matches nothing: remove the key to match all");
+  }
+
+  /** The patterns of {@code entry}, a list; {@code empty} is the error for an empty list. */
+  List<Glob> globs(Entry entry, String path, String empty) {
     if (entry == null) {
       return List.of();
     }
     List<PolicyNode> items = items(entry, path, Limits.MAX_PATTERNS);
     if (items.isEmpty() && entry.value() instanceof Sequence) {
-      error(entry.value(), path, "an empty list matches nothing: remove the key to match all");
+      error(entry.value(), path, empty);
     }
     List<Glob> globs = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
@@ -406,7 +413,10 @@ final class PolicyReader {
       List<AllowlistEntry> allowlist = allowlist(fields.get("allowlist"), path + ".allowlist");
       Optional<QuotaLimit> quota =
           Optional.ofNullable(fields.get("quota")).flatMap(e -> quota(e.value(), path + ".quota"));
-      projects.put(project.key(), new ProjectSettings(allowlist, quota));
+      Optional<RetentionPolicy> retentionPolicy =
+          Optional.ofNullable(fields.get("retention"))
+              .flatMap(e -> retention.read(e.value(), path + ".retention"));
+      projects.put(project.key(), new ProjectSettings(allowlist, quota, retentionPolicy));
     }
     return projects;
   }
@@ -549,7 +559,7 @@ final class PolicyReader {
     return Optional.empty();
   }
 
-  private OptionalLong integer(PolicyNode node, String path) {
+  OptionalLong integer(PolicyNode node, String path) {
     if (node instanceof Scalar && ((Scalar) node).kind() == Kind.INTEGER) {
       try {
         return OptionalLong.of(Long.parseLong(((Scalar) node).text()));

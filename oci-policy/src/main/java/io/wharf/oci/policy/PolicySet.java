@@ -5,6 +5,10 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.PolicyDocument.Position;
+import io.wharf.oci.policy.retention.ImmutableTags;
+import io.wharf.oci.policy.retention.RetentionCandidate;
+import io.wharf.oci.policy.retention.RetentionPlan;
+import io.wharf.oci.policy.retention.RetentionPolicy;
 import io.wharf.oci.policy.sign.SignatureVerdicts;
 import io.wharf.oci.policy.vuln.ReportSource;
 import java.io.IOException;
@@ -15,11 +19,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -34,6 +40,10 @@ import java.util.TreeSet;
  * PolicyContext#tagsOf}): the rule applies when one of them matches, and also when none points at
  * the digest at all (an untagged manifest, such as an index's child: the safe choice for a rule
  * that denies).
+ *
+ * <p>Retention ({@link #retain}) judges a project's artifacts by the project's retention rules, as
+ * Harbor does ({@link io.wharf.oci.policy.retention}), never removing a tag an immutable rule
+ * matches.
  *
  * <p>Decisions are made for every request, so when no rule matches they allocate nothing and read
  * no facts.
@@ -176,6 +186,50 @@ public final class PolicySet {
   public Optional<QuotaLimit> quota(String project) {
     ProjectSettings settings = projects.get(project);
     return settings == null ? Optional.empty() : settings.quota();
+  }
+
+  /** The retention policy of {@code project}, when its settings have one. */
+  public Optional<RetentionPolicy> retention(String project) {
+    ProjectSettings settings = projects.get(project);
+    return settings == null ? Optional.empty() : settings.retention();
+  }
+
+  /** The projects that have retention rules, sorted: those a retention run visits. */
+  public SortedSet<String> retentionProjects() {
+    SortedSet<String> names = new TreeSet<>();
+    projects.forEach(
+        (name, settings) -> {
+          if (settings.retention().isPresent()) {
+            names.add(name);
+          }
+        });
+    return Collections.unmodifiableSortedSet(names);
+  }
+
+  /**
+   * What retention does with the top-level artifacts of {@code project} at {@code now}: each is
+   * retained or deleted, with reasons ({@link RetentionPolicy#plan}). Tags an immutable rule of
+   * this set matches are never removed: an artifact carrying one is retained, naming the rule. A
+   * project without retention rules keeps everything.
+   *
+   * @param project the project (a repository name's first component)
+   * @param candidates its top-level artifacts: referrers and the children of an index follow their
+   *     subject or index and are not candidates; each repository and digest once
+   * @param now the instant "within N days" counts back from
+   * @throws IllegalArgumentException when a candidate is outside the project or given twice
+   */
+  public RetentionPlan retain(
+      String project, Collection<RetentionCandidate> candidates, Instant now) {
+    Optional<RetentionPolicy> policy = retention(project);
+    if (policy.isEmpty()) {
+      return RetentionPlan.retainAll(project, candidates, now);
+    }
+    ImmutableTags immutable =
+        (repository, tag) ->
+            Optional.ofNullable(
+                    immutableRule(RuleMatch.projectOf(repository), repository.value(), tag))
+                .map(Rule::name);
+    return policy.get().plan(project, candidates, now, immutable);
   }
 
   /** Whether a rule makes {@code tag} of {@code repository} immutable. */

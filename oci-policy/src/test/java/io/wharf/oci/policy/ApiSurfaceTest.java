@@ -17,7 +17,11 @@ class ApiSurfaceTest {
   @Test
   void exportedSignaturesUseNoThirdPartyOrInternalTypes() throws Exception {
     assertThat(api.exportedPackages())
-        .contains("io.wharf.oci.policy", "io.wharf.oci.policy.vuln", "io.wharf.oci.policy.scanner");
+        .contains(
+            "io.wharf.oci.policy",
+            "io.wharf.oci.policy.vuln",
+            "io.wharf.oci.policy.scanner",
+            "io.wharf.oci.policy.retention");
     assertThat(api.exportedTypes()).isNotEmpty();
     assertThat(
             api.violations(List.of("com.fasterxml.", "org.yaml.", "io.wharf.oci.policy.internal.")))

@@ -180,19 +180,34 @@ class PolicyLoaderPropertiesTest {
 
   @Test
   void aValidDocumentLoadsTheSameFromYamlAndJson() {
+    yamlAndJsonLoadTheSame(
+        documents(), (yaml, set) -> assertThat(set.ruleNames()).hasSize(yaml.rules().size()));
+  }
+
+  /** What else holds of a document loaded from valid text, and of its policy set. */
+  @FunctionalInterface
+  interface LoadedCheck {
+    void check(PolicyDocument document, PolicySet set);
+  }
+
+  /**
+   * Each of 500 {@code documents} loads from its YAML and from its JSON text to equal documents,
+   * which make a policy set, and {@code also} holds of them.
+   */
+  static void yamlAndJsonLoadTheSame(Gen<Texts> documents, LoadedCheck also) {
+    PolicyLoader loader = new PolicyLoader();
     assertTimeoutPreemptively(
         GUARD,
         () ->
             qt().withExamples(500)
-                .forAll(documents())
+                .forAll(documents)
                 .checkAssert(
                     texts -> {
                       try {
                         PolicyDocument yaml = loader.load("doc", texts.yaml());
                         PolicyDocument json = loader.load("doc", texts.json());
                         assertThat(yaml).isEqualTo(json);
-                        assertThat(PolicySet.of(List.of(yaml)).ruleNames())
-                            .hasSize(yaml.rules().size());
+                        also.check(yaml, PolicySet.of(List.of(yaml)));
                       } catch (PolicyException e) {
                         throw new AssertionError(e.getMessage() + "\n" + texts, e);
                       }
