@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param digest the blob's digest
  * @param size its size in bytes
- * @param linkedAt when it was last linked to the repository
+ * @param linkedAt when it was last linked to the repository, or last lost a user
  */
 public record BlobLink(Digest digest, long size, Instant linkedAt) {
 

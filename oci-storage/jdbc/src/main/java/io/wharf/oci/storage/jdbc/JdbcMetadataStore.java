@@ -395,6 +395,17 @@ public final class JdbcMetadataStore implements MetadataStore {
    * (its row), keeping the counters, the repository row and the journal right.
    */
   private void removeManifest(Connection c, String repo, String digest) throws SQLException {
+    // The links of the blobs it used are dated now: the grace period of garbage collection
+    // counts from when a link lost a user, so that a client that saw the blob a moment ago can
+    // still push a manifest using it.
+    update(
+        c,
+        "UPDATE blob_links SET linked_at = ? WHERE repo = ? AND digest IN (SELECT target FROM"
+            + " manifest_references WHERE repo = ? AND manifest = ? AND kind <> 'child')",
+        Timestamps.format(clock.instant()),
+        repo,
+        repo,
+        digest);
     update(c, "DELETE FROM manifest_references WHERE repo = ? AND manifest = ?", repo, digest);
     update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest);
     update(c, "DELETE FROM manifests WHERE repo = ? AND digest = ?", repo, digest);

@@ -43,9 +43,10 @@ import java.util.stream.Stream;
  * manifests tags point at are live; so is every manifest when untagged manifests are kept (the
  * default, as in distribution and Harbor), or else every manifest pushed within the grace period;
  * what a live index lists is live, and so are the referrers (signatures, SBOMs, scan reports) of a
- * live manifest. A blob link is live when a manifest that stays refers to it or it was linked
- * within the grace period. A blob is live while any repository links it or it was written within
- * the grace period (an upload between its commit and its link).
+ * live manifest. A blob link is live when a manifest that stays refers to it, or it was linked or
+ * lost its last user within the grace period (a manifest deleted by this run dates the links of its
+ * blobs again: a later run takes them). A blob is live while any repository links it or it was
+ * written within the grace period (an upload between its commit and its link).
  *
  * <p><b>Sweep.</b> Only through {@link LifecycleStore}'s conditional deletes, each of which
  * re-checks at the moment it runs that its target is still garbage: a manifest tagged, listed or
@@ -345,8 +346,15 @@ public final class GarbageCollector {
           garbage.add(node);
         }
       }
+      // The store dates again the links of a manifest it deletes: they are young now.
+      Set<Digest> unusedNow = new HashSet<>();
       for (ManifestNode node : collectManifests(repository, garbage)) {
         stays.remove(node.digest());
+        for (ContentReference ref : node.references()) {
+          if (ref.kind().isBlob()) {
+            unusedNow.add(ref.target());
+          }
+        }
       }
       Set<Digest> referenced = new HashSet<>();
       for (Digest digest : stays) {
@@ -359,7 +367,7 @@ public final class GarbageCollector {
       for (BlobLink link : content.links()) {
         if (referenced.contains(link.digest())) {
           keptLinks.add(link.digest());
-        } else if (!link.linkedAt().isBefore(cutoff)) {
+        } else if (!link.linkedAt().isBefore(cutoff) || unusedNow.contains(link.digest())) {
           keptLinks.add(link.digest());
           keptYoung++;
           young = true;

@@ -299,6 +299,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
    */
   private void removeManifest(RepositoryName repository, Repo r, Digest digest) {
     ManifestEntry e = r.manifests.remove(digest);
+    // The links of the blobs it used are dated now: the grace period of garbage collection
+    // counts from when a link lost a user, so that a client that saw the blob a moment ago
+    // can still push a manifest using it.
+    Instant now = clock.instant();
+    r.referencesTo.forEach(
+        (target, refs) -> {
+          Link link = r.blobs.get(target);
+          if (link != null
+              && refs.stream()
+                  .anyMatch(ref -> ref.manifest().equals(digest) && ref.kind().isBlob())) {
+            r.blobs.put(target, new Link(link.size(), now));
+          }
+        });
     r.referencesTo.values().removeIf(refs -> removeFrom(refs, digest));
     r.tags.values().removeIf(t -> t.digest.equals(digest));
     e.subject.ifPresent(

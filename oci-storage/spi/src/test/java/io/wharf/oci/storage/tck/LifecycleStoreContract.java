@@ -325,6 +325,28 @@ public abstract class LifecycleStoreContract {
   }
 
   @Test
+  void aLinkIsDatedAgainWhenAManifestUsingItGoes() throws IOException {
+    RawManifest m = image("dated again");
+    ManifestPut put = ManifestPut.of(m, Set.of(), T0);
+    push(put);
+    Digest layer = put.blobs().get(1).digest();
+    BlobInfo unrelated = blob("unrelated");
+    store.linkBlob(REPO, unrelated);
+    // The manifest goes at T2 (by API delete or by collection): its blobs' links count from
+    // then, so a cutoff at T1 cannot take them although they were linked at T0.
+    clock.set(T2);
+    assertThat(store.deleteManifest(REPO, m.digest())).isTrue();
+    assertThat(lifecycle.collectLink(REPO, layer, T1)).isFalse();
+    assertThat(lifecycle.collectLink(REPO, unrelated.digest(), T1)).isTrue();
+    assertThat(
+            lifecycle.content(REPO).links().stream()
+                .filter(l -> l.digest().equals(layer))
+                .map(BlobLink::linkedAt))
+        .containsExactly(T2);
+    assertThat(lifecycle.collectLink(REPO, layer, T2.plusSeconds(1))).isTrue();
+  }
+
+  @Test
   void collectsKeepUsageAndRepositoryExistenceRight() throws IOException {
     RawManifest m = image("usage");
     ManifestPut put = ManifestPut.of(m, Set.of(Tag.of("v1")), T0);
