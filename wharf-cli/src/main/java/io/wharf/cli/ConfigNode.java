@@ -275,6 +275,50 @@ final class ConfigNode {
     }
   }
 
+  /**
+   * The known word closest to {@code word}, for "did you mean": one that differs only in case, or
+   * within two edits (one for words of up to four letters); empty when none is that close.
+   */
+  static Optional<String> closest(String word, java.util.Collection<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      if (k.equalsIgnoreCase(word)) {
+        return Optional.of(k);
+      }
+      int d = distance(word, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    int allowed = word.length() <= 4 ? 1 : 2;
+    return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  /** Levenshtein distance, with words cut at 64 characters (a key is never longer). */
+  private static int distance(String a, String b) {
+    String x = a.length() > 64 ? a.substring(0, 64) : a;
+    String y = b.length() > 64 ? b.substring(0, 64) : b;
+    int[] previous = new int[y.length() + 1];
+    int[] current = new int[y.length() + 1];
+    for (int j = 0; j <= y.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= x.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= y.length(); j++) {
+        int cost = x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[y.length()];
+  }
+
   static String kind(Object value) {
     if (value instanceof Map) {
       return "a mapping";

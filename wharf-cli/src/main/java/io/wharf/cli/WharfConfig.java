@@ -36,6 +36,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSpec} (read by ProjectSeed)
  * policies: {...}            # the policy documents in force: see {@link PolicyConfig}
  * scanner: {...}             # a scanner adapter that scans pushed images: see {@link ScannerConfig}
+ * lifecycle: {...}           # garbage collection, upload purge, their endpoint: see {@link LifecycleConfig}
  * </pre>
  *
  * @param listen {@code listen}
@@ -52,6 +53,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param projects {@code projects}
  * @param policies {@code policies}
  * @param scanner {@code scanner}
+ * @param lifecycle {@code lifecycle}
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
@@ -67,7 +69,8 @@ public record WharfConfig(
     Optional<AuthConfig> auth,
     Optional<List<ProjectSpec>> projects,
     Optional<PolicyConfig> policies,
-    Optional<ScannerConfig> scanner) {
+    Optional<ScannerConfig> scanner,
+    Optional<LifecycleConfig> lifecycle) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -85,7 +88,8 @@ public record WharfConfig(
           "auth",
           "projects",
           "policies",
-          "scanner");
+          "scanner",
+          "lifecycle");
 
   static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
@@ -107,6 +111,7 @@ public record WharfConfig(
     Objects.requireNonNull(projects, "projects");
     Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(scanner, "scanner");
+    Objects.requireNonNull(lifecycle, "lifecycle");
   }
 
   /** A config that sets nothing. */
@@ -194,6 +199,10 @@ public record WharfConfig(
         config.scanner = Optional.of(ScannerConfig.parse(source, value, baseDirectory));
         continue;
       }
+      if (key.equals("lifecycle")) {
+        config.lifecycle = Optional.of(LifecycleConfig.parse(source, text));
+        continue;
+      }
       if (key.equals("policies")) {
         PolicyConfig policies = PolicyConfig.parse(source, text, value, baseDirectory);
         config.policies = Optional.of(file.isPresent() ? policies.from(file.get()) : policies);
@@ -224,6 +233,7 @@ public record WharfConfig(
     private Optional<List<ProjectSpec>> projects = Optional.empty();
     private Optional<PolicyConfig> policies = Optional.empty();
     private Optional<ScannerConfig> scanner = Optional.empty();
+    private Optional<LifecycleConfig> lifecycle = Optional.empty();
 
     void set(String key, Object value, Path base) {
       switch (key) {
@@ -276,7 +286,8 @@ public record WharfConfig(
           auth,
           projects,
           policies,
-          scanner);
+          scanner,
+          lifecycle);
     }
   }
 
@@ -387,6 +398,9 @@ public record WharfConfig(
     }
     if (scanner.isPresent()) {
       s = s.withScanner(scanner);
+    }
+    if (lifecycle.isPresent()) {
+      s = s.withLifecycle(lifecycle.get());
     }
     return s;
   }
