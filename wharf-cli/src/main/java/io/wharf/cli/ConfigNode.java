@@ -69,6 +69,35 @@ final class ConfigNode {
   }
 
   /**
+   * How config files are read: no duplicate keys, at most 20 aliases for collections (no "billion
+   * laughs"), at most {@link WharfConfig#MAX_FILE_BYTES} characters.
+   */
+  static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(20);
+    options.setCodePointLimit(WharfConfig.MAX_FILE_BYTES);
+    return options;
+  }
+
+  /**
+   * The node tree of YAML {@code text} (from file {@code source}), with the lines and columns of
+   * every node; {@code null} for an empty document.
+   *
+   * @throws ConfigException when it is not YAML
+   */
+  static org.yaml.snakeyaml.nodes.@org.jspecify.annotations.Nullable Node compose(
+      String source, String text) throws ConfigException {
+    try {
+      return new org.yaml.snakeyaml.Yaml(
+              new org.yaml.snakeyaml.constructor.SafeConstructor(loaderOptions()))
+          .compose(new java.io.StringReader(text));
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The text of {@code file}: UTF-8, at most {@code maxBytes} (a larger file is most likely the
    * wrong one).
    *

@@ -5,17 +5,12 @@ import io.wharf.oci.server.lifecycle.Lifecycle;
 import io.wharf.oci.server.lifecycle.Schedule;
 import io.wharf.oci.storage.lifecycle.GarbageCollector;
 import io.wharf.oci.storage.lifecycle.UploadPurge;
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -121,16 +116,7 @@ public record LifecycleConfig(
    * @throws ConfigException naming {@code source}, line and column, and the key
    */
   static LifecycleConfig parse(String source, String text) throws ConfigException {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      options.setMaxAliasesForCollections(20);
-      options.setCodePointLimit(WharfConfig.MAX_FILE_BYTES);
-      root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-    } catch (YAMLException e) {
-      throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
-    }
+    Node root = ConfigNode.compose(source, text);
     LifecycleConfig d = defaults();
     if (root == null) {
       return d;

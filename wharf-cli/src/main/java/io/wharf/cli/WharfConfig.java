@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -150,13 +149,9 @@ public record WharfConfig(
   /** As {@link #parse(String, String, Path)}, the text being that of {@code file}, if any. */
   private static WharfConfig parse(
       String text, String source, Path baseDirectory, Optional<Path> file) throws ConfigException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(20);
-    options.setCodePointLimit(MAX_FILE_BYTES);
     Object document;
     try {
-      document = new Yaml(new SafeConstructor(options)).load(text);
+      document = new Yaml(new SafeConstructor(ConfigNode.loaderOptions())).load(text);
     } catch (YAMLException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
     }

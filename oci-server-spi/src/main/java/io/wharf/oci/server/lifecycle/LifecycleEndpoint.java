@@ -172,7 +172,11 @@ public final class LifecycleEndpoint implements ServiceHandler {
       if (!lifecycle.jobNames().contains(job.get(0))) {
         throw new NotFoundException(
             ErrorCode.NAME_UNKNOWN,
-            "no lifecycle job named '" + shown(job.get(0)) + "' (jobs: " + jobNames() + ")");
+            "no lifecycle job named '"
+                + LifecycleJson.shown(job.get(0))
+                + "' (jobs: "
+                + jobNames()
+                + ")");
       }
       JobRun run = lifecycle.runNow(job.get(0), who);
       return json(run.succeeded() ? 200 : 500, LifecycleJson.jobRun(run));
@@ -208,7 +212,7 @@ public final class LifecycleEndpoint implements ServiceHandler {
       if (!known.contains(e.getKey())) {
         throw badRequest(
             "unknown parameter '"
-                + shown(e.getKey())
+                + LifecycleJson.shown(e.getKey())
                 + "'"
                 + (known.isEmpty()
                     ? "; this path takes none"
@@ -231,7 +235,10 @@ public final class LifecycleEndpoint implements ServiceHandler {
       case "false" -> false;
       default ->
           throw badRequest(
-              name + " is true or false, not '" + shown(values.get(0)) + "'; nothing was run");
+              name
+                  + " is true or false, not '"
+                  + LifecycleJson.shown(values.get(0))
+                  + "'; nothing was run");
     };
   }
 
@@ -297,15 +304,6 @@ public final class LifecycleEndpoint implements ServiceHandler {
           identity + " is not a system administrator; the lifecycle endpoint is theirs only");
     }
     return identity;
-  }
-
-  private static String shown(String text) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < text.length() && s.length() < 100; i++) {
-      char c = text.charAt(i);
-      s.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return text.length() > 100 ? s + "..." : s.toString();
   }
 
   /** A refusal, before anything else is looked at. */

@@ -314,7 +314,7 @@ public final class LifecycleJson {
   }
 
   /** A stranger's text in a message: at most 100 characters, no control characters. */
-  private static String shown(String text) {
+  static String shown(String text) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < text.length() && s.length() < 100; i++) {
       char c = text.charAt(i);

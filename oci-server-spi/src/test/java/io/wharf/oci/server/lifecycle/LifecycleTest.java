@@ -53,6 +53,22 @@ class LifecycleTest {
     return lifecycle.jobs().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();
   }
 
+  /** Asks for a run of {@code job} on another thread; returns once it has started. */
+  private Thread startRun(String job) throws InterruptedException {
+    Thread requester =
+        new Thread(
+            () -> {
+              try {
+                lifecycle.runNow(job);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    requester.start();
+    Await.until("the run started", () -> status(lifecycle, job).runningSince().isPresent());
+    return requester;
+  }
+
   @Test
   void startPlansEachScheduledJobAtItsNextTime() throws IOException {
     RegistryStorage storage = Stores.inMemory(clock);
@@ -221,17 +237,7 @@ class LifecycleTest {
                   return "done";
                 })
             .build();
-    Thread requester =
-        new Thread(
-            () -> {
-              try {
-                lifecycle.runNow("slow");
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    requester.start();
-    Await.until("the run started", () -> status(lifecycle, "slow").runningSince().isPresent());
+    Thread requester = startRun("slow");
     AtomicBoolean closedInTime = new AtomicBoolean();
     AtomicBoolean finishedWhenClosed = new AtomicBoolean();
     Thread closer =
@@ -273,17 +279,7 @@ class LifecycleTest {
                   return "never";
                 })
             .build();
-    Thread requester =
-        new Thread(
-            () -> {
-              try {
-                lifecycle.runNow("stuck");
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    requester.start();
-    Await.until("the run started", () -> status(lifecycle, "stuck").runningSince().isPresent());
+    Thread requester = startRun("stuck");
     assertThat(lifecycle.close(Duration.ofMillis(50))).isFalse();
     requester.join();
     Await.until("the run was interrupted", interrupted::get);
