@@ -69,6 +69,35 @@ final class ConfigNode {
   }
 
   /**
+   * How config files are read: no duplicate keys, at most 20 aliases for collections (no "billion
+   * laughs"), at most {@link WharfConfig#MAX_FILE_BYTES} characters.
+   */
+  static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(20);
+    options.setCodePointLimit(WharfConfig.MAX_FILE_BYTES);
+    return options;
+  }
+
+  /**
+   * The node tree of YAML {@code text} (from file {@code source}), with the lines and columns of
+   * every node; {@code null} for an empty document.
+   *
+   * @throws ConfigException when it is not YAML
+   */
+  static org.yaml.snakeyaml.nodes.@org.jspecify.annotations.Nullable Node compose(
+      String source, String text) throws ConfigException {
+    try {
+      return new org.yaml.snakeyaml.Yaml(
+              new org.yaml.snakeyaml.constructor.SafeConstructor(loaderOptions()))
+          .compose(new java.io.StringReader(text));
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The text of {@code file}: UTF-8, at most {@code maxBytes} (a larger file is most likely the
    * wrong one).
    *
@@ -273,6 +302,50 @@ final class ConfigNode {
     } catch (URISyntaxException e) {
       throw error(key, "'" + s.get() + "' is not a URL");
     }
+  }
+
+  /**
+   * The known word closest to {@code word}, for "did you mean": one that differs only in case, or
+   * within two edits (one for words of up to four letters); empty when none is that close.
+   */
+  static Optional<String> closest(String word, java.util.Collection<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      if (k.equalsIgnoreCase(word)) {
+        return Optional.of(k);
+      }
+      int d = distance(word, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    int allowed = word.length() <= 4 ? 1 : 2;
+    return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  /** Levenshtein distance, with words cut at 64 characters (a key is never longer). */
+  private static int distance(String a, String b) {
+    String x = a.length() > 64 ? a.substring(0, 64) : a;
+    String y = b.length() > 64 ? b.substring(0, 64) : b;
+    int[] previous = new int[y.length() + 1];
+    int[] current = new int[y.length() + 1];
+    for (int j = 0; j <= y.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= x.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= y.length(); j++) {
+        int cost = x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[y.length()];
   }
 
   static String kind(Object value) {

@@ -20,6 +20,27 @@ final class Durations {
    * @throws IllegalArgumentException with a message that shows the expected form
    */
   static Duration parse(String text) {
+    Duration result = parseAny(text);
+    if (result.isNegative() || result.isZero()) {
+      throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+    }
+    return result;
+  }
+
+  /**
+   * As {@link #parse}, but zero ({@code 0s}) is allowed: for a grace period given on the command
+   * line.
+   */
+  static Duration parseNonNegative(String text) {
+    Duration result = parseAny(text);
+    if (result.isNegative()) {
+      throw new IllegalArgumentException("'" + text + "' is a negative duration");
+    }
+    return result;
+  }
+
+  /** The duration {@code text} says, whatever its sign. */
+  private static Duration parseAny(String text) {
     String t = text.strip();
     Duration result;
     if (t.startsWith("P") || t.startsWith("p")) {
@@ -50,9 +71,6 @@ final class Durations {
       } catch (ArithmeticException | NumberFormatException e) {
         throw new IllegalArgumentException("'" + text + "' is too long a duration");
       }
-    }
-    if (result.isNegative() || result.isZero()) {
-      throw new IllegalArgumentException("'" + text + "' is not a positive duration");
     }
     return result;
   }

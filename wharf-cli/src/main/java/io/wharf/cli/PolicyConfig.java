@@ -1,16 +1,12 @@
 package io.wharf.cli;
 
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -178,16 +174,7 @@ record PolicyConfig(
    * config file.
    */
   private static String inlineText(String source, String text) throws ConfigException {
-    Node root;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      options.setMaxAliasesForCollections(20);
-      options.setCodePointLimit(WharfConfig.MAX_FILE_BYTES);
-      root = new Yaml(options).compose(new StringReader(text));
-    } catch (YAMLException e) {
-      throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
-    }
+    Node root = ConfigNode.compose(source, text);
     Node inline =
         value(root, "policies")
             .flatMap(p -> value(p, "inline"))

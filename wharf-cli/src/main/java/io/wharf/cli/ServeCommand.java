@@ -81,6 +81,7 @@ final class ServeCommand implements Command {
             args.value(HTPASSWD, Path::of).map(AuthConfig::htpasswdAdmins),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             Optional.empty());
     Optional<Path> config = args.value(CONFIG, Path::of);
     ServerSettings s = ServerSettings.defaults();

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param projects projects to create or update at start, with their members
  * @param policies the policy documents in force and where they come from
  * @param scanner the scanner adapter that scans pushed images, if any
+ * @param lifecycle when garbage collection and the upload purge run, and who may ask for runs
  */
 public record ServerSettings(
     ListenAddress listen,
@@ -38,7 +39,8 @@ public record ServerSettings(
     Optional<AuthConfig> auth,
     List<ProjectSpec> projects,
     PolicyConfig policies,
-    Optional<ScannerConfig> scanner) {
+    Optional<ScannerConfig> scanner,
+    LifecycleConfig lifecycle) {
 
   /** The default data folder, relative to the working directory. */
   public static final Path DEFAULT_DATA = Path.of("wharf-data");
@@ -53,6 +55,7 @@ public record ServerSettings(
     projects = List.copyOf(projects);
     Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(scanner, "scanner");
+    Objects.requireNonNull(lifecycle, "lifecycle");
     if (uploadExpiry.isNegative() || uploadExpiry.isZero()) {
       throw new IllegalArgumentException("uploadExpiry must be positive");
     }
@@ -82,7 +85,8 @@ public record ServerSettings(
         Optional.empty(),
         List.of(),
         PolicyConfig.none(),
-        Optional.empty());
+        Optional.empty(),
+        LifecycleConfig.defaults());
   }
 
   /**
@@ -177,6 +181,13 @@ public record ServerSettings(
     return c.build();
   }
 
+  /** These settings with the lifecycle jobs of {@code lifecycle}. */
+  public ServerSettings withLifecycle(LifecycleConfig lifecycle) {
+    Copy c = new Copy(this);
+    c.lifecycle = lifecycle;
+    return c.build();
+  }
+
   /** These settings, one field at a time changed, then checked again by {@link #build}. */
   private static final class Copy {
     private ListenAddress listen;
@@ -191,6 +202,7 @@ public record ServerSettings(
     private List<ProjectSpec> projects;
     private PolicyConfig policies;
     private Optional<ScannerConfig> scanner;
+    private LifecycleConfig lifecycle;
 
     Copy(ServerSettings s) {
       listen = s.listen;
@@ -205,6 +217,7 @@ public record ServerSettings(
       projects = s.projects;
       policies = s.policies;
       scanner = s.scanner;
+      lifecycle = s.lifecycle;
     }
 
     ServerSettings build() {
@@ -220,7 +233,8 @@ public record ServerSettings(
           auth,
           projects,
           policies,
-          scanner);
+          scanner,
+          lifecycle);
     }
   }
 }

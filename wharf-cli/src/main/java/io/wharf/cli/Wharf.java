@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /**
  * The {@code wharf} program: {@code wharf serve} runs a registry, {@code wharf fsck} checks a data
- * folder, {@code wharf copy}, {@code inspect}, {@code tags} and {@code delete} use the client,
- * {@code wharf verify} judges an image on any registry by the policies, and {@code wharf
- * create-image} makes a small image to try them with. {@link #main} is the entry point of {@code
- * wharf-cli/target/wharf.jar}, which the {@code wharf} script at the repository root runs.
+ * folder, {@code wharf gc} collects its garbage (or a running registry's), {@code wharf copy},
+ * {@code inspect}, {@code tags} and {@code delete} use the client, {@code wharf verify} judges an
+ * image on any registry by the policies, and {@code wharf create-image} makes a small image to try
+ * them with. {@link #main} is the entry point of {@code wharf-cli/target/wharf.jar}, which the
+ * {@code wharf} script at the repository root runs.
  */
 public final class Wharf {
 
@@ -21,7 +22,7 @@ public final class Wharf {
   private static final String DATE_FORMAT_KEY = "org.slf4j.simpleLogger.dateTimeFormat";
   private static final String DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
   private static final String COMMAND_LIST =
-      "serve, fsck, copy, inspect, tags, delete, verify or create-image";
+      "serve, fsck, gc, copy, inspect, tags, delete, verify or create-image";
 
   private Wharf() {}
 
@@ -123,6 +124,7 @@ public final class Wharf {
         switch (name) {
           case "serve" -> new ServeCommand();
           case "fsck" -> new FsckCommand();
+          case "gc" -> new GcCommand();
           case "copy" -> new CopyCommand();
           case "inspect" -> new InspectCommand();
           case "tags" -> new TagsCommand();
@@ -148,6 +150,7 @@ public final class Wharf {
         List.of(
             "serve",
             "fsck",
+            "gc",
             "project",
             "robot",
             "policy",

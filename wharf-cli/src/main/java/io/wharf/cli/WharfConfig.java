@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -36,6 +35,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * projects: [...]            # projects, members and roles applied at start: see {@link ProjectSpec} (read by ProjectSeed)
  * policies: {...}            # the policy documents in force: see {@link PolicyConfig}
  * scanner: {...}             # a scanner adapter that scans pushed images: see {@link ScannerConfig}
+ * lifecycle: {...}           # garbage collection, upload purge, their endpoint: see {@link LifecycleConfig}
  * </pre>
  *
  * @param listen {@code listen}
@@ -52,6 +52,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param projects {@code projects}
  * @param policies {@code policies}
  * @param scanner {@code scanner}
+ * @param lifecycle {@code lifecycle}
  */
 public record WharfConfig(
     Optional<ListenAddress> listen,
@@ -67,7 +68,8 @@ public record WharfConfig(
     Optional<AuthConfig> auth,
     Optional<List<ProjectSpec>> projects,
     Optional<PolicyConfig> policies,
-    Optional<ScannerConfig> scanner) {
+    Optional<ScannerConfig> scanner,
+    Optional<LifecycleConfig> lifecycle) {
 
   /** The keys a config file may have, in the order they are documented. */
   public static final List<String> KEYS =
@@ -85,7 +87,8 @@ public record WharfConfig(
           "auth",
           "projects",
           "policies",
-          "scanner");
+          "scanner",
+          "lifecycle");
 
   static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern SIZE =
@@ -107,6 +110,7 @@ public record WharfConfig(
     Objects.requireNonNull(projects, "projects");
     Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(scanner, "scanner");
+    Objects.requireNonNull(lifecycle, "lifecycle");
   }
 
   /** A config that sets nothing. */
@@ -145,13 +149,9 @@ public record WharfConfig(
   /** As {@link #parse(String, String, Path)}, the text being that of {@code file}, if any. */
   private static WharfConfig parse(
       String text, String source, Path baseDirectory, Optional<Path> file) throws ConfigException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(20);
-    options.setCodePointLimit(MAX_FILE_BYTES);
     Object document;
     try {
-      document = new Yaml(new SafeConstructor(options)).load(text);
+      document = new Yaml(new SafeConstructor(ConfigNode.loaderOptions())).load(text);
     } catch (YAMLException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
     }
@@ -194,6 +194,10 @@ public record WharfConfig(
         config.scanner = Optional.of(ScannerConfig.parse(source, value, baseDirectory));
         continue;
       }
+      if (key.equals("lifecycle")) {
+        config.lifecycle = Optional.of(LifecycleConfig.parse(source, text));
+        continue;
+      }
       if (key.equals("policies")) {
         PolicyConfig policies = PolicyConfig.parse(source, text, value, baseDirectory);
         config.policies = Optional.of(file.isPresent() ? policies.from(file.get()) : policies);
@@ -224,6 +228,7 @@ public record WharfConfig(
     private Optional<List<ProjectSpec>> projects = Optional.empty();
     private Optional<PolicyConfig> policies = Optional.empty();
     private Optional<ScannerConfig> scanner = Optional.empty();
+    private Optional<LifecycleConfig> lifecycle = Optional.empty();
 
     void set(String key, Object value, Path base) {
       switch (key) {
@@ -276,7 +281,8 @@ public record WharfConfig(
           auth,
           projects,
           policies,
-          scanner);
+          scanner,
+          lifecycle);
     }
   }
 
@@ -387,6 +393,9 @@ public record WharfConfig(
     }
     if (scanner.isPresent()) {
       s = s.withScanner(scanner);
+    }
+    if (lifecycle.isPresent()) {
+      s = s.withLifecycle(lifecycle.get());
     }
     return s;
   }

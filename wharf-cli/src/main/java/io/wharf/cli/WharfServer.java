@@ -10,9 +10,13 @@ import io.wharf.oci.server.Authentication;
 import io.wharf.oci.server.Identity;
 import io.wharf.oci.server.PolicyGate;
 import io.wharf.oci.server.Registry;
+import io.wharf.oci.server.RegistryEventListener;
 import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.server.ScanOnPush;
+import io.wharf.oci.server.lifecycle.Lifecycle;
+import io.wharf.oci.server.lifecycle.LifecycleEndpoint;
 import io.wharf.oci.storage.RegistryStorage;
+import io.wharf.oci.storage.lifecycle.GarbageCollector;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.Closeable;
 import java.io.IOException;
@@ -57,6 +61,7 @@ public final class WharfServer implements AutoCloseable {
   private final URI uri;
   private final List<Closeable> access;
   private final Optional<PolicyRuntime> policies;
+  private final Lifecycle lifecycle;
   private boolean closed;
 
   private WharfServer(
@@ -66,8 +71,10 @@ public final class WharfServer implements AutoCloseable {
       Registry registry,
       JettyEndpoint server,
       List<Closeable> access,
-      Optional<PolicyRuntime> policies) {
+      Optional<PolicyRuntime> policies,
+      Lifecycle lifecycle) {
     this.settings = settings;
+    this.lifecycle = lifecycle;
     this.data = data;
     this.storage = storage;
     this.registry = registry;
@@ -126,6 +133,7 @@ public final class WharfServer implements AutoCloseable {
     }
     JettyEndpoint server;
     Registry[] registry = new Registry[1];
+    Lifecycle[] lifecycle = new Lifecycle[1];
     List<Closeable> access = new ArrayList<>();
     policies.ifPresent(access::add);
     try {
@@ -143,17 +151,33 @@ public final class WharfServer implements AutoCloseable {
                 try {
                   auth = accessControl(settings, storage, data, port, builder, access);
                   gates(settings, storage, port, auth, policies, builder, access);
+                  lifecycle[0] =
+                      lifecycle(
+                          settings,
+                          storage,
+                          auth,
+                          builder,
+                          event -> {
+                            Registry r = registry[0];
+                            if (r != null) {
+                              r.publish(event);
+                            }
+                          });
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
                 hooks.accept(builder);
                 registry[0] = builder.build();
+                lifecycle[0].start();
                 return decorate.apply(registry[0]);
               },
               settings.listen().toSocketAddress(),
               settings.http());
     } catch (IOException | RuntimeException e) {
       Exception failure = e instanceof UncheckedIOException u ? u.getCause() : e;
+      if (lifecycle[0] != null) {
+        lifecycle[0].close();
+      }
       if (registry[0] != null) {
         registry[0].close();
       }
@@ -169,7 +193,8 @@ public final class WharfServer implements AutoCloseable {
       throw (RuntimeException) failure;
     }
     WharfServer started =
-        new WharfServer(settings, data, storage, registry[0], server, access, policies);
+        new WharfServer(
+            settings, data, storage, registry[0], server, access, policies, lifecycle[0]);
     log.info(
         "Wharf {} serving {} with data folder {} (deletes {}, uploads expire after {})",
         Wharf.version(),
@@ -178,6 +203,85 @@ public final class WharfServer implements AutoCloseable {
         settings.deletes() ? "allowed" : "refused",
         Durations.format(settings.uploadExpiry()));
     return started;
+  }
+
+  /**
+   * The lifecycle jobs of {@code settings}: garbage collection (scheduled when {@code
+   * lifecycle.gc.schedule} is set, else on request) and the upload purge over the registry's
+   * checked store, and the lifecycle endpoint on {@code builder} for whom {@code
+   * lifecycle.endpoint} says (by default the system administrators of the {@code auth} section, and
+   * nobody without one). Not started yet.
+   *
+   * @throws IOException (caused by a {@link ConfigException}) when the endpoint's mode does not fit
+   *     the access control: {@code admins} without {@code auth}, {@code loopback} with it
+   */
+  private static Lifecycle lifecycle(
+      ServerSettings settings,
+      RegistryStorage storage,
+      Optional<RegistryAuth> auth,
+      Registry.Builder builder,
+      RegistryEventListener events)
+      throws IOException {
+    LifecycleConfig config = settings.lifecycle();
+    LifecycleConfig.EndpointMode mode =
+        config
+            .endpoint()
+            .orElse(
+                auth.isPresent()
+                    ? LifecycleConfig.EndpointMode.ADMINS
+                    : LifecycleConfig.EndpointMode.OFF);
+    if (mode == LifecycleConfig.EndpointMode.ADMINS && auth.isEmpty()) {
+      throw configError(
+          "lifecycle.endpoint: admins needs an auth section (who is an administrator?); without"
+              + " access control use loopback, or off");
+    }
+    if (mode == LifecycleConfig.EndpointMode.LOOPBACK && auth.isPresent()) {
+      throw configError(
+          "lifecycle.endpoint: loopback would let callers on this machine past the auth section;"
+              + " with access control use admins");
+    }
+    RegistryStorage checked = storage.checked();
+    GarbageCollector collector =
+        GarbageCollector.builder(checked)
+            .gracePeriod(config.gracePeriod())
+            .deleteUntagged(config.deleteUntagged())
+            .build();
+    Lifecycle.Builder b = Lifecycle.builder().events(events).fullEvery(config.fullEvery());
+    if (config.gcSchedule().isPresent()) {
+      b.garbageCollection(collector, config.gcSchedule().get());
+    } else {
+      b.garbageCollection(collector);
+    }
+    if (config.uploadSchedule().isPresent()) {
+      b.uploadPurge(checked.blobs(), config.uploadTtl(), config.uploadSchedule().get());
+    } else {
+      b.uploadPurge(checked.blobs(), config.uploadTtl());
+    }
+    Lifecycle lifecycle = b.build();
+    switch (mode) {
+      case ADMINS -> {
+        RegistryAuth a = auth.orElseThrow();
+        LifecycleEndpoint.builder(lifecycle)
+            .administrators(a.authenticator(), a.projectAuthorizer()::isSystemAdministrator)
+            .build()
+            .applyTo(builder);
+        log.info("lifecycle endpoint {}: system administrators only", LifecycleEndpoint.PATH);
+      }
+      case LOOPBACK -> {
+        LifecycleEndpoint.builder(lifecycle).loopbackOnly().build().applyTo(builder);
+        log.warn(
+            "lifecycle endpoint {}: open to every caller on this machine, without credentials",
+            LifecycleEndpoint.PATH);
+      }
+      case OFF -> {
+        // Not served: `wharf gc --data` works on the folder while the registry is stopped.
+      }
+    }
+    return lifecycle;
+  }
+
+  private static IOException configError(String message) {
+    return new IOException(message, new ConfigException(message));
   }
 
   /**
@@ -394,6 +498,7 @@ public final class WharfServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        lifecycle.close(); // waits for a run going on (bounded), then interrupts it
         registry.close(); // delivers the events still queued
         for (Closeable c : access) {
           c.close(); // the audit log (after the last event), the LDAP pool

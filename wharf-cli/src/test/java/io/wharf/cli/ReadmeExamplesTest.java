@@ -35,6 +35,18 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void theReadmesLifecycleConfigLoads() throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("wharf.yaml"),
+            yamlAfter("<!-- wharf.yaml with lifecycle: checked by ReadmeExamplesTest -->"));
+    LifecycleConfig lifecycle =
+        WharfConfig.read(config).applyTo(ServerSettings.defaults()).lifecycle();
+    assertThat(lifecycle.gcSchedule().orElseThrow().expression()).isEqualTo("0 3 * * *");
+    assertThat(lifecycle.uploadSchedule().orElseThrow().expression()).isEqualTo("0 * * * *");
+  }
+
+  @Test
   void theReadmesPolicyConfigLoads() throws Exception {
     String yaml = yamlAfter(MARKER);
     Files.writeString(

@@ -82,7 +82,7 @@ class WharfConfigTest {
         "lissten: 127.0.0.1:5000",
         "wharf.yaml: unknown key 'lissten' (known keys: listen, data, deletes, uploadExpiry, maxManifestBytes,"
             + " maxUploadsPerClient, maxUploadsPerRepository, maxBodies, maxBodiesPerClient,"
-            + " minBodyRate, auth, projects, policies, scanner)");
+            + " minBodyRate, auth, projects, policies, scanner, lifecycle)");
     assertRefused("maxBodies: 192", "wharf.yaml: maxBodies: '192' must be below 192");
     assertRefused(
         "maxBodiesPerClient: 0", "wharf.yaml: maxBodiesPerClient: '0' must be at least 1");

@@ -177,6 +177,44 @@ class WharfProgramIT {
     assertThat(Files.readString(fsckLog)).contains("1 blobs verified").contains("no problems");
   }
 
+  @Test
+  void gcAsksTheRunningRegistryThroughItsLifecycleEndpoint() throws Exception {
+    Files.writeString(
+        dir.resolve("wharf.yaml"),
+        "listen: 127.0.0.1:0\ndata: ./registry-data\nlifecycle:\n  endpoint: loopback\n");
+    Path log = dir.resolve("serve.log");
+    Process wharf = wharf(log, "serve", "--config", "wharf.yaml");
+    int port = Integer.parseInt(awaitServing(wharf, log).group(1));
+    String url = "http://127.0.0.1:" + port;
+
+    Path gcLog = dir.resolve("gc.log");
+    Process gc = wharf(gcLog, "gc", "--registry", url, "--dry-run", "--json");
+    assertThat(gc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(gc.exitValue()).as(Files.readString(gcLog)).isZero();
+    assertThat(Files.readString(gcLog))
+        .startsWith("{\"summary\":\"garbage collection (dry run, full) would delete 0 manifests");
+    // The folder is the running registry's: a local run is refused, and says what to do.
+    WharfRun local = WharfRun.of("gc", "--data", dir.resolve("registry-data").toString());
+    assertThat(local.status()).isEqualTo(1);
+    assertThat(local.err()).contains("is 'wharf serve' running on it? then use --registry URL");
+
+    Await.until(
+        "the run's log line",
+        () -> {
+          try {
+            return Files.readString(log).contains("lifecycle job gc (requested, ");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertThat(Files.readString(log))
+        .contains("lifecycle jobs: gc on request, uploads at '0 * * * *'")
+        .contains("lifecycle endpoint /_wharf/lifecycle: open to every caller on this machine");
+    wharf.destroy();
+    assertThat(wharf.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(wharf.exitValue()).isZero();
+  }
+
   /**
    * Whether the server's end of the loopback connection {@code serverPort} ↔ {@code clientPort} has
    * nothing left to read (its receive queue in {@code /proc/net/tcp} or {@code tcp6} is empty):

@@ -320,6 +320,15 @@ public final class ProjectAuthorizer implements Authorizer {
             + " permission there");
   }
 
+  /**
+   * Whether {@code identity} is a system administrator: named in the builder by user name or group,
+   * and not a robot account. For endpoints beside the registry's API that only administrators may
+   * use (the lifecycle endpoint's {@code administrators} predicate).
+   */
+  public boolean isSystemAdministrator(Identity identity) {
+    return !isRobot(identity) && isSystemAdmin(identity);
+  }
+
   private static boolean isRobot(Identity identity) {
     return "robot".equals(identity.attributes().get("kind"));
   }

@@ -130,6 +130,41 @@ class AuditLogTest {
   }
 
   @Test
+  void aLifecycleRunIsALineWithTheSystemActorItsStatusAndSummary() throws Exception {
+    try (AuditLog log = AuditLog.builder(dir).build()) {
+      try (io.wharf.oci.server.lifecycle.Lifecycle lifecycle =
+          io.wharf.oci.server.lifecycle.Lifecycle.builder()
+              .events(log)
+              .job("retention", () -> "kept 3 tags\ndeleted 1 tag")
+              .job(
+                  "broken",
+                  () -> {
+                    throw new IOException("disk full");
+                  })
+              .build()) {
+        lifecycle.runNow("retention");
+        lifecycle.runNow("broken");
+      }
+    }
+    List<JsonNode> entries = entries(file());
+    assertThat(entries).hasSize(2);
+    JsonNode run = entries.get(0);
+    assertThat(run.get("kind").asText()).isEqualTo("LIFECYCLE_RUN");
+    assertThat(run.get("requestId").asText()).startsWith("lifecycle-retention-");
+    assertThat(run.get("actor").toString())
+        .isEqualTo("{\"name\":\"wharf-lifecycle\",\"kind\":\"system\"}");
+    assertThat(run.has("endpoint")).isFalse();
+    assertThat(run.has("client")).isFalse();
+    assertThat(run.get("status").asInt()).isEqualTo(200);
+    assertThat(run.get("reasons").toString())
+        .isEqualTo("[\"job retention, requested\",\"kept 3 tags\",\"deleted 1 tag\"]");
+    JsonNode failed = entries.get(1);
+    assertThat(failed.get("status").asInt()).isEqualTo(500);
+    assertThat(failed.get("reasons").toString())
+        .isEqualTo("[\"job broken, requested\",\"failed: disk full\"]");
+  }
+
+  @Test
   void quotesAndLineBreaksInNamesAndReasonsCannotForgeALine() throws IOException {
     String forgedName = "alice\",\"kind\":\"LOGIN\"} {\"x\":\"";
     String forgedReason =

@@ -151,6 +151,11 @@ class ProjectAuthorizerTest {
     assertThat(byGroup.authorize(user("olga", "ops-team"), Access.pull(TEAM_APP)).allowed())
         .isFalse();
     assertThat(byGroup.authorize(robot("ci"), Access.push(TEAM_APP)).allowed()).isFalse();
+    assertThat(byGroup.isSystemAdministrator(user("olga", "ops"))).isTrue();
+    assertThat(byGroup.isSystemAdministrator(user("root"))).isTrue();
+    assertThat(byGroup.isSystemAdministrator(user("olga", "ops-team"))).isFalse();
+    assertThat(byGroup.isSystemAdministrator(robot("ci"))).isFalse();
+    assertThat(byGroup.isSystemAdministrator(io.wharf.oci.server.Identity.ANONYMOUS)).isFalse();
   }
 
   @Test

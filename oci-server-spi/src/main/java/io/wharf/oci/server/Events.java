@@ -186,6 +186,14 @@ final class Events {
         scopes);
   }
 
+  /** An event made outside the engine's requests: delivered when some listener hears its kind. */
+  void external(RegistryEvent event) {
+    EventDispatcher d = dispatcher;
+    if (d != null && d.hears(event.kind())) {
+      d.publish(event);
+    }
+  }
+
   /** The one place events are made: none without listeners. */
   private void publish(
       RegistryEvent.Kind kind,

@@ -328,6 +328,16 @@ public final class Registry implements RegistryHandler, AutoCloseable {
     }
   }
 
+  /**
+   * Tells the listeners of {@code event}, which happened outside the engine's requests (a lifecycle
+   * job's run, {@link RegistryEvent.Kind#LIFECYCLE_RUN}), on the event thread like every other
+   * event: asynchronously, never blocking the caller, dropped and counted when the queue is full or
+   * the registry closed. Without a listener of its kind, nothing happens.
+   */
+  public void publish(RegistryEvent event) {
+    settings.events().external(Objects.requireNonNull(event, "event"));
+  }
+
   /** Events dropped because the event queue was full (see {@link RegistryEventListener}). */
   public long droppedEvents() {
     return dispatcher == null ? 0 : dispatcher.dropped();

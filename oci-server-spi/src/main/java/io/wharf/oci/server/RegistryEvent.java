@@ -20,7 +20,8 @@ import java.util.Set;
  * @param time when (the registry's clock)
  * @param requestId the request's id
  * @param endpoint the endpoint of the request; empty for a request to a {@link ServiceHandler} (a
- *     token service's {@link Kind#LOGIN} or {@link Kind#TOKEN_ISSUED})
+ *     token service's {@link Kind#LOGIN} or {@link Kind#TOKEN_ISSUED}) and for an event made
+ *     outside a request ({@link Kind#LIFECYCLE_RUN})
  * @param actor who asked
  * @param clientAddress from where, as the transport saw it
  * @param repository the repository, when the request named one
@@ -32,7 +33,8 @@ import java.util.Set;
  * @param previousDigest for {@link Kind#TAG_MOVED}, what the tag pointed at before
  * @param sourceRepository for {@link Kind#BLOB_MOUNTED}, the repository mounted from
  * @param status the HTTP status the request was answered with (the result: 2xx, or 401/403)
- * @param reasons for {@link Kind#DENIED}, why
+ * @param reasons for {@link Kind#DENIED}, why; for {@link Kind#LIFECYCLE_RUN}, the job and its
+ *     summary
  * @param scopes for {@link Kind#TOKEN_ISSUED}, the scopes the token grants ({@code
  *     repository:<name>:pull,push}, {@code registry:catalog:*}); otherwise empty
  */
@@ -84,7 +86,17 @@ public record RegistryEvent(
      * denied it (403); {@code reasons} says why. An anonymous request answered with a challenge is
      * the protocol's handshake, not a denial, and makes no event.
      */
-    DENIED
+    DENIED,
+    /**
+     * A lifecycle job ran (garbage collection, the purge of abandoned uploads, retention),
+     * scheduled or requested; made outside any request of the engine, through {@link
+     * Registry#publish}. {@code requestId} is the run's id (the request's, for a run an
+     * administrator asked for), {@code actor} who started it ({@code wharf-lifecycle} for a
+     * scheduled run), {@code status} 200 when it succeeded and 500 when it failed, and {@code
+     * reasons} the job's name and trigger, then the lines of its summary (what it deleted, or why
+     * it failed). Every other field is empty.
+     */
+    LIFECYCLE_RUN
   }
 
   /** Validates and copies. */
