@@ -1,4 +1,4 @@
-package io.wharf.oci.server;
+package io.wharf.oci.server.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.wharf.oci.server;
+package io.wharf.oci.server.lifecycle;
 
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.policy.retention.RetentionCandidate;
