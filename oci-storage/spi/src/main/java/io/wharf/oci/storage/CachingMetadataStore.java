@@ -9,6 +9,7 @@ import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,6 +70,7 @@ public final class CachingMetadataStore implements MetadataStore {
   private final long maxManifestBytes;
   private final Map<RepositoryName, Known> known = new ConcurrentHashMap<>();
   private final AtomicLong manifestBytes = new AtomicLong();
+  private final LifecycleStore lifecycle = new CachingLifecycle();
 
   private CachingMetadataStore(MetadataStore delegate, long maxManifestBytes) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -350,10 +352,65 @@ public final class CachingMetadataStore implements MetadataStore {
     return delegate.access();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The delegate's, with the conditional deletes counted as writes: after each one, whatever its
+   * outcome, what this cache knew of the repository is forgotten.
+   */
   @Override
   public LifecycleStore lifecycle() {
-    // TEMPORARY (issue 15 contract): forwarded unchecked until the storage part wraps it.
-    return delegate.lifecycle();
+    return lifecycle;
+  }
+
+  /** The delegate's lifecycle operations; deletes forget their repository. */
+  private final class CachingLifecycle implements LifecycleStore {
+
+    @Override
+    public RepositoryContent content(RepositoryName repository) throws IOException {
+      return delegate.lifecycle().content(repository);
+    }
+
+    @Override
+    public boolean removeTag(RepositoryName repository, Tag tag, Digest digest) throws IOException {
+      return written(repository, () -> delegate.lifecycle().removeTag(repository, tag, digest));
+    }
+
+    @Override
+    public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore)
+        throws IOException {
+      return written(
+          repository, () -> delegate.lifecycle().collectManifest(repository, digest, pushedBefore));
+    }
+
+    @Override
+    public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore)
+        throws IOException {
+      return written(
+          repository, () -> delegate.lifecycle().collectLink(repository, digest, linkedBefore));
+    }
+
+    @Override
+    public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
+        throws IOException {
+      return delegate.lifecycle().sweepBlobs(digests, sweeper);
+    }
+
+    @Override
+    public JournalBatch journal(int limit) throws IOException {
+      return delegate.lifecycle().journal(limit);
+    }
+
+    @Override
+    public void trimJournal(JournalBatch done) throws IOException {
+      delegate.lifecycle().trimJournal(done);
+    }
+
+    @Override
+    public void remember(Collection<RepositoryName> repositories, Collection<Digest> blobs)
+        throws IOException {
+      delegate.lifecycle().remember(repositories, blobs);
+    }
   }
 
   @Override

@@ -123,6 +123,22 @@ public final class CheckedBlobStore implements BlobStore {
   }
 
   @Override
+  public Stream<StoredBlob> inventory() throws IOException {
+    return guard("list blobs", delegate::inventory);
+  }
+
+  @Override
+  public boolean deleteIfWrittenBefore(Digest digest, Instant cutoff) throws IOException {
+    java.util.Objects.requireNonNull(cutoff, "cutoff");
+    if (!verifiable(digest)) {
+      return false;
+    }
+    return guard(
+        "delete blob " + digest + " if written before " + cutoff,
+        () -> delegate.deleteIfWrittenBefore(digest, cutoff));
+  }
+
+  @Override
   public int purgeUploads(Instant startedBefore) throws IOException {
     return guard("purge uploads", () -> delegate.purgeUploads(startedBefore));
   }

@@ -12,19 +12,24 @@ import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Wraps a {@link MetadataStore} so that every backend behaves the same at the edges: a manifest put
- * must be consistent (its referrer descriptor describes its manifest), and unexpected runtime
- * failures become {@link io.wharf.oci.model.error.StorageException}s that name the operation.
+ * must be consistent (its referrer descriptor describes its manifest), {@link #lifecycle()}'s
+ * arguments are checked and bounded, and unexpected runtime failures become {@link
+ * io.wharf.oci.model.error.StorageException}s that name the operation.
  */
 public final class CheckedMetadataStore implements MetadataStore {
 
   private final MetadataStore delegate;
+  private final LifecycleStore lifecycle = new CheckedLifecycle();
 
   private CheckedMetadataStore(MetadataStore delegate) {
     this.delegate = delegate;
@@ -192,10 +197,125 @@ public final class CheckedMetadataStore implements MetadataStore {
     return delegate.access();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Checked: arguments must not be null nor hold nulls, a journal limit must be positive, and no
+   * call takes more than {@link LifecycleStore#MAX_BATCH} digests or entries ({@link
+   * IllegalArgumentException} otherwise); runtime failures of the backend, or of the sweeper,
+   * become {@link io.wharf.oci.model.error.StorageException}s.
+   */
   @Override
   public LifecycleStore lifecycle() {
-    // TEMPORARY (issue 15 contract): forwarded unchecked until the storage part wraps it.
-    return delegate.lifecycle();
+    return lifecycle;
+  }
+
+  /** The checks of {@link #lifecycle()}, around the delegate's. */
+  private final class CheckedLifecycle implements LifecycleStore {
+
+    @Override
+    public RepositoryContent content(RepositoryName repository) throws IOException {
+      Objects.requireNonNull(repository, "repository");
+      return guard(
+          "read the content of " + repository, () -> delegate.lifecycle().content(repository));
+    }
+
+    @Override
+    public boolean removeTag(RepositoryName repository, Tag tag, Digest digest) throws IOException {
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(tag, "tag");
+      Objects.requireNonNull(digest, "digest");
+      return guard(
+          "remove tag " + tag + " of " + digest + " in " + repository,
+          () -> delegate.lifecycle().removeTag(repository, tag, digest));
+    }
+
+    @Override
+    public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore)
+        throws IOException {
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(digest, "digest");
+      Objects.requireNonNull(pushedBefore, "pushedBefore");
+      return guard(
+          "collect manifest " + digest + " in " + repository,
+          () -> delegate.lifecycle().collectManifest(repository, digest, pushedBefore));
+    }
+
+    @Override
+    public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore)
+        throws IOException {
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(digest, "digest");
+      Objects.requireNonNull(linkedBefore, "linkedBefore");
+      return guard(
+          "collect the link of " + digest + " in " + repository,
+          () -> delegate.lifecycle().collectLink(repository, digest, linkedBefore));
+    }
+
+    @Override
+    public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
+        throws IOException {
+      List<Digest> checked = bounded(digests, "digests", MAX_BATCH);
+      Objects.requireNonNull(sweeper, "sweeper");
+      return List.copyOf(
+          guard(
+              "sweep " + checked.size() + " blobs",
+              () -> delegate.lifecycle().sweepBlobs(checked, sweeper)));
+    }
+
+    @Override
+    public JournalBatch journal(int limit) throws IOException {
+      if (limit <= 0 || limit > MAX_BATCH) {
+        throw new IllegalArgumentException(
+            "journal limit must be between 1 and " + MAX_BATCH + ", not " + limit);
+      }
+      return guard("read the journal", () -> delegate.lifecycle().journal(limit));
+    }
+
+    @Override
+    public void trimJournal(JournalBatch done) throws IOException {
+      Objects.requireNonNull(done, "done");
+      guard(
+          "trim the journal",
+          () -> {
+            delegate.lifecycle().trimJournal(done);
+            return null;
+          });
+    }
+
+    @Override
+    public void remember(Collection<RepositoryName> repositories, Collection<Digest> blobs)
+        throws IOException {
+      List<RepositoryName> names = bounded(repositories, "repositories", MAX_BATCH);
+      List<Digest> digests = bounded(blobs, "blobs", MAX_BATCH - names.size());
+      guard(
+          "journal " + names.size() + " repositories and " + digests.size() + " blobs",
+          () -> {
+            delegate.lifecycle().remember(names, digests);
+            return null;
+          });
+    }
+  }
+
+  /**
+   * {@code items} copied, when there are at most {@code max} of them and none is null.
+   *
+   * @throws IllegalArgumentException when there are more, or one is null
+   */
+  private static <T> List<T> bounded(Collection<T> items, String what, int max) {
+    Objects.requireNonNull(items, what);
+    if (items.size() > max) {
+      throw new IllegalArgumentException(
+          "at most " + max + " " + what + " in one call, not " + items.size());
+    }
+    List<T> copy = new ArrayList<>(items.size());
+    for (T item : items) {
+      if (item == null) {
+        throw new IllegalArgumentException(what + " must not hold null");
+      }
+      copy.add(item);
+    }
+    return copy;
   }
 
   @Override

@@ -25,6 +25,12 @@ import java.util.List;
  */
 public interface LifecycleStore {
 
+  /**
+   * The most digests {@link #sweepBlobs} takes in one call, the most entries {@link #journal} reads
+   * and {@link #remember} writes in one call; {@link CheckedMetadataStore} refuses more.
+   */
+  int MAX_BATCH = 100_000;
+
   /** Everything {@code repository} holds, read in one consistent step. */
   RepositoryContent content(RepositoryName repository) throws IOException;
 

@@ -13,6 +13,7 @@ import io.wharf.oci.storage.BlobStore;
 import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.StorageFeature;
+import io.wharf.oci.storage.StoredBlob;
 import io.wharf.oci.storage.UploadId;
 import io.wharf.oci.storage.UploadInfo;
 import java.io.IOException;
@@ -109,6 +110,14 @@ import org.jspecify.annotations.Nullable;
  * may be missing, empty or truncated. Use it for tests, benchmarks and caches that can be refilled,
  * not for a registry of record.
  *
+ * <h2>Garbage collection</h2>
+ *
+ * A blob's write time is its file's modification time, which every commit of its digest sets from
+ * the store's clock, also when the blob was stored already (the bytes stay, only the time moves).
+ * {@link #inventory()} walks the shard folders lazily and {@link #deleteIfWrittenBefore} removes a
+ * blob only when that time is before the cutoff, atomically with respect to commits of the digest
+ * in this store, so that a blob uploaded again while a collection runs is kept.
+ *
  * <h2>Concurrency</h2>
  *
  * Any number of threads may read, upload, commit and delete at once, including many uploads of the
@@ -142,6 +151,10 @@ public final class FileSystemBlobStore implements BlobStore {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final ConcurrentMap<UploadId, Session> live = new ConcurrentHashMap<>();
+
+  /** Striped locks of digests: a commit and {@link #deleteIfWrittenBefore} of one exclude. */
+  private final ReentrantLock[] digestLocks = new ReentrantLock[64];
+
   private volatile boolean closed;
 
   private FileSystemBlobStore(
@@ -153,6 +166,9 @@ public final class FileSystemBlobStore implements BlobStore {
     this.clock = clock;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    for (int i = 0; i < digestLocks.length; i++) {
+      digestLocks[i] = new ReentrantLock();
+    }
   }
 
   /**
@@ -189,7 +205,10 @@ public final class FileSystemBlobStore implements BlobStore {
       return this;
     }
 
-    /** The clock that dates new uploads, for {@link #purgeUploads}; the system clock by default. */
+    /**
+     * The clock that dates new uploads (for {@link #purgeUploads}) and commits (the blob file's
+     * modification time, for {@link #deleteIfWrittenBefore}); the system clock by default.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -441,6 +460,75 @@ public final class FileSystemBlobStore implements BlobStore {
                                     name ->
                                         name.startsWith(shard) && algorithm.isValidEncoded(name))
                                 .map(name -> new Digest(algorithm.id(), name))));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lazy as {@link #list()} is, one shard folder at a time, so memory does not grow with the
+   * number of blobs; each blob's attributes are read as the stream reaches it: its size, and its
+   * file's modification time as its write time (every commit sets it from this store's clock).
+   * Blobs deleted while the stream runs are left out; a failure to read a folder or attributes
+   * surfaces as an {@link UncheckedIOException}.
+   */
+  @Override
+  public Stream<StoredBlob> inventory() throws IOException {
+    return list().flatMap(digest -> storedBlob(digest).stream());
+  }
+
+  private Optional<StoredBlob> storedBlob(Digest digest) {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(
+              blobPath(digest), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new StoredBlob(digest, attributes.size(), attributes.lastModifiedTime().toInstant()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted meanwhile
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The write time is the blob file's modification time, which every commit of the digest sets
+   * (also when the blob was stored already). Only a regular file at the blob's own path under
+   * {@code blobs/} is ever deleted; the check of its time and its removal hold the digest's lock,
+   * which commits of the digest take too, so a commit cannot slip in between.
+   */
+  @Override
+  public boolean deleteIfWrittenBefore(Digest digest, Instant cutoff) throws IOException {
+    checkOpen();
+    Objects.requireNonNull(cutoff, "cutoff");
+    Path file = blobPath(digest);
+    ReentrantLock digestLock = digestLock(digest);
+    digestLock.lock();
+    try {
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return false;
+      }
+      if (!attributes.isRegularFile()
+          || !attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+        return false;
+      }
+      return Files.deleteIfExists(file);
+    } finally {
+      digestLock.unlock();
+    }
+  }
+
+  /** The lock that commits and {@link #deleteIfWrittenBefore} of {@code digest} share. */
+  private ReentrantLock digestLock(Digest digest) {
+    return digestLocks[Math.floorMod(digest.hashCode(), digestLocks.length)];
   }
 
   private static Stream<String> children(Path dir) {
@@ -1170,18 +1258,27 @@ public final class FileSystemBlobStore implements BlobStore {
         }
         long length = size;
         Path target = blobPath(expected);
-        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-          try {
-            publish(data, target);
-          } catch (IOException e) {
-            if (ended.get()) {
-              throw unknownUpload(); // cancelled meanwhile, without the lock
+        ReentrantLock digestLock = digestLock(expected);
+        digestLock.lock();
+        try {
+          if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+              publish(data, target);
+            } catch (IOException e) {
+              if (ended.get()) {
+                throw unknownUpload(); // cancelled meanwhile, without the lock
+              }
+              throw e;
             }
-            throw e;
+          } else {
+            // Another commit may have renamed it without forcing its directory yet.
+            fsyncDirectory(target.getParent());
           }
-        } else {
-          // Another commit may have renamed it without forcing its directory yet.
-          fsyncDirectory(target.getParent());
+          // Dated now, also when it was stored already: a collection that found it old and is
+          // about to delete it (deleteIfWrittenBefore) leaves it.
+          Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+        } finally {
+          digestLock.unlock();
         }
         // The blob is published: from here on, failing to tidy up must not fail the commit.
         try {

@@ -5,6 +5,7 @@ import io.wharf.oci.storage.tck.BlobStoreContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * The storage TCK against the filesystem blob store, fsync off (it adds nothing to what a test
@@ -19,6 +20,15 @@ class FileSystemBlobStoreContractTest extends BlobStoreContract {
     Files.createDirectories(Path.of("target", "tck"));
     dir = Files.createTempDirectory(Path.of("target", "tck"), "fs-");
     return FileSystemBlobStore.builder(dir).durable(false).open();
+  }
+
+  @Override
+  protected BlobStore newStore(Clock clock) throws IOException {
+    Files.createDirectories(Path.of("target", "tck"));
+    return FileSystemBlobStore.builder(Files.createTempDirectory(Path.of("target", "tck"), "fs-"))
+        .durable(false)
+        .clock(clock)
+        .open();
   }
 
   @Override

@@ -19,11 +19,13 @@ import io.wharf.oci.model.error.ErrorCode;
 import io.wharf.oci.model.error.InvalidContentException;
 import io.wharf.oci.model.error.NotFoundException;
 import io.wharf.oci.model.error.OciException;
+import io.wharf.oci.model.testing.Concurrently;
 import io.wharf.oci.model.testing.MutableClock;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.StorageFeature;
+import io.wharf.oci.storage.StoredBlob;
 import io.wharf.oci.storage.UploadId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -32,6 +34,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -531,6 +534,52 @@ class FileSystemBlobStoreTest {
     }
     try (Stream<Digest> listed = store.list()) {
       assertThat(listed.limit(3)).hasSize(3);
+    }
+  }
+
+  @Test
+  void inventorySkipsWhatIsNotABlobAndGcDeletesNothingButBlobFiles() throws IOException {
+    byte[] content = random(300, 41);
+    Digest digest = store.put(new ByteArrayInputStream(content), sha256(content)).digest();
+    Path outside = temp.resolve("precious");
+    Files.writeString(outside, "not the store's");
+    Files.setLastModifiedTime(outside, FileTime.from(Instant.EPOCH));
+    byte[] linkedContent = random(10, 42);
+    Digest linked = sha256(linkedContent);
+    Path link = data.resolve("blobs/sha256/" + linked.encoded().substring(0, 2));
+    Files.createDirectories(link);
+    link = link.resolve(linked.encoded());
+    Files.createSymbolicLink(link, outside);
+    Files.writeString(data.resolve("blobs/sha256/ab-not-a-shard"), "x");
+
+    try (Stream<StoredBlob> all = store.inventory()) {
+      assertThat(all).extracting(StoredBlob::digest).containsExactly(digest);
+    }
+    assertThat(store.deleteIfWrittenBefore(linked, Instant.MAX)).isFalse();
+    assertThat(link).exists();
+    assertThat(outside).hasContent("not the store's");
+    assertThat(store.deleteIfWrittenBefore(digest, Instant.MAX)).isTrue();
+    assertThat(data.resolve("blobs/sha256")).isDirectory();
+  }
+
+  @Test
+  void aCommitRacingACollectionOfItsDigestAlwaysLeavesTheBlob() throws Exception {
+    Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
+    MutableClock clock = new MutableClock(t0);
+    byte[] content = random(2000, 43);
+    Digest digest = sha256(content);
+    try (FileSystemBlobStore dated =
+        FileSystemBlobStore.builder(temp.resolve("dated")).durable(false).clock(clock).open()) {
+      for (int round = 0; round < 200; round++) {
+        clock.set(t0);
+        dated.put(new ByteArrayInputStream(content), digest); // old
+        clock.set(t0.plusSeconds(3600));
+        Concurrently.all(
+            List.of(
+                () -> dated.put(new ByteArrayInputStream(content), digest), // uploaded again
+                () -> dated.deleteIfWrittenBefore(digest, t0.plusSeconds(1800))));
+        assertThat(dated.stat(digest)).as("round %s", round).isPresent();
+      }
     }
   }
 

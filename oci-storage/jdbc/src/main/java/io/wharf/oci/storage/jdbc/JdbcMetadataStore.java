@@ -14,13 +14,19 @@ import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.BlobLink;
+import io.wharf.oci.storage.BlobSweeper;
 import io.wharf.oci.storage.ContentReference;
+import io.wharf.oci.storage.JournalBatch;
+import io.wharf.oci.storage.LifecycleStore;
+import io.wharf.oci.storage.ManifestNode;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
 import io.wharf.oci.storage.ProjectUsage;
+import io.wharf.oci.storage.RepositoryContent;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import io.wharf.oci.storage.access.AccessStore;
@@ -33,17 +39,24 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -98,8 +111,16 @@ public final class JdbcMetadataStore implements MetadataStore {
           + " ON CONFLICT (repo, digest) DO NOTHING";
 
   private static final String LINK_BLOB =
-      "INSERT INTO blob_links (repo, digest, size) VALUES (?, ?, ?)"
+      "INSERT INTO blob_links (repo, digest, size, linked_at) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT (repo, digest) DO NOTHING";
+
+  /** Journal kinds ({@code lifecycle_journal.kind}). */
+  private static final String REPOSITORY = "repository";
+
+  private static final String BLOB = "blob";
+
+  /** How many digests one transaction of {@link LifecycleStore#sweepBlobs} sweeps at most. */
+  static final int SWEEP_BATCH = 256;
 
   private static final String UPSERT_TAG =
       "INSERT INTO tags (repo, name, digest, pushed_at, pulled_at) VALUES (?, ?, ?, ?, NULL)"
@@ -116,12 +137,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   private final ConnectionPool pool;
   private final Dialect dialect;
+  private final Clock clock;
   private final JdbcAccessStore access;
+  private final LifecycleStore lifecycle = new JdbcLifecycle();
   private volatile boolean closed;
 
-  private JdbcMetadataStore(ConnectionPool pool, Dialect dialect) {
+  private JdbcMetadataStore(ConnectionPool pool, Dialect dialect, Clock clock) {
     this.pool = pool;
     this.dialect = dialect;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.access = new JdbcAccessStore(this);
   }
 
@@ -135,7 +159,18 @@ public final class JdbcMetadataStore implements MetadataStore {
    * @throws IOException when the database cannot be reached or migrated
    */
   public static JdbcMetadataStore open(DataSource dataSource, Dialect dialect) throws IOException {
-    return start(new DataSourcePool(dataSource, dialect), dialect);
+    return open(dataSource, dialect, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #open(DataSource, Dialect)}, dating blob links ({@link BlobLink#linkedAt()}) and the
+   * schema's migrations with {@code clock}.
+   *
+   * @throws IOException when the database cannot be reached or migrated
+   */
+  public static JdbcMetadataStore open(DataSource dataSource, Dialect dialect, Clock clock)
+      throws IOException {
+    return start(new DataSourcePool(dataSource, dialect), dialect, clock);
   }
 
   /**
@@ -165,20 +200,32 @@ public final class JdbcMetadataStore implements MetadataStore {
    * @throws IOException when the file cannot be opened or migrated
    */
   public static JdbcMetadataStore sqlite(Path dbFile) throws IOException {
+    return sqlite(dbFile, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #sqlite(Path)}, dating blob links ({@link BlobLink#linkedAt()}) and the schema's
+   * migrations with {@code clock}.
+   *
+   * @throws IOException when the file cannot be opened or migrated
+   */
+  public static JdbcMetadataStore sqlite(Path dbFile, Clock clock) throws IOException {
     Path parent = dbFile.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     int readers = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-    return start(new SqlitePool(dbFile, readers), Dialect.SQLITE);
+    return start(new SqlitePool(dbFile, readers), Dialect.SQLITE, clock);
   }
 
-  private static JdbcMetadataStore start(ConnectionPool pool, Dialect dialect) throws IOException {
-    JdbcMetadataStore store = new JdbcMetadataStore(pool, dialect);
+  private static JdbcMetadataStore start(ConnectionPool pool, Dialect dialect, Clock clock)
+      throws IOException {
+    JdbcMetadataStore store = new JdbcMetadataStore(pool, dialect, clock);
     try {
       // READ COMMITTED on PostgreSQL: after waiting for the migration lock, see what the node that
       // held it committed.
-      store.run("migrate the schema", true, false, c -> Migrations.migrate(c, dialect));
+      store.run(
+          "migrate the schema", Mode.MIGRATE, c -> Migrations.migrate(c, dialect, clock.instant()));
       return store;
     } catch (IOException | RuntimeException e) {
       try {
@@ -266,6 +313,7 @@ public final class JdbcMetadataStore implements MetadataStore {
               upsert.executeUpdate();
             }
           }
+          journalEntry(c, REPOSITORY, repo);
           return previous;
         });
   }
@@ -333,17 +381,22 @@ public final class JdbcMetadataStore implements MetadataStore {
             return false;
           }
           refuseIfReferenced(c, repository, digest, false);
-          update(
-              c,
-              "DELETE FROM manifest_references WHERE repo = ? AND manifest = ?",
-              repo,
-              digest.toString());
-          update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest.toString());
-          update(c, "DELETE FROM manifests WHERE repo = ? AND digest = ?", repo, digest.toString());
-          ProjectCounters.release(c, dialect, repo, digest.toString(), 1);
-          dropIfEmpty(c, repo);
+          removeManifest(c, repo, digest.toString());
           return true;
         });
+  }
+
+  /**
+   * Removes manifest {@code digest} of {@code repo} with its references, tags and referrer entry
+   * (its row), keeping the counters, the repository row and the journal right.
+   */
+  private void removeManifest(Connection c, String repo, String digest) throws SQLException {
+    update(c, "DELETE FROM manifest_references WHERE repo = ? AND manifest = ?", repo, digest);
+    update(c, "DELETE FROM tags WHERE repo = ? AND digest = ?", repo, digest);
+    update(c, "DELETE FROM manifests WHERE repo = ? AND digest = ?", repo, digest);
+    ProjectCounters.release(c, dialect, repo, digest, 1);
+    dropIfEmpty(c, repo);
+    journalEntry(c, REPOSITORY, repo);
   }
 
   @Override
@@ -359,6 +412,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             return false;
           }
           dropIfEmpty(c, repo);
+          journalEntry(c, REPOSITORY, repo);
           return true;
         });
   }
@@ -379,19 +433,20 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public List<TagRecord> tagRecords(RepositoryName repository) throws IOException {
-    return read(
-        "list tags of " + repository,
-        c ->
-            queryAll(
-                c,
-                "SELECT name, digest, pushed_at, pulled_at FROM tags WHERE repo = ? ORDER BY name",
-                List.of(repository.value()),
-                rs ->
-                    new TagRecord(
-                        new Tag(rs.getString(1)),
-                        Digest.parse(rs.getString(2)),
-                        Timestamps.parse(rs.getString(3)),
-                        Optional.ofNullable(Timestamps.parseNullable(rs.getString(4))))));
+    return read("list tags of " + repository, c -> tagRecords(c, repository.value()));
+  }
+
+  private static List<TagRecord> tagRecords(Connection c, String repo) throws SQLException {
+    return queryAll(
+        c,
+        "SELECT name, digest, pushed_at, pulled_at FROM tags WHERE repo = ? ORDER BY name",
+        List.of(repo),
+        rs ->
+            new TagRecord(
+                new Tag(rs.getString(1)),
+                Digest.parse(rs.getString(2)),
+                Timestamps.parse(rs.getString(3)),
+                Optional.ofNullable(Timestamps.parseNullable(rs.getString(4)))));
   }
 
   @Override
@@ -464,19 +519,37 @@ public final class JdbcMetadataStore implements MetadataStore {
                 .isPresent());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Linking a blob that is linked already dates the link again ({@link BlobLink#linkedAt()}).
+   * Waits while {@link LifecycleStore#sweepBlobs} sweeps the blob (on PostgreSQL, the sweep holds
+   * the blob's advisory lock, of which a link takes a shared hold).
+   */
   @Override
   public boolean linkBlob(RepositoryName repository, BlobInfo blob) throws IOException {
     String repo = repository.value();
+    String digest = blob.digest().toString();
     return write(
-        "link blob " + blob.digest() + " to " + repo,
+        "link blob " + digest + " to " + repo,
         repo,
         c -> {
+          dialect.lockBlob(c, digest, true);
+          String at = Timestamps.format(clock.instant());
           ensureRepository(c, repo);
-          if (!link(c, repo, blob.digest(), blob.size())) {
-            return false;
+          boolean added = link(c, repo, blob.digest(), blob.size(), at);
+          if (added) {
+            ProjectCounters.hold(c, dialect, repo, digest, blob.size(), 0);
+          } else {
+            update(
+                c,
+                "UPDATE blob_links SET linked_at = ? WHERE repo = ? AND digest = ?",
+                at,
+                repo,
+                digest);
           }
-          ProjectCounters.hold(c, dialect, repo, blob.digest().toString(), blob.size(), 0);
-          return true;
+          journalEntry(c, REPOSITORY, repo);
+          return added;
         });
   }
 
@@ -504,11 +577,33 @@ public final class JdbcMetadataStore implements MetadataStore {
             return false;
           }
           refuseIfReferenced(c, repository, blob, true);
-          update(c, "DELETE FROM blob_links WHERE repo = ? AND digest = ?", repo, blob.toString());
-          ProjectCounters.release(c, dialect, repo, blob.toString(), 0);
-          dropIfEmpty(c, repo);
+          removeLink(c, repo, blob.toString());
           return true;
         });
+  }
+
+  /**
+   * Removes the link of {@code digest} from {@code repo}, keeping the counters, the repository row
+   * and the journal right: the repository is journaled, and the blob too when no repository links
+   * it any more (under the blob's exclusive lock on PostgreSQL, so that of two removals in
+   * different repositories the later one sees the earlier).
+   */
+  private void removeLink(Connection c, String repo, String digest) throws SQLException {
+    dialect.lockBlob(c, digest, false);
+    update(c, "DELETE FROM blob_links WHERE repo = ? AND digest = ?", repo, digest);
+    ProjectCounters.release(c, dialect, repo, digest, 0);
+    dropIfEmpty(c, repo);
+    journalEntry(c, REPOSITORY, repo);
+    if (queryOne(c, "SELECT 1 FROM blob_links WHERE digest = ?", List.of(digest), rs -> true)
+        .isEmpty()) {
+      journalEntry(c, BLOB, digest);
+    }
+  }
+
+  /** Journals entry {@code name} of {@code kind} at the end, in the transaction of {@code c}. */
+  private void journalEntry(Connection c, String kind, String name) throws SQLException {
+    dialect.lockJournalForWrite(c);
+    update(c, dialect.journalUpsert(), kind, name);
   }
 
   @Override
@@ -728,9 +823,329 @@ public final class JdbcMetadataStore implements MetadataStore {
     return access;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In the same database, tables of schema version 5. {@link LifecycleStore#content} reads in
+   * one read transaction (REPEATABLE READ on PostgreSQL); each conditional delete is one write
+   * transaction holding its repository's lock, which re-checks and then deletes as {@link
+   * #deleteManifest}, {@link #deleteTag} and {@link #unlinkBlob} do. {@link
+   * LifecycleStore#sweepBlobs} sweeps in transactions of at most {@value #SWEEP_BATCH} digests,
+   * each excluding the links of its digests while its sweeper runs: on SQLite by holding the
+   * database's write lock, on PostgreSQL by holding the digests' advisory locks exclusively, of
+   * which {@link #linkBlob} takes a shared hold.
+   */
   @Override
-  public io.wharf.oci.storage.LifecycleStore lifecycle() {
-    throw new UnsupportedOperationException("TEMPORARY: issue 15 storage part");
+  public LifecycleStore lifecycle() {
+    return lifecycle;
+  }
+
+  /** The lifecycle operations over this store's tables. */
+  private final class JdbcLifecycle implements LifecycleStore {
+
+    @Override
+    public RepositoryContent content(RepositoryName repository) throws IOException {
+      String repo = repository.value();
+      return snapshot(
+          "read the content of " + repo,
+          c -> {
+            List<TagRecord> tags = tagRecords(c, repo);
+            Map<Digest, List<ContentReference>> references = new HashMap<>();
+            for (ContentReference r :
+                queryAll(
+                    c,
+                    "SELECT manifest, target, kind FROM manifest_references WHERE repo = ?",
+                    List.of(repo),
+                    rs ->
+                        new ContentReference(
+                            Digest.parse(rs.getString(1)),
+                            Digest.parse(rs.getString(2)),
+                            ContentReference.Kind.ofLabel(rs.getString(3))))) {
+              references.computeIfAbsent(r.manifest(), k -> new ArrayList<>()).add(r);
+            }
+            List<ManifestNode> manifests =
+                new ArrayList<>(
+                    queryAll(
+                        c,
+                        "SELECT digest, media_type, size, pushed_at, pulled_at, subject,"
+                            + " artifact_type FROM manifests WHERE repo = ?",
+                        List.of(repo),
+                        rs -> manifestNode(rs, references)));
+            manifests.sort(Comparator.comparing(ManifestNode::digest));
+            List<BlobLink> links =
+                new ArrayList<>(
+                    queryAll(
+                        c,
+                        "SELECT digest, size, linked_at FROM blob_links WHERE repo = ?",
+                        List.of(repo),
+                        rs ->
+                            new BlobLink(
+                                Digest.parse(rs.getString(1)),
+                                rs.getLong(2),
+                                Timestamps.parse(rs.getString(3)))));
+            links.sort(Comparator.comparing(BlobLink::digest));
+            return new RepositoryContent(repository, tags, manifests, links);
+          });
+    }
+
+    @Override
+    public boolean removeTag(RepositoryName repository, Tag tag, Digest digest) throws IOException {
+      String repo = repository.value();
+      return write(
+          "remove tag " + tag + " of " + digest + " in " + repo,
+          repo,
+          c -> {
+            int removed =
+                update(
+                    c,
+                    "DELETE FROM tags WHERE repo = ? AND name = ? AND digest = ?",
+                    repo,
+                    tag.value(),
+                    digest.toString());
+            if (removed == 0) {
+              return false;
+            }
+            dropIfEmpty(c, repo);
+            journalEntry(c, REPOSITORY, repo);
+            return true;
+          });
+    }
+
+    @Override
+    public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore)
+        throws IOException {
+      String repo = repository.value();
+      String d = digest.toString();
+      return write(
+          "collect manifest " + d + " in " + repo,
+          repo,
+          c -> {
+            Optional<String[]> row =
+                queryOne(
+                    c,
+                    "SELECT pushed_at, subject FROM manifests WHERE repo = ? AND digest = ?",
+                    List.of(repo, d),
+                    rs -> new String[] {rs.getString(1), rs.getString(2)});
+            if (row.isEmpty() || !Timestamps.parse(row.get()[0]).isBefore(pushedBefore)) {
+              return false;
+            }
+            String subject = row.get()[1];
+            if (exists(c, "SELECT 1 FROM tags WHERE repo = ? AND digest = ?", repo, d)
+                || exists(
+                    c,
+                    "SELECT 1 FROM manifest_references WHERE repo = ? AND target = ?"
+                        + " AND kind = 'child'",
+                    repo,
+                    d)
+                || (subject != null
+                    && exists(
+                        c,
+                        "SELECT 1 FROM manifests WHERE repo = ? AND digest = ?",
+                        repo,
+                        subject))) {
+              return false;
+            }
+            removeManifest(c, repo, d);
+            return true;
+          });
+    }
+
+    @Override
+    public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore)
+        throws IOException {
+      String repo = repository.value();
+      String d = digest.toString();
+      return write(
+          "collect the link of " + d + " in " + repo,
+          repo,
+          c -> {
+            Optional<Instant> linkedAt =
+                queryOne(
+                    c,
+                    "SELECT linked_at FROM blob_links WHERE repo = ? AND digest = ?",
+                    List.of(repo, d),
+                    rs -> Timestamps.parse(rs.getString(1)));
+            if (linkedAt.isEmpty()
+                || !linkedAt.get().isBefore(linkedBefore)
+                || exists(
+                    c,
+                    "SELECT 1 FROM manifest_references WHERE repo = ? AND target = ?"
+                        + " AND kind <> 'child'",
+                    repo,
+                    d)) {
+              return false;
+            }
+            removeLink(c, repo, d);
+            return true;
+          });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The digests are swept in text order, in transactions of at most {@value #SWEEP_BATCH}. A
+     * transaction that loses a race is run again without calling the sweeper again for what it
+     * swept already.
+     */
+    @Override
+    public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
+        throws IOException {
+      TreeMap<String, Digest> sorted = new TreeMap<>();
+      digests.forEach(d -> sorted.put(d.toString(), d));
+      List<String> all = new ArrayList<>(sorted.keySet());
+      List<Digest> swept = new ArrayList<>();
+      for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
+        List<String> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
+        Set<String> sweptNow = new LinkedHashSet<>();
+        transaction(
+            "sweep " + batch.size() + " blobs",
+            c -> dialect.lockBlobsForSweep(c, batch),
+            c -> {
+              Set<String> linked = new HashSet<>(linkedAmong(c, batch));
+              for (String d : batch) {
+                if (!linked.contains(d) && !sweptNow.contains(d) && sweeper.sweep(sorted.get(d))) {
+                  sweptNow.add(d);
+                }
+              }
+              return null;
+            });
+        sweptNow.forEach(d -> swept.add(sorted.get(d)));
+      }
+      return swept;
+    }
+
+    @Override
+    public JournalBatch journal(int limit) throws IOException {
+      if (limit <= 0) {
+        throw new IllegalArgumentException("journal limit must be positive, not " + limit);
+      }
+      Work<List<Object[]>> select =
+          c ->
+              queryAll(
+                  c,
+                  "SELECT seq, kind, name FROM lifecycle_journal ORDER BY seq LIMIT ?",
+                  List.of(limit),
+                  rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)});
+      // SQLite's single writer commits seqs in order; PostgreSQL's readers wait for the writers
+      // that drew a seq before them (Dialect.lockJournalForWrite).
+      List<Object[]> rows =
+          dialect.singleWriter()
+              ? read("read the journal", select)
+              : transaction("read the journal", dialect::lockJournalForRead, select);
+      Set<RepositoryName> repositories = new HashSet<>();
+      Set<Digest> blobs = new HashSet<>();
+      long upTo = 0;
+      for (Object[] row : rows) {
+        upTo = (Long) row[0];
+        try {
+          if (REPOSITORY.equals(row[1])) {
+            repositories.add(new RepositoryName((String) row[2]));
+          } else {
+            blobs.add(Digest.parse((String) row[2]));
+          }
+        } catch (io.wharf.oci.model.error.OciException | IllegalArgumentException e) {
+          throw new StorageException(
+              io.wharf.oci.model.error.ErrorCode.UNKNOWN,
+              "the metadata database holds a journal entry that does not parse",
+              e);
+        }
+      }
+      return new JournalBatch(upTo, repositories, blobs);
+    }
+
+    @Override
+    public void trimJournal(JournalBatch done) throws IOException {
+      if (done.isEmpty()) {
+        return;
+      }
+      transaction(
+          "trim the journal",
+          c -> {},
+          c -> {
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "DELETE FROM lifecycle_journal WHERE kind = ? AND name = ? AND seq <= ?")) {
+              for (RepositoryName r : done.repositories()) {
+                addEntry(p, REPOSITORY, r.value(), done.upTo());
+              }
+              for (Digest d : done.blobs()) {
+                addEntry(p, BLOB, d.toString(), done.upTo());
+              }
+              p.executeBatch();
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public void remember(Collection<RepositoryName> repositories, Collection<Digest> blobs)
+        throws IOException {
+      if (repositories.isEmpty() && blobs.isEmpty()) {
+        return;
+      }
+      transaction(
+          "journal " + repositories.size() + " repositories and " + blobs.size() + " blobs",
+          dialect::lockJournalForWrite,
+          c -> {
+            try (PreparedStatement p = c.prepareStatement(dialect.journalUpsert())) {
+              for (RepositoryName r : repositories) {
+                addEntry(p, REPOSITORY, r.value(), null);
+              }
+              for (Digest d : blobs) {
+                addEntry(p, BLOB, d.toString(), null);
+              }
+              p.executeBatch();
+            }
+            return null;
+          });
+    }
+  }
+
+  /** Adds a journal entry's parameters (and a seq bound, when given) to {@code p}'s batch. */
+  private static void addEntry(PreparedStatement p, String kind, String name, @Nullable Long seq)
+      throws SQLException {
+    p.setString(1, kind);
+    p.setString(2, name);
+    if (seq != null) {
+      p.setLong(3, seq);
+    }
+    p.addBatch();
+  }
+
+  /** Whether {@code sql} with {@code params} finds a row. */
+  private static boolean exists(Connection c, String sql, String... params) throws SQLException {
+    return queryOne(c, sql + " LIMIT 1", List.of((Object[]) params), rs -> Boolean.TRUE)
+        .isPresent();
+  }
+
+  /** Those of {@code digests} that some repository links. */
+  private static List<String> linkedAmong(Connection c, List<String> digests) throws SQLException {
+    return queryAll(
+        c,
+        "SELECT DISTINCT digest FROM blob_links WHERE digest IN ("
+            + String.join(", ", java.util.Collections.nCopies(digests.size(), "?"))
+            + ")",
+        digests,
+        rs -> rs.getString(1));
+  }
+
+  /** The node of the current row of {@link JdbcLifecycle#content}'s manifest query. */
+  private static ManifestNode manifestNode(
+      ResultSet rs, Map<Digest, List<ContentReference>> references) throws SQLException {
+    Digest digest = Digest.parse(rs.getString(1));
+    List<ContentReference> refs = new ArrayList<>(references.getOrDefault(digest, List.of()));
+    refs.sort(
+        Comparator.comparing((ContentReference r) -> r.target().toString())
+            .thenComparing(r -> r.kind().label()));
+    return new ManifestNode(
+        digest,
+        new MediaType(rs.getString(2)),
+        rs.getLong(3),
+        Timestamps.parse(rs.getString(4)),
+        Optional.ofNullable(Timestamps.parseNullable(rs.getString(5))),
+        Optional.ofNullable(rs.getString(6)).map(Digest::parse),
+        Optional.ofNullable(rs.getString(7)),
+        refs);
   }
 
   /** Closes the connections this store opened; a data source passed to {@code open} stays open. */
@@ -759,12 +1174,13 @@ public final class JdbcMetadataStore implements MetadataStore {
     update(c, DROP_REPOSITORY_IF_EMPTY, repo, repo, repo, repo);
   }
 
-  private static boolean link(Connection c, String repo, Digest digest, long size)
+  private static boolean link(Connection c, String repo, Digest digest, long size, String at)
       throws SQLException {
     try (PreparedStatement p = c.prepareStatement(LINK_BLOB)) {
       p.setString(1, repo);
       p.setString(2, digest.toString());
       p.setLong(3, size);
+      p.setString(4, at);
       return p.executeUpdate() == 1;
     }
   }
@@ -817,7 +1233,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   /** Runs {@code work} on an auto-committing connection; {@code what} names it in failures. */
   <T> T read(String what, Work<T> work) throws IOException {
-    return run(what, false, false, work);
+    return run(what, Mode.READ, work);
+  }
+
+  /**
+   * Runs {@code work} in a read transaction whose statements all read one snapshot; {@code what}
+   * names it in failures.
+   */
+  private <T> T snapshot(String what, Work<T> work) throws IOException {
+    return run(what, Mode.SNAPSHOT, work);
   }
 
   /** Runs {@code work} in a write transaction that holds the lock of {@code repository}. */
@@ -842,27 +1266,36 @@ public final class JdbcMetadataStore implements MetadataStore {
   private <T> T transaction(String what, Lock lock, Work<T> work) throws IOException {
     return run(
         what,
-        true,
-        true,
+        Mode.WRITE,
         c -> {
           lock.take(c);
           return work.run(c);
         });
   }
 
+  /** How {@link #run} runs its work. */
+  private enum Mode {
+    /** Auto-committed statements on a reader connection. */
+    READ,
+    /** A read transaction on a reader connection, at the dialect's snapshot isolation. */
+    SNAPSHOT,
+    /** A write transaction at the connection's isolation. */
+    MIGRATE,
+    /** A write transaction at the dialect's write isolation. */
+    WRITE
+  }
+
   /**
-   * Runs {@code work} on a connection (in a transaction when {@code write}; {@code SERIALIZABLE}
-   * where the dialect needs it when {@code serializable}), again while the database reports a lost
+   * Runs {@code work} on a connection as {@code mode} says, again while the database reports a lost
    * race, with a growing random pause.
    */
-  private <T> T run(String what, boolean write, boolean serializable, Work<T> work)
-      throws IOException {
+  private <T> T run(String what, Mode mode, Work<T> work) throws IOException {
     for (int attempt = 1; ; attempt++) {
       if (closed) {
         throw new IOException("metadata store is closed; cannot " + what);
       }
       try {
-        return once(write, serializable, work);
+        return once(mode, work);
       } catch (SQLException e) {
         if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(e)) {
           throw failure(what, e);
@@ -880,18 +1313,24 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
   }
 
-  private <T> T once(boolean write, boolean serializable, Work<T> work)
+  private <T> T once(Mode mode, Work<T> work)
       throws SQLException, IOException, InterruptedException {
+    boolean write = mode == Mode.WRITE || mode == Mode.MIGRATE;
     Connection c = pool.acquire(write);
     boolean broken = false;
     try {
-      if (!write) {
+      if (mode == Mode.READ) {
         if (!c.getAutoCommit()) {
           c.setAutoCommit(true);
         }
         return work.run(c);
       }
-      int isolation = serializable ? dialect.writeIsolation() : -1;
+      int isolation =
+          switch (mode) {
+            case WRITE -> dialect.writeIsolation();
+            case SNAPSHOT -> dialect.snapshotIsolation();
+            default -> -1;
+          };
       int previousIsolation = c.getTransactionIsolation();
       if (isolation != -1 && isolation != previousIsolation) {
         c.setTransactionIsolation(isolation);

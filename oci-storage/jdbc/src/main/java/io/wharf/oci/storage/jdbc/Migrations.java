@@ -25,21 +25,29 @@ final class Migrations {
   /** The scripts, in version order; version n is the n-th. Append, never edit or reorder. */
   static final List<String> SCRIPTS =
       List.of(
-          "V1__init.sql", "V2__manifest_references.sql", "V3__access.sql", "V4__project_usage.sql");
+          "V1__init.sql",
+          "V2__manifest_references.sql",
+          "V3__access.sql",
+          "V4__project_usage.sql",
+          "V5__lifecycle.sql");
 
   /** A step of a version that SQL cannot express, run after its script in the same transaction. */
   @FunctionalInterface
   interface JavaStep {
-    void run(Connection c) throws SQLException;
+    /** Runs the step on {@code c}, a database of {@code dialect}, migrated at {@code now}. */
+    void run(Connection c, Dialect dialect, Instant now) throws SQLException;
   }
 
   /** The Java steps, by the script they follow. */
   static final Map<String, JavaStep> JAVA_STEPS =
       Map.of(
           "V2__manifest_references.sql",
-          ReferenceBackfill::run,
+          (c, dialect, now) -> ReferenceBackfill.run(c),
           "V4__project_usage.sql",
-          ProjectCounters::backfill);
+          (c, dialect, now) -> ProjectCounters.backfill(c),
+          "V5__lifecycle.sql",
+          (c, dialect, now) ->
+              Sql.update(c, "UPDATE blob_links SET linked_at = ?", Timestamps.format(now)));
 
   private Migrations() {}
 
@@ -49,12 +57,13 @@ final class Migrations {
   }
 
   /**
-   * Brings the schema behind {@code c} to {@link #latest()}.
+   * Brings the schema behind {@code c} to {@link #latest()}; {@code now} dates what a migration
+   * must date (the blob links of version 5).
    *
    * @return the number of scripts applied
    * @throws IOException when a script cannot be read or the database is newer than this code
    */
-  static int migrate(Connection c, Dialect dialect) throws SQLException, IOException {
+  static int migrate(Connection c, Dialect dialect, Instant now) throws SQLException, IOException {
     dialect.lockForMigration(c);
     try (Statement s = c.createStatement()) {
       s.execute(
@@ -82,14 +91,14 @@ final class Migrations {
       }
       JavaStep step = JAVA_STEPS.get(script);
       if (step != null) {
-        step.run(c);
+        step.run(c, dialect, now);
       }
       try (PreparedStatement p =
           c.prepareStatement(
               "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
         p.setInt(1, version);
         p.setString(2, description(script));
-        p.setString(3, Timestamps.format(Instant.now()));
+        p.setString(3, Timestamps.format(now));
         p.executeUpdate();
       }
       applied++;

@@ -24,14 +24,19 @@ import io.wharf.oci.model.error.StorageException;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.model.testing.Concurrently;
+import io.wharf.oci.model.testing.MutableClock;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.ContentReference;
+import io.wharf.oci.storage.JournalBatch;
+import io.wharf.oci.storage.LifecycleStore;
+import io.wharf.oci.storage.ManifestNode;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
 import io.wharf.oci.storage.ProjectUsage;
+import io.wharf.oci.storage.RepositoryContent;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import io.wharf.oci.storage.access.AccessStore;
@@ -48,6 +53,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,8 +93,8 @@ abstract class AbstractJdbcMetadataStoreTest {
 
   private final List<JdbcMetadataStore> opened = new ArrayList<>();
 
-  /** Opens a store on a new, empty database. */
-  protected abstract JdbcMetadataStore openFresh() throws Exception;
+  /** Opens a store on a new, empty database, that dates blob links with {@code clock}. */
+  protected abstract JdbcMetadataStore openFresh(Clock clock) throws Exception;
 
   /** Opens another store on the database of the last {@link #openFresh()}, as a restart would. */
   protected abstract JdbcMetadataStore reopen() throws Exception;
@@ -100,7 +106,11 @@ abstract class AbstractJdbcMetadataStoreTest {
   protected abstract Dialect dialect();
 
   JdbcMetadataStore fresh() throws Exception {
-    JdbcMetadataStore store = openFresh();
+    return fresh(Clock.systemUTC());
+  }
+
+  JdbcMetadataStore fresh(Clock clock) throws Exception {
+    JdbcMetadataStore store = openFresh(clock);
     opened.add(store);
     return store;
   }
@@ -116,7 +126,8 @@ abstract class AbstractJdbcMetadataStoreTest {
       Map.of(
           2, List.of("manifest_references"),
           3, List.of("project_members", "projects", "robot_accounts", "access_revision"),
-          4, List.of("project_content", "project_usage"));
+          4, List.of("project_content", "project_usage"),
+          5, List.of("lifecycle_journal"));
 
   /**
    * Turns the database behind {@code s} into what schema version {@code version} left, data
@@ -130,6 +141,9 @@ abstract class AbstractJdbcMetadataStoreTest {
     for (int v = Migrations.latest(); v > version; v--) {
       for (String table : TABLES_OF_VERSION.get(v)) {
         s.execute("DROP TABLE " + table);
+      }
+      if (v == 5) {
+        s.execute("ALTER TABLE blob_links DROP COLUMN linked_at");
       }
     }
     s.execute("DELETE FROM schema_version WHERE version > " + version);
@@ -685,7 +699,7 @@ abstract class AbstractJdbcMetadataStoreTest {
     }
 
     try (JdbcMetadataStore migrated = again()) {
-      assertThat(migrated.schemaVersion()).isEqualTo(4);
+      assertThat(migrated.schemaVersion()).isEqualTo(JdbcMetadataStore.latestSchemaVersion());
       for (String p : projects) {
         assertThat(migrated.projectUsage(p)).as(p).isEqualTo(before.get(p));
       }
@@ -699,6 +713,49 @@ abstract class AbstractJdbcMetadataStoreTest {
       assertThat(migrated.projectUsage("team").bytes())
           .isEqualTo(before.get("team").bytes() - m2.size() - layer(3).size());
       assertThat(migrated.projectUsage("team-b")).isEqualTo(before.get("team-b"));
+    }
+  }
+
+  @Test
+  void aVersionFourDatabaseMigratesToFiveWithYoungLinksAndAnEmptyJournal() throws Exception {
+    JdbcMetadataStore store = fresh();
+    RawManifest m = image(1, 1, 2);
+    RepositoryName team = RepositoryName.of("team/app");
+    push(store, team, put(m, T0, "v1"));
+    BlobInfo loose = new BlobInfo(layer(7).digest(), layer(7).size());
+    store.linkBlob(team, loose);
+    store.linkBlob(OTHER, loose);
+    ProjectUsage usage = store.projectUsage("team");
+    store.close();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      downgrade(s, 4);
+    }
+
+    Instant beforeMigration = Instant.now();
+    try (JdbcMetadataStore migrated = again()) {
+      Instant afterMigration = Instant.now();
+      assertThat(migrated.schemaVersion()).isEqualTo(5);
+      LifecycleStore lifecycle = migrated.lifecycle();
+      RepositoryContent content = lifecycle.content(team);
+      assertThat(content.tags()).extracting(TagRecord::digest).containsExactly(m.digest());
+      assertThat(content.manifests()).extracting(ManifestNode::digest).containsExactly(m.digest());
+      assertThat(content.links()).hasSize(4); // config, two layers, the loose blob
+      // Dated by the migration: young, so not collected by surprise.
+      assertThat(content.links())
+          .allSatisfy(l -> assertThat(l.linkedAt()).isBetween(beforeMigration, afterMigration));
+      assertThat(lifecycle.collectLink(team, loose.digest(), beforeMigration)).isFalse();
+      assertThat(lifecycle.journal(100).isEmpty()).isTrue();
+      assertThat(migrated.projectUsage("team")).isEqualTo(usage);
+      // The migrated data goes on: collecting journals, counters follow.
+      assertThat(lifecycle.collectLink(team, loose.digest(), afterMigration.plusSeconds(1)))
+          .isTrue();
+      assertThat(lifecycle.journal(100).repositories()).containsExactly(team);
+      assertThat(lifecycle.journal(100).blobs()).isEmpty(); // OTHER links it still
+      assertThat(migrated.projectUsage("team"))
+          .isEqualTo(new ProjectUsage(usage.bytes() - loose.size(), usage.artifacts()));
+      assertThat(migrated.unlinkBlob(OTHER, loose.digest())).isTrue();
+      assertThat(lifecycle.journal(100).blobs()).containsExactly(loose.digest());
     }
   }
 
@@ -726,7 +783,8 @@ abstract class AbstractJdbcMetadataStoreTest {
         rows.add(rs.getInt(1) + " " + rs.getString(2));
       }
       assertThat(rows)
-          .containsExactly("1 init", "2 manifest references", "3 access", "4 project usage");
+          .containsExactly(
+              "1 init", "2 manifest references", "3 access", "4 project usage", "5 lifecycle");
     }
   }
 
@@ -1109,9 +1167,10 @@ abstract class AbstractJdbcMetadataStoreTest {
   @ParameterizedTest
   @MethodSource("seeds")
   void behavesAsTheInMemoryStore(long seed) throws Exception {
-    JdbcMetadataStore jdbc = fresh();
-    InMemoryMetadataStore memory = new InMemoryMetadataStore();
-    new Comparison(new Random(seed), memory, jdbc).run(200);
+    MutableClock clock = new MutableClock(T0);
+    JdbcMetadataStore jdbc = fresh(clock);
+    InMemoryMetadataStore memory = new InMemoryMetadataStore(clock);
+    new Comparison(new Random(seed), memory, jdbc, clock).run(200);
   }
 
   /** One random sequence of operations on both stores, comparing every observable result. */
@@ -1131,13 +1190,15 @@ abstract class AbstractJdbcMetadataStoreTest {
     private final List<RawManifest> manifests = new ArrayList<>();
     private final List<BlobInfo> blobs = new ArrayList<>();
     private final List<Digest> subjects;
+    private final MutableClock links;
     private Instant clock = T0;
     private int step;
 
-    Comparison(Random random, MetadataStore memory, MetadataStore jdbc) {
+    Comparison(Random random, MetadataStore memory, MetadataStore jdbc, MutableClock links) {
       this.random = random;
       this.memory = memory;
       this.jdbc = jdbc;
+      this.links = links;
       for (int i = 0; i < 6; i++) {
         manifests.add(image(i, i % 4, 4 + i % 3));
       }
@@ -1167,14 +1228,18 @@ abstract class AbstractJdbcMetadataStoreTest {
     void run(int operations) throws Exception {
       for (step = 0; step < operations; step++) {
         clock = clock.plusNanos(1 + random.nextInt(2_000_000_000));
-        operation(random.nextInt(20));
+        links.set(clock);
+        operation(random.nextInt(25));
       }
       for (RepositoryName r : REPOS) {
         same("final tagRecords", s -> s.tagRecords(r));
         same("final manifestRecords", s -> s.manifestRecords(r));
         same("final usage", s -> s.usage(r));
         same("final exists", s -> s.repositoryExists(r));
+        same("final content", s -> s.lifecycle().content(r));
       }
+      same("final journal", s -> s.lifecycle().journal(1000).repositories());
+      same("final journaled blobs", s -> s.lifecycle().journal(1000).blobs());
       same("final repositories", s -> s.repositories(PageRequest.first(100)));
       same("final linkedBlobs", s -> linked(s));
     }
@@ -1246,6 +1311,27 @@ abstract class AbstractJdbcMetadataStoreTest {
                 return s.tagRecords(repo);
               });
         }
+        case 20 -> same("content", s -> s.lifecycle().content(repo));
+        case 21 -> {
+          Tag tag = Tag.of(pick(TAGS));
+          same("removeTag " + tag, s -> s.lifecycle().removeTag(repo, tag, m.digest()));
+        }
+        case 22 -> {
+          Instant before = cutoff();
+          same(
+              "collectManifest " + before,
+              s -> s.lifecycle().collectManifest(repo, m.digest(), before));
+        }
+        case 23 -> {
+          Digest b = pick(blobs).digest();
+          Instant before = cutoff();
+          same("collectLink " + before, s -> s.lifecycle().collectLink(repo, b, before));
+        }
+        case 24 -> {
+          // Trimmed in step: both journals hold the same entries, whatever their positions.
+          same("journal", s -> journaled(s, 3));
+          same("journal trimmed", s -> journaled(s, 1000));
+        }
         default -> {
           same("usage", s -> s.usage(repo));
           String project = pick(PROJECTS);
@@ -1254,6 +1340,18 @@ abstract class AbstractJdbcMetadataStoreTest {
           same("projectHolds " + project, s -> s.projectHolds(project, held));
         }
       }
+    }
+
+    /** A cutoff for a collection: an instant of the recent past, or now. */
+    private Instant cutoff() {
+      return clock.minusNanos(random.nextInt(4) == 0 ? 0 : random.nextInt(2_000_000_000) * 4L);
+    }
+
+    /** The entries of the oldest {@code limit} of the journal, which are then trimmed. */
+    private static List<Set<?>> journaled(MetadataStore s, int limit) throws Exception {
+      JournalBatch batch = s.lifecycle().journal(limit);
+      s.lifecycle().trimJournal(batch);
+      return List.of(batch.repositories(), batch.blobs());
     }
 
     private static Set<Digest> linked(MetadataStore s) throws Exception {

@@ -12,6 +12,7 @@ import io.wharf.oci.storage.ManifestPut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -34,9 +35,14 @@ final class Fixtures {
 
   /** A store on a new SQLite file under {@code target/tck}, for the TCKs. */
   static JdbcMetadataStore freshSqliteStore() throws IOException {
+    return freshSqliteStore(Clock.systemUTC());
+  }
+
+  /** As {@link #freshSqliteStore()}, dating blob links with {@code clock}. */
+  static JdbcMetadataStore freshSqliteStore(Clock clock) throws IOException {
     Files.createDirectories(Path.of("target", "tck"));
     Path dir = Files.createTempDirectory(Path.of("target", "tck"), "sqlite-");
-    return JdbcMetadataStore.sqlite(dir.resolve("metadata.db"));
+    return JdbcMetadataStore.sqlite(dir.resolve("metadata.db"), clock);
   }
 
   /** A layer descriptor of content {@code "layer-" + n}. */

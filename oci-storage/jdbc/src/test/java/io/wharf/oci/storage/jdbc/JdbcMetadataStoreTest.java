@@ -2,11 +2,13 @@ package io.wharf.oci.storage.jdbc;
 
 import static io.wharf.oci.storage.jdbc.Fixtures.T0;
 import static io.wharf.oci.storage.jdbc.Fixtures.image;
+import static io.wharf.oci.storage.jdbc.Fixtures.layer;
 import static io.wharf.oci.storage.jdbc.Fixtures.put;
 import static io.wharf.oci.storage.tck.MetadataStoreContract.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.Tag;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -39,9 +42,9 @@ class JdbcMetadataStoreTest extends AbstractJdbcMetadataStoreTest {
   private Path current;
 
   @Override
-  protected JdbcMetadataStore openFresh() throws IOException {
+  protected JdbcMetadataStore openFresh(Clock clock) throws IOException {
     current = dir.resolve("db-" + databases++).resolve("metadata.db");
-    return JdbcMetadataStore.sqlite(current);
+    return JdbcMetadataStore.sqlite(current, clock);
   }
 
   @Override
@@ -196,6 +199,50 @@ class JdbcMetadataStoreTest extends AbstractJdbcMetadataStoreTest {
       assertThat(store.dialect()).isEqualTo(Dialect.SQLITE);
       assertThat(store.resolveTag(REPO, Tag.LATEST)).contains(m.digest());
       assertThat(store.deleteTag(REPO, Tag.LATEST)).isTrue();
+    }
+  }
+
+  /**
+   * On a data source whose transactions begin DEFERRED, a sweep must still hold SQLite's write lock
+   * while its sweeper runs, or another process could link the blob between the sweep's check and
+   * the sweeper.
+   */
+  @Test
+  void aSweepHoldsTheDatabaseWriteLockWhileItsSweeperRuns() throws Exception {
+    fresh().close();
+    SQLiteConfig config = new SQLiteConfig();
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(10_000);
+    SQLiteDataSource dataSource = new SQLiteDataSource(config);
+    dataSource.setUrl("jdbc:sqlite:" + current);
+    Digest digest = layer(3).digest();
+    List<String> attempts = new ArrayList<>();
+    try (JdbcMetadataStore store = JdbcMetadataStore.open(dataSource);
+        Connection other = DriverManager.getConnection("jdbc:sqlite:" + current)) {
+      try (Statement s = other.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 0");
+      }
+      List<Digest> swept =
+          store
+              .lifecycle()
+              .sweepBlobs(
+                  List.of(digest),
+                  d -> {
+                    try (Statement s = other.createStatement()) {
+                      s.execute("BEGIN IMMEDIATE");
+                      s.execute("ROLLBACK");
+                      attempts.add("another writer began");
+                    } catch (SQLException e) {
+                      attempts.add("busy " + (e.getErrorCode() & 0xff));
+                    }
+                    return true;
+                  });
+      assertThat(swept).containsExactly(digest);
+      assertThat(attempts).containsExactly("busy 5");
+      try (Statement s = other.createStatement()) {
+        s.execute("BEGIN IMMEDIATE"); // free again once the sweep committed
+        s.execute("ROLLBACK");
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.wharf.oci.storage.jdbc;
 
 import java.sql.Connection;
+import java.time.Clock;
 
 /**
  * Every {@link JdbcMetadataStore} test, against a real PostgreSQL (see {@link PostgresDatabase}).
@@ -11,9 +12,9 @@ class PostgresJdbcMetadataStoreIT extends AbstractJdbcMetadataStoreTest {
   private String schema;
 
   @Override
-  protected JdbcMetadataStore openFresh() throws Exception {
+  protected JdbcMetadataStore openFresh(Clock clock) throws Exception {
     schema = database.createSchema();
-    return JdbcMetadataStore.open(database.dataSource(schema), Dialect.POSTGRESQL);
+    return JdbcMetadataStore.open(database.dataSource(schema), Dialect.POSTGRESQL, clock);
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.wharf.oci.storage.BlobStore;
 import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.StorageFeature;
+import io.wharf.oci.storage.StoredBlob;
 import io.wharf.oci.storage.UploadId;
 import io.wharf.oci.storage.UploadInfo;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +35,10 @@ import java.util.stream.Stream;
  */
 public final class InMemoryBlobStore implements BlobStore {
 
-  private final ConcurrentMap<Digest, Bytes> blobs = new ConcurrentHashMap<>();
+  /** A committed blob: its bytes and when they were last committed. */
+  private record Stored(Bytes bytes, Instant writtenAt) {}
+
+  private final ConcurrentMap<Digest, Stored> blobs = new ConcurrentHashMap<>();
   private final ConcurrentMap<UploadId, Session> uploads = new ConcurrentHashMap<>();
   private final Clock clock;
 
@@ -42,15 +47,17 @@ public final class InMemoryBlobStore implements BlobStore {
     this(Clock.systemUTC());
   }
 
-  /** A store that dates uploads with {@code clock}. */
+  /** A store that dates uploads and commits with {@code clock}. */
   public InMemoryBlobStore(Clock clock) {
     this.clock = clock;
   }
 
   @Override
   public Optional<BlobInfo> stat(Digest digest) {
-    Bytes bytes = blobs.get(digest);
-    return bytes == null ? Optional.empty() : Optional.of(new BlobInfo(digest, bytes.size()));
+    Stored stored = blobs.get(digest);
+    return stored == null
+        ? Optional.empty()
+        : Optional.of(new BlobInfo(digest, stored.bytes().size()));
   }
 
   @Override
@@ -74,11 +81,11 @@ public final class InMemoryBlobStore implements BlobStore {
   }
 
   private Bytes bytes(Digest digest) {
-    Bytes bytes = blobs.get(digest);
-    if (bytes == null) {
+    Stored stored = blobs.get(digest);
+    if (stored == null) {
       throw new NotFoundException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored");
     }
-    return bytes;
+    return stored.bytes();
   }
 
   @Override
@@ -109,6 +116,30 @@ public final class InMemoryBlobStore implements BlobStore {
   @Override
   public Stream<Digest> list() {
     return List.copyOf(blobs.keySet()).stream();
+  }
+
+  /** {@inheritDoc} A snapshot, taken when called. */
+  @Override
+  public Stream<StoredBlob> inventory() {
+    List<StoredBlob> all = new ArrayList<>(blobs.size());
+    blobs.forEach((d, s) -> all.add(new StoredBlob(d, s.bytes().size(), s.writtenAt())));
+    return all.stream();
+  }
+
+  /** {@inheritDoc} Atomic with respect to commits of the same digest. */
+  @Override
+  public boolean deleteIfWrittenBefore(Digest digest, Instant cutoff) {
+    boolean[] removed = {false};
+    blobs.computeIfPresent(
+        digest,
+        (d, s) -> {
+          if (s.writtenAt().isBefore(cutoff)) {
+            removed[0] = true;
+            return null;
+          }
+          return s;
+        });
+    return removed[0];
   }
 
   @Override
@@ -224,7 +255,8 @@ public final class InMemoryBlobStore implements BlobStore {
         if (!actual.equals(expected)) {
           throw BlobUpload.digestMismatch(expected, actual);
         }
-        blobs.putIfAbsent(expected, bytes);
+        Instant now = clock.instant();
+        blobs.merge(expected, new Stored(bytes, now), (old, added) -> new Stored(old.bytes(), now));
         uploads.remove(id, this);
         return new BlobInfo(expected, bytes.size());
       } finally {

@@ -7,31 +7,42 @@ import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.storage.BlobInfo;
+import io.wharf.oci.storage.BlobLink;
+import io.wharf.oci.storage.BlobSweeper;
 import io.wharf.oci.storage.ContentReference;
+import io.wharf.oci.storage.JournalBatch;
+import io.wharf.oci.storage.LifecycleStore;
+import io.wharf.oci.storage.ManifestNode;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.ManifestRecord;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.Page;
 import io.wharf.oci.storage.PageRequest;
 import io.wharf.oci.storage.ProjectUsage;
+import io.wharf.oci.storage.RepositoryContent;
 import io.wharf.oci.storage.StillReferencedException;
 import io.wharf.oci.storage.TagRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -39,6 +50,12 @@ import java.util.stream.Stream;
 /**
  * Metadata in memory: the reference implementation for tests and for the in-memory registry. One
  * read-write lock makes every method atomic. Thread-safe.
+ *
+ * <p>Its {@link #lifecycle()} keeps the change journal in memory too: each entry has a sequence
+ * number, and an entry written again gets a new one at the end. {@link LifecycleStore#sweepBlobs}
+ * excludes {@link #linkBlob} of the digest it sweeps with a lock of the digest's stripe (one of
+ * {@value #STRIPES}), held around the check that nothing links it and the sweeper's call, so that
+ * reads and other writes go on meanwhile.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
@@ -71,7 +88,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
   private static final class Repo {
     final Map<Digest, ManifestEntry> manifests = new HashMap<>();
     final NavigableMap<String, TagEntry> tags = new TreeMap<>();
-    final Map<Digest, Long> blobs = new HashMap<>();
+    final Map<Digest, Link> blobs = new HashMap<>();
     final Map<Digest, NavigableMap<Digest, Descriptor>> referrers = new HashMap<>();
     final Map<Digest, Set<ContentReference>> referencesTo = new HashMap<>();
 
@@ -91,8 +108,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     OptionalLong blobSize(Digest digest) {
-      Long size = blobs.get(digest);
-      return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+      Link link = blobs.get(digest);
+      return link == null ? OptionalLong.empty() : OptionalLong.of(link.size);
     }
 
     OptionalLong manifestSize(Digest digest) {
@@ -105,13 +122,64 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
   }
 
+  /** A blob link: the blob's size and when it was last linked. */
+  private record Link(long size, Instant linkedAt) {}
+
   private static final Comparator<ContentReference> REFERENCE_ORDER =
       Comparator.comparing((ContentReference r) -> r.manifest().toString())
           .thenComparing(r -> r.kind().label());
 
+  /** The order of a manifest's own references in {@link ManifestNode#references()}. */
+  private static final Comparator<ContentReference> TARGET_ORDER =
+      Comparator.comparing((ContentReference r) -> r.target().toString())
+          .thenComparing(r -> r.kind().label());
+
+  /** How many locks {@link #linkBlob} and the sweep share between all digests. */
+  static final int STRIPES = 64;
+
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final InMemoryAccessStore access = new InMemoryAccessStore();
   private final NavigableMap<String, Repo> repos = new TreeMap<>();
+
+  /** How many repositories link each blob; a blob no repository links has no entry. */
+  private final Map<Digest, Integer> linkCounts = new HashMap<>();
+
+  /** The journal: entries (repository names and digests) by sequence number, and back. */
+  private final NavigableMap<Long, Object> journalBySeq = new TreeMap<>();
+
+  private final Map<Object, Long> journalSeqs = new HashMap<>();
+  private long journalNext = 1;
+
+  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+  private final Clock clock;
+  private final Lifecycle lifecycle = new Lifecycle();
+
+  /** A store on the system clock. */
+  public InMemoryMetadataStore() {
+    this(Clock.systemUTC());
+  }
+
+  /** A store that dates blob links ({@link BlobLink#linkedAt()}) with {@code clock}. */
+  public InMemoryMetadataStore(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+  }
+
+  private ReentrantLock stripe(Digest digest) {
+    return stripes[Math.floorMod(digest.hashCode(), STRIPES)];
+  }
+
+  /** Journals {@code entry} (a repository name or a digest) at the end; under the write lock. */
+  private void journalEntry(Object entry) {
+    Long old = journalSeqs.put(entry, journalNext);
+    if (old != null) {
+      journalBySeq.remove(old);
+    }
+    journalBySeq.put(journalNext, entry);
+    journalNext++;
+  }
 
   private <T> T read(Function<Void, T> action) {
     lock.readLock().lock();
@@ -172,6 +240,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
               previous.put(tag, old.digest);
             }
           }
+          journalEntry(repository);
           return previous;
         });
   }
@@ -217,22 +286,31 @@ public final class InMemoryMetadataStore implements MetadataStore {
           if (!parents.isEmpty()) {
             throw new StillReferencedException(repository, digest, parents);
           }
-          ManifestEntry e = r.get().manifests.remove(digest);
-          r.get().referencesTo.values().removeIf(refs -> removeFrom(refs, digest));
-          r.get().tags.values().removeIf(t -> t.digest.equals(digest));
-          e.subject.ifPresent(
-              s -> {
-                NavigableMap<Digest, Descriptor> list = r.get().referrers.get(s);
-                if (list != null) {
-                  list.remove(digest);
-                  if (list.isEmpty()) {
-                    r.get().referrers.remove(s);
-                  }
-                }
-              });
-          dropIfEmpty(repository);
+          removeManifest(repository, r.get(), digest);
           return true;
         });
+  }
+
+  /**
+   * Removes manifest {@code digest} with its tags, references and referrer entry; journals the
+   * repository and drops it when empty. Under the write lock.
+   */
+  private void removeManifest(RepositoryName repository, Repo r, Digest digest) {
+    ManifestEntry e = r.manifests.remove(digest);
+    r.referencesTo.values().removeIf(refs -> removeFrom(refs, digest));
+    r.tags.values().removeIf(t -> t.digest.equals(digest));
+    e.subject.ifPresent(
+        s -> {
+          NavigableMap<Digest, Descriptor> list = r.referrers.get(s);
+          if (list != null) {
+            list.remove(digest);
+            if (list.isEmpty()) {
+              r.referrers.remove(s);
+            }
+          }
+        });
+    journalEntry(repository);
+    dropIfEmpty(repository);
   }
 
   @Override
@@ -241,7 +319,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
         v -> {
           boolean removed =
               repo(repository).map(r -> r.tags.remove(tag.value()) != null).orElse(false);
-          dropIfEmpty(repository);
+          if (removed) {
+            journalEntry(repository);
+            dropIfEmpty(repository);
+          }
           return removed;
         });
   }
@@ -328,15 +409,33 @@ public final class InMemoryMetadataStore implements MetadataStore {
     return read(v -> repos.containsKey(repository.value()));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Linking a blob that is linked already dates the link again ({@link BlobLink#linkedAt()}).
+   * Waits while {@link LifecycleStore#sweepBlobs} sweeps the blob.
+   */
   @Override
   public boolean linkBlob(RepositoryName repository, BlobInfo blob) {
-    return write(
-        v ->
-            repos
-                    .computeIfAbsent(repository.value(), k -> new Repo())
-                    .blobs
-                    .putIfAbsent(blob.digest(), blob.size())
-                == null);
+    ReentrantLock stripe = stripe(blob.digest());
+    stripe.lock();
+    try {
+      Instant now = clock.instant();
+      return write(
+          v -> {
+            Repo r = repos.computeIfAbsent(repository.value(), k -> new Repo());
+            Link old = r.blobs.get(blob.digest());
+            r.blobs.put(blob.digest(), new Link(old == null ? blob.size() : old.size, now));
+            journalEntry(repository);
+            if (old != null) {
+              return false;
+            }
+            linkCounts.merge(blob.digest(), 1, Integer::sum);
+            return true;
+          });
+    } finally {
+      stripe.unlock();
+    }
   }
 
   @Override
@@ -356,10 +455,23 @@ public final class InMemoryMetadataStore implements MetadataStore {
           if (!users.isEmpty()) {
             throw new StillReferencedException(repository, blob, users);
           }
-          r.get().blobs.remove(blob);
-          dropIfEmpty(repository);
+          removeLink(repository, r.get(), blob);
           return true;
         });
+  }
+
+  /**
+   * Removes the link of {@code blob} from {@code r}; journals the repository, and the blob when no
+   * repository links it any more; drops the repository when empty. Under the write lock.
+   */
+  private void removeLink(RepositoryName repository, Repo r, Digest blob) {
+    r.blobs.remove(blob);
+    if (linkCounts.merge(blob, -1, Integer::sum) == 0) {
+      linkCounts.remove(blob);
+      journalEntry(blob);
+    }
+    journalEntry(repository);
+    dropIfEmpty(repository);
   }
 
   @Override
@@ -393,19 +505,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
         v -> {
           NavigableMap<String, Long> sorted = new TreeMap<>();
           repo(repository)
-              .ifPresent(r -> r.blobs.forEach((d, size) -> sorted.put(d.toString(), size)));
+              .ifPresent(r -> r.blobs.forEach((d, link) -> sorted.put(d.toString(), link.size)));
           return page(sorted, page, Digest::parse);
         });
   }
 
   @Override
   public Stream<Digest> linkedBlobs() {
-    return read(
-        v -> {
-          Set<Digest> all = new HashSet<>();
-          repos.values().forEach(r -> all.addAll(r.blobs.keySet()));
-          return List.copyOf(all).stream();
-        });
+    return read(v -> List.copyOf(linkCounts.keySet()).stream());
   }
 
   @Override
@@ -479,7 +586,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     Map<Digest, Long> distinct = new HashMap<>();
     for (Repo r : members) {
       r.manifests.values().forEach(e -> distinct.put(e.manifest.digest(), e.manifest.size()));
-      distinct.putAll(r.blobs);
+      r.blobs.forEach((d, link) -> distinct.put(d, link.size));
     }
     return distinct.values().stream().mapToLong(Long::longValue).sum();
   }
@@ -490,7 +597,181 @@ public final class InMemoryMetadataStore implements MetadataStore {
   }
 
   @Override
-  public io.wharf.oci.storage.LifecycleStore lifecycle() {
-    throw new UnsupportedOperationException("TEMPORARY: issue 15 storage part");
+  public LifecycleStore lifecycle() {
+    return lifecycle;
+  }
+
+  /** The lifecycle operations, each atomic under the store's lock. */
+  private final class Lifecycle implements LifecycleStore {
+
+    @Override
+    public RepositoryContent content(RepositoryName repository) {
+      return read(
+          v -> {
+            Optional<Repo> found = repo(repository);
+            if (found.isEmpty()) {
+              return new RepositoryContent(repository, List.of(), List.of(), List.of());
+            }
+            Repo r = found.get();
+            List<TagRecord> tags = new ArrayList<>();
+            r.tags.forEach(
+                (name, t) ->
+                    tags.add(new TagRecord(new Tag(name), t.digest, t.pushedAt, t.pulledAt)));
+            Map<Digest, List<ContentReference>> references = new HashMap<>();
+            r.referencesTo
+                .values()
+                .forEach(
+                    refs ->
+                        refs.forEach(
+                            ref ->
+                                references
+                                    .computeIfAbsent(ref.manifest(), k -> new ArrayList<>())
+                                    .add(ref)));
+            List<ManifestNode> manifests = new ArrayList<>();
+            for (ManifestEntry e : r.manifests.values()) {
+              List<ContentReference> refs =
+                  new ArrayList<>(references.getOrDefault(e.manifest.digest(), List.of()));
+              refs.sort(TARGET_ORDER);
+              manifests.add(
+                  new ManifestNode(
+                      e.manifest.digest(),
+                      e.manifest.mediaType(),
+                      e.manifest.size(),
+                      e.pushedAt,
+                      e.pulledAt,
+                      e.subject,
+                      e.referrer.artifactType().map(MediaType::value),
+                      refs));
+            }
+            manifests.sort(Comparator.comparing(ManifestNode::digest));
+            List<BlobLink> links = new ArrayList<>();
+            r.blobs.forEach((d, link) -> links.add(new BlobLink(d, link.size, link.linkedAt)));
+            links.sort(Comparator.comparing(BlobLink::digest));
+            return new RepositoryContent(repository, tags, manifests, links);
+          });
+    }
+
+    @Override
+    public boolean removeTag(RepositoryName repository, Tag tag, Digest digest) {
+      return write(
+          v -> {
+            Optional<Repo> r = repo(repository);
+            TagEntry t = r.map(x -> x.tags.get(tag.value())).orElse(null);
+            if (t == null || !t.digest.equals(digest)) {
+              return false;
+            }
+            r.get().tags.remove(tag.value());
+            journalEntry(repository);
+            dropIfEmpty(repository);
+            return true;
+          });
+    }
+
+    @Override
+    public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore) {
+      return write(
+          v -> {
+            Optional<Repo> found = repo(repository);
+            ManifestEntry e = found.map(r -> r.manifests.get(digest)).orElse(null);
+            if (e == null || !e.pushedAt.isBefore(pushedBefore)) {
+              return false;
+            }
+            Repo r = found.get();
+            boolean tagged = r.tags.values().stream().anyMatch(t -> t.digest.equals(digest));
+            boolean child = !r.referencesTo(digest, false).isEmpty();
+            boolean subjectStored = e.subject.map(r.manifests::containsKey).orElse(false);
+            if (tagged || child || subjectStored) {
+              return false;
+            }
+            removeManifest(repository, r, digest);
+            return true;
+          });
+    }
+
+    @Override
+    public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore) {
+      return write(
+          v -> {
+            Optional<Repo> found = repo(repository);
+            Link link = found.map(r -> r.blobs.get(digest)).orElse(null);
+            if (link == null
+                || !link.linkedAt.isBefore(linkedBefore)
+                || !found.get().referencesTo(digest, true).isEmpty()) {
+              return false;
+            }
+            removeLink(repository, found.get(), digest);
+            return true;
+          });
+    }
+
+    @Override
+    public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
+        throws IOException {
+      List<Digest> swept = new ArrayList<>();
+      for (Digest digest : new LinkedHashSet<>(digests)) {
+        ReentrantLock stripe = stripe(digest);
+        stripe.lock();
+        try {
+          if (!read(v -> linkCounts.containsKey(digest)) && sweeper.sweep(digest)) {
+            swept.add(digest);
+          }
+        } finally {
+          stripe.unlock();
+        }
+      }
+      return swept;
+    }
+
+    @Override
+    public JournalBatch journal(int limit) {
+      if (limit <= 0) {
+        throw new IllegalArgumentException("journal limit must be positive, not " + limit);
+      }
+      return read(
+          v -> {
+            Set<RepositoryName> repositories = new HashSet<>();
+            Set<Digest> blobs = new HashSet<>();
+            long upTo = 0;
+            for (Map.Entry<Long, Object> e : journalBySeq.entrySet()) {
+              if (repositories.size() + blobs.size() == limit) {
+                break;
+              }
+              if (e.getValue() instanceof RepositoryName name) {
+                repositories.add(name);
+              } else {
+                blobs.add((Digest) e.getValue());
+              }
+              upTo = e.getKey();
+            }
+            return new JournalBatch(upTo, repositories, blobs);
+          });
+    }
+
+    @Override
+    public void trimJournal(JournalBatch done) {
+      write(
+          v -> {
+            List<Object> entries = new ArrayList<>(done.repositories());
+            entries.addAll(done.blobs());
+            for (Object entry : entries) {
+              Long seq = journalSeqs.get(entry);
+              if (seq != null && seq <= done.upTo()) {
+                journalSeqs.remove(entry);
+                journalBySeq.remove(seq);
+              }
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public void remember(Collection<RepositoryName> repositories, Collection<Digest> blobs) {
+      write(
+          v -> {
+            repositories.forEach(InMemoryMetadataStore.this::journalEntry);
+            blobs.forEach(InMemoryMetadataStore.this::journalEntry);
+            return null;
+          });
+    }
   }
 }

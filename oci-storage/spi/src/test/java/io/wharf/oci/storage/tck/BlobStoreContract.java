@@ -7,6 +7,7 @@ import static io.wharf.oci.model.testing.OciGenerators.lists;
 import static io.wharf.oci.model.testing.OciGenerators.unchecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -26,11 +27,13 @@ import io.wharf.oci.storage.BlobUpload;
 import io.wharf.oci.storage.ByteRange;
 import io.wharf.oci.storage.CheckedBlobStore;
 import io.wharf.oci.storage.StorageFeature;
+import io.wharf.oci.storage.StoredBlob;
 import io.wharf.oci.storage.UploadId;
 import io.wharf.oci.storage.UploadInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -102,6 +105,14 @@ public abstract class BlobStoreContract {
    */
   protected BlobStore reopen(BlobStore closed) throws Exception {
     return Assumptions.abort("this backend does not reopen its storage");
+  }
+
+  /**
+   * A fresh, empty store that dates its commits with {@code clock}. Backends that take a clock
+   * override it; by default the tests that need it are skipped. The test closes what it gets.
+   */
+  protected BlobStore newStore(Clock clock) throws Exception {
+    return Assumptions.abort("this backend takes no clock");
   }
 
   /** Closes {@link #store} and opens its storage again, as a process restart would. */
@@ -522,6 +533,100 @@ public abstract class BlobStoreContract {
     assertThat(read(store, first.digest())).isEqualTo(content);
     if (store.features().contains(StorageFeature.ENUMERATION)) {
       assertThat(list(store)).containsExactly(first.digest());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Garbage collection: inventory and deleteIfWrittenBefore
+
+  /** File systems keep modification times to a second on some platforms. */
+  private static final java.time.Duration TIMESTAMP_SLACK = java.time.Duration.ofSeconds(2);
+
+  @Test
+  void inventoryListsEveryCommittedBlobWithItsSizeAndWriteTime() throws IOException {
+    assumeTrue(store.features().contains(StorageFeature.ENUMERATION), "no enumeration");
+    assertThat(inventory(store)).isEmpty();
+    Instant before = Instant.now().minus(TIMESTAMP_SLACK);
+    List<BlobInfo> committed = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      committed.add(push(store, content(100 * i + 1, 40 + i)));
+    }
+    try (BlobUpload pending = store.newUpload()) {
+      pending.write(new ByteArrayInputStream(content(10, 49))); // not a blob yet
+    }
+    Instant after = Instant.now().plus(TIMESTAMP_SLACK);
+    List<StoredBlob> all = inventory(store);
+    assertThat(all)
+        .extracting(StoredBlob::digest, StoredBlob::size)
+        .containsExactlyInAnyOrderElementsOf(
+            committed.stream().map(b -> tuple(b.digest(), b.size())).toList());
+    assertThat(all).allSatisfy(b -> assertThat(b.writtenAt()).isBetween(before, after));
+    store.delete(committed.get(0).digest());
+    assertThat(inventory(store)).hasSize(2);
+  }
+
+  @Test
+  void deleteIfWrittenBeforeDeletesOnlyABlobWrittenBeforeTheCutoff() throws IOException {
+    byte[] content = content(3000, 50);
+    Instant before = Instant.now().minus(TIMESTAMP_SLACK);
+    Digest digest = push(store, content).digest();
+    Instant after = Instant.now().plus(TIMESTAMP_SLACK);
+    assertThat(store.deleteIfWrittenBefore(digest, before.minusSeconds(3600))).isFalse();
+    assertThat(read(store, digest)).isEqualTo(content);
+    Digest absent = sha256(content(10, 51));
+    assertThat(store.deleteIfWrittenBefore(absent, after.plusSeconds(3600))).isFalse();
+    assertThat(store.deleteIfWrittenBefore(digest, after.plusSeconds(3600))).isTrue();
+    assertThat(store.stat(digest)).isEmpty();
+    assertThat(store.deleteIfWrittenBefore(digest, after.plusSeconds(3600))).isFalse();
+    if (store.features().contains(StorageFeature.ENUMERATION)) {
+      assertThat(list(store)).isEmpty();
+    }
+    assertThat(push(store, content).digest()).isEqualTo(digest); // and pushed again
+    assertThat(read(store, digest)).isEqualTo(content);
+  }
+
+  @Test
+  void aCommitOfAStoredDigestDatesItAgainSoThatItIsNotDeletedAsOld() throws Exception {
+    java.time.Instant t0 = Instant.parse("2025-03-01T00:00:00Z");
+    io.wharf.oci.model.testing.MutableClock clock = new io.wharf.oci.model.testing.MutableClock(t0);
+    try (BlobStore dated = newStore(clock)) {
+      byte[] content = content(5000, 52);
+      Digest digest = push(dated, content).digest();
+      if (dated.features().contains(StorageFeature.ENUMERATION)) {
+        assertThat(inventory(dated)).extracting(StoredBlob::writtenAt).containsExactly(t0);
+      }
+      clock.set(t0.plusSeconds(3600));
+      // Uploaded again during a collection that found it old: the commit dates it anew.
+      assertThat(push(dated, content).digest()).isEqualTo(digest);
+      assertThat(dated.deleteIfWrittenBefore(digest, t0.plusSeconds(1800))).isFalse();
+      assertThat(read(dated, digest)).isEqualTo(content);
+      if (dated.features().contains(StorageFeature.ENUMERATION)) {
+        assertThat(inventory(dated))
+            .extracting(StoredBlob::writtenAt)
+            .containsExactly(t0.plusSeconds(3600));
+      }
+      assertThat(dated.deleteIfWrittenBefore(digest, t0.plusSeconds(3601))).isTrue();
+      assertThat(dated.stat(digest)).isEmpty();
+    }
+  }
+
+  @Test
+  void theCheckedStoreSaysNoToDigestsItCannotVerifyAndForwardsTheRest() throws IOException {
+    BlobStore checked = CheckedBlobStore.wrap(store);
+    assertThat(checked.deleteIfWrittenBefore(Digest.parse("blake3:abcd"), Instant.MAX)).isFalse();
+    Digest digest = push(store, content(10, 53)).digest();
+    assertThat(checked.deleteIfWrittenBefore(digest, Instant.EPOCH)).isFalse();
+    assertThatThrownBy(() -> checked.deleteIfWrittenBefore(digest, null))
+        .isInstanceOf(NullPointerException.class);
+    if (store.features().contains(StorageFeature.ENUMERATION)) {
+      assertThat(inventory(checked)).extracting(StoredBlob::digest).containsExactly(digest);
+    }
+    assertThat(checked.deleteIfWrittenBefore(digest, Instant.now().plusSeconds(3600))).isTrue();
+  }
+
+  protected static List<StoredBlob> inventory(BlobStore s) throws IOException {
+    try (Stream<StoredBlob> all = s.inventory()) {
+      return all.toList();
     }
   }
 
