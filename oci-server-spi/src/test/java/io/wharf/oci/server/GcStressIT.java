@@ -64,14 +64,15 @@ import org.junit.jupiter.api.io.TempDir;
  * collector, all at once, for {@code wharf.gcstress.seconds}.
  *
  * <p>Pushers push images that share layers (a pool of 20; each image two to four of them and a
- * config of its own) into four shared repositories, with skopeo's moves: a blob the repository
- * already has (HEAD) is skipped, others are mounted from another repository or uploaded
- * (monolithic, or POST then PUT). They also push multi-arch indexes (two or three untagged
- * children), referrers (an artifact whose subject is one of their tagged manifests), move and
- * delete their tags, delete manifests by digest, and pull their tags back. Each pusher owns its
- * tags and its manifests (their configs are unique), so it knows exactly what it was acknowledged:
- * tag to digest, the manifests' bytes, their referrers. The collector loops over {@link
- * GarbageCollector} runs, incremental and full by turns, with a grace period of {@code
+ * config of its own; the layers images take drift through the pool as time goes, so that layers
+ * fall out of use, are collected, and are pushed again later) into four shared repositories, with
+ * skopeo's moves: a blob the repository already has (HEAD) is skipped, others are mounted from
+ * another repository or uploaded (monolithic, or POST then PUT). They also push multi-arch indexes
+ * (two or three untagged children), referrers (an artifact whose subject is one of their tagged
+ * manifests), move and delete their tags, delete manifests by digest, and pull their tags back.
+ * Each pusher owns its tags and its manifests (their configs are unique), so it knows exactly what
+ * it was acknowledged: tag to digest, the manifests' bytes, their referrers. The collector loops
+ * over {@link GarbageCollector} runs, incremental and full by turns, with a grace period of {@code
  * wharf.gcstress.grace} seconds and untagged manifests collected, so that garbage is collected
  * while pushes go on.
  *
@@ -92,7 +93,21 @@ import org.junit.jupiter.api.io.TempDir;
 class GcStressIT {
 
   private static final int POOL = 20;
-  private static final int TAGS_PER_PUSHER = 6;
+
+  /** Images take their layers from this many consecutive layers of the pool ... */
+  private static final int WINDOW = 8;
+
+  /** ... starting at a layer that moves on by one every this many nanoseconds. */
+  private static final long DRIFT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  private static final int TAGS_PER_PUSHER = 4;
+
+  static {
+    // One line per request would be most of the output, and of the work.
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.wharf.oci.server.jdk.JdkHttpTransport", "warn");
+  }
+
   private static final List<RepositoryName> REPOSITORIES =
       List.of(
           RepositoryName.of("stress/r0"),
@@ -124,6 +139,7 @@ class GcStressIT {
   private final Map<String, Instant> linkedSince = new ConcurrentHashMap<>();
 
   private final List<Bytes> pool = new ArrayList<>();
+  private final long startedNanos = System.nanoTime();
   private final Map<Digest, Bytes> poolByDigest = new HashMap<>();
 
   private RegistryStorage storage;
@@ -384,8 +400,9 @@ class GcStressIT {
                   + "}");
       List<Descriptor> layers = new ArrayList<>();
       Set<Integer> chosen = new HashSet<>();
+      int first = (int) ((System.nanoTime() - startedNanos) / DRIFT_NANOS);
       for (int n = 2 + random.nextInt(3); chosen.size() < n; ) {
-        chosen.add(random.nextInt(POOL));
+        chosen.add((first + random.nextInt(WINDOW)) % POOL);
       }
       for (int i : chosen) {
         layers.add(Descriptor.of(MediaType.OCI_LAYER_TAR_GZIP, pool.get(i)));
