@@ -255,6 +255,11 @@ class GarbageCollectorTest {
   /** The bytes behind the test's descriptors, found again from their digests. */
   private static final Map<Digest, Bytes> CONTENT = new ConcurrentHashMap<>();
 
+  static {
+    // The config of every artifact (ImageManifest.artifact).
+    CONTENT.put(Descriptor.EMPTY_JSON.digest(), Bytes.utf8("{}"));
+  }
+
   private static Descriptor content(MediaType type, Bytes bytes) {
     Descriptor d = Descriptor.of(type, bytes);
     CONTENT.put(d.digest(), bytes);
