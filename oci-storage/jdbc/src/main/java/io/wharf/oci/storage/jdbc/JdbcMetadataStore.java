@@ -972,28 +972,21 @@ public final class JdbcMetadataStore implements MetadataStore {
         RepositoryName repository, Collection<Digest> digests, Instant linkedBefore)
         throws IOException {
       String repo = repository.value();
-      TreeMap<String, Digest> sorted = new TreeMap<>();
-      digests.forEach(d -> sorted.put(d.toString(), d));
-      List<String> all = new ArrayList<>(sorted.keySet());
-      List<Digest> removed = new ArrayList<>();
-      for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
-        List<String> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
-        List<String> gone =
-            write(
-                "collect " + batch.size() + " links in " + repo,
-                repo,
-                c -> {
-                  List<String> done = new ArrayList<>();
-                  for (String d : batch) {
-                    if (collectLink(c, repo, d, linkedBefore)) {
-                      done.add(d);
+      return inBatches(
+          digests,
+          (batch, byText) ->
+              write(
+                  "collect " + batch.size() + " links in " + repo,
+                  repo,
+                  c -> {
+                    List<String> done = new ArrayList<>();
+                    for (String d : batch) {
+                      if (collectLink(c, repo, d, linkedBefore)) {
+                        done.add(d);
+                      }
                     }
-                  }
-                  return done;
-                });
-        gone.forEach(d -> removed.add(sorted.get(d)));
-      }
-      return removed;
+                    return done;
+                  }));
     }
 
     /** Removes link {@code d} of {@code repo} when it is still garbage, in the transaction of c. */
@@ -1029,28 +1022,26 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
         throws IOException {
-      TreeMap<String, Digest> sorted = new TreeMap<>();
-      digests.forEach(d -> sorted.put(d.toString(), d));
-      List<String> all = new ArrayList<>(sorted.keySet());
-      List<Digest> swept = new ArrayList<>();
-      for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
-        List<String> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
-        Set<String> sweptNow = new LinkedHashSet<>();
-        transaction(
-            "sweep " + batch.size() + " blobs",
-            c -> dialect.lockBlobsForSweep(c, batch),
-            c -> {
-              Set<String> linked = new HashSet<>(linkedAmong(c, batch));
-              for (String d : batch) {
-                if (!linked.contains(d) && !sweptNow.contains(d) && sweeper.sweep(sorted.get(d))) {
-                  sweptNow.add(d);
-                }
-              }
-              return null;
-            });
-        sweptNow.forEach(d -> swept.add(sorted.get(d)));
-      }
-      return swept;
+      return inBatches(
+          digests,
+          (batch, byText) -> {
+            Set<String> sweptNow = new LinkedHashSet<>();
+            transaction(
+                "sweep " + batch.size() + " blobs",
+                c -> dialect.lockBlobsForSweep(c, batch),
+                c -> {
+                  Set<String> linked = new HashSet<>(linkedAmong(c, batch));
+                  for (String d : batch) {
+                    if (!linked.contains(d)
+                        && !sweptNow.contains(d)
+                        && sweeper.sweep(byText.get(d))) {
+                      sweptNow.add(d);
+                    }
+                  }
+                  return null;
+                });
+            return sweptNow;
+          });
     }
 
     @Override
@@ -1158,6 +1149,33 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   /** Those of {@code digests} that some repository links. */
+  /** Work on one batch of digests (their text, in order), returning those it handled. */
+  @FunctionalInterface
+  private interface DigestBatch {
+    Collection<String> run(List<String> batch, Map<String, Digest> byText) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} on {@code digests} in text order (the order locks are taken in), at most
+   * {@value #SWEEP_BATCH} at a time.
+   *
+   * @return the digests the batches handled
+   */
+  private static List<Digest> inBatches(Collection<Digest> digests, DigestBatch work)
+      throws IOException {
+    TreeMap<String, Digest> sorted = new TreeMap<>();
+    digests.forEach(d -> sorted.put(d.toString(), d));
+    List<String> all = new ArrayList<>(sorted.keySet());
+    List<Digest> done = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
+      List<String> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
+      for (String d : work.run(batch, sorted)) {
+        done.add(sorted.get(d));
+      }
+    }
+    return done;
+  }
+
   private static List<String> linkedAmong(Connection c, List<String> digests) throws SQLException {
     return queryAll(
         c,

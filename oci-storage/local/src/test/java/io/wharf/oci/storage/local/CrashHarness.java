@@ -229,6 +229,33 @@ final class CrashHarness {
   }
 
   /**
+   * Whether the operation in flight, {@code pending}, took effect: a blob is listed, a link or an
+   * untagged manifest is there, a collection run counts as applied (it changes nothing the log
+   * tracks); for a manifest put with a tag or an untag, {@code tagsAsAfter} says it (whether the
+   * stored tags are those with the operation applied).
+   */
+  static boolean isApplied(
+      Optional<String> pending, Set<Digest> listed, MetadataStore metadata, boolean tagsAsAfter)
+      throws IOException {
+    if (pending.isEmpty()) {
+      return false;
+    }
+    String[] f = pending.get().split(" ");
+    switch (f[0]) {
+      case "BLOB":
+        return listed.contains(Digest.parse(f[1]));
+      case "LINK":
+        return metadata.isBlobLinked(new RepositoryName(f[1]), Digest.parse(f[2]));
+      case "PUT":
+        return metadata.getManifest(new RepositoryName(f[1]), Digest.parse(f[2])).isPresent();
+      case "GC":
+        return true;
+      default:
+        return tagsAsAfter;
+    }
+  }
+
+  /**
    * The manifests and tags the store holds, as {@link CrashLog.State#view()} lays them out; every
    * tag is checked to resolve as its record says.
    */

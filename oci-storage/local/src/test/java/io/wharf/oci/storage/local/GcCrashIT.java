@@ -161,7 +161,9 @@ class GcCrashIT {
       for (String repo : matched.tags.keySet()) {
         checkNeeded(storage, new RepositoryName(repo), matched, listed, context + inFlight);
       }
-      applied = isApplied(replay.pending(), listed, metadata, storedTags, after);
+      applied =
+          CrashHarness.isApplied(
+              replay.pending(), listed, metadata, storedTags.equals(after.tagsView()));
     }
     if (replay.pending().isPresent()) {
       if (replay.pending().get().startsWith("GC ")) {
@@ -225,32 +227,6 @@ class GcCrashIT {
             .containsAll(referrers);
         todo.addAll(referrers);
       }
-    }
-  }
-
-  /** Whether the operation in flight took effect; a collection run counts as applied. */
-  private static boolean isApplied(
-      Optional<String> pending,
-      Set<Digest> listed,
-      MetadataStore metadata,
-      Map<String, Object> storedTags,
-      CrashLog.State after)
-      throws IOException {
-    if (pending.isEmpty()) {
-      return false;
-    }
-    String[] f = pending.get().split(" ");
-    switch (f[0]) {
-      case "BLOB":
-        return listed.contains(Digest.parse(f[1]));
-      case "LINK":
-        return metadata.isBlobLinked(new RepositoryName(f[1]), Digest.parse(f[2]));
-      case "PUT":
-        return metadata.getManifest(new RepositoryName(f[1]), Digest.parse(f[2])).isPresent();
-      case "GC":
-        return true;
-      default:
-        return storedTags.equals(after.tagsView());
     }
   }
 }

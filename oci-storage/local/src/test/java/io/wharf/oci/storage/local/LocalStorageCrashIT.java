@@ -161,7 +161,8 @@ class LocalStorageCrashIT {
         }
       }
 
-      applied = isApplied(replay.pending(), listed, metadata, actual, after);
+      applied =
+          CrashHarness.isApplied(replay.pending(), listed, metadata, actual.equals(after.view()));
     }
     if (replay.pending().isPresent()) {
       if (applied) {
@@ -170,28 +171,6 @@ class LocalStorageCrashIT {
         inFlightLost++;
       }
       harness.resolve(replay.pending().get(), applied);
-    }
-  }
-
-  /** Whether the operation in flight took effect. */
-  private static boolean isApplied(
-      Optional<String> pending,
-      Set<Digest> listed,
-      MetadataStore metadata,
-      Map<String, Object> actual,
-      CrashLog.State after)
-      throws IOException {
-    if (pending.isEmpty()) {
-      return false;
-    }
-    String[] f = pending.get().split(" ");
-    switch (f[0]) {
-      case "BLOB":
-        return listed.contains(Digest.parse(f[1]));
-      case "LINK":
-        return metadata.isBlobLinked(new RepositoryName(f[1]), Digest.parse(f[2]));
-      default:
-        return actual.equals(after.view());
     }
   }
 }
