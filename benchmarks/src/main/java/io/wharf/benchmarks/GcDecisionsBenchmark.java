@@ -88,7 +88,7 @@ public final class GcDecisionsBenchmark {
       Instant old = Instant.now().minus(Duration.ofDays(30));
       long t0 = System.nanoTime();
       generate(db, blobs, repositories, links, referenced, old);
-      double generated = seconds(t0);
+      double generated = GcTiming.seconds(t0);
       System.out.printf(
           Locale.ROOT,
           "WHARF gc-decisions: %d repositories x %d links = %d blobs (%d garbage: links no manifest"
@@ -102,7 +102,7 @@ public final class GcDecisionsBenchmark {
           generated);
       figures.put("blobs", blobs.size());
       figures.put("garbage", garbage);
-      figures.put("generate.s", fmt(generated));
+      figures.put("generate.s", GcTiming.format(generated));
       try (JdbcMetadataStore jdbc = JdbcMetadataStore.sqlite(db)) {
         RegistryStorage storage =
             new RegistryStorage(blobs, CachingMetadataStore.wrap(jdbc)).checked();
@@ -112,9 +112,11 @@ public final class GcDecisionsBenchmark {
                 .deleteUntagged(true)
                 .maxReportItems(0)
                 .build();
-        GcReport dry = timed("dry-run", collector, GcRequest.dryRunOnly(), figures);
-        GcReport applied = timed("applied", collector, GcRequest.fullRun(), figures);
-        timed("incremental", collector, GcRequest.incremental(), figures);
+        GcReport dry =
+            GcTiming.timed("gc-decisions", "dry-run", collector, GcRequest.dryRunOnly(), figures);
+        GcReport applied =
+            GcTiming.timed("gc-decisions", "applied", collector, GcRequest.fullRun(), figures);
+        GcTiming.timed("gc-decisions", "incremental", collector, GcRequest.incremental(), figures);
         boolean decided = dry.blobsDeleted() == garbage && dry.linksRemoved() == garbage;
         boolean done = applied.blobsDeleted() == garbage && applied.linksRemoved() == garbage;
         figures.put("decisions.correct", decided && done);
@@ -136,20 +138,6 @@ public final class GcDecisionsBenchmark {
     } finally {
       BenchFiles.deleteRecursively(dir);
     }
-  }
-
-  private static GcReport timed(
-      String name, GarbageCollector collector, GcRequest request, Map<String, Object> figures)
-      throws java.io.IOException {
-    long t0 = System.nanoTime();
-    GcReport report = collector.run(request);
-    double s = seconds(t0);
-    System.out.printf(
-        Locale.ROOT, "WHARF gc-decisions: %-11s %6.1f s: %s%n", name, s, report.summary());
-    figures.put(name + ".s", fmt(s));
-    figures.put(name + ".links", report.linksRemoved());
-    figures.put(name + ".blobs", report.blobsDeleted());
-    return report;
   }
 
   /**
@@ -270,13 +258,5 @@ public final class GcDecisionsBenchmark {
     if (!Files.exists(db)) {
       throw new IllegalStateException("no database at " + db);
     }
-  }
-
-  private static double seconds(long t0) {
-    return (System.nanoTime() - t0) / 1e9;
-  }
-
-  private static String fmt(double seconds) {
-    return String.format(Locale.ROOT, "%.2f", seconds);
   }
 }
