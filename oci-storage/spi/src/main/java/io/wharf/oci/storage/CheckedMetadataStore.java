@@ -233,23 +233,36 @@ public final class CheckedMetadataStore implements MetadataStore {
     @Override
     public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore)
         throws IOException {
-      Objects.requireNonNull(repository, "repository");
-      Objects.requireNonNull(digest, "digest");
-      Objects.requireNonNull(pushedBefore, "pushedBefore");
-      return guard(
+      return collect(
           "collect manifest " + digest + " in " + repository,
+          repository,
+          digest,
+          pushedBefore,
           () -> delegate.lifecycle().collectManifest(repository, digest, pushedBefore));
     }
 
     @Override
     public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore)
         throws IOException {
+      return collect(
+          "collect the link of " + digest + " in " + repository,
+          repository,
+          digest,
+          linkedBefore,
+          () -> delegate.lifecycle().collectLink(repository, digest, linkedBefore));
+    }
+
+    private boolean collect(
+        String what,
+        RepositoryName repository,
+        Digest digest,
+        Instant before,
+        CheckedBlobStore.Call<Boolean> call)
+        throws IOException {
       Objects.requireNonNull(repository, "repository");
       Objects.requireNonNull(digest, "digest");
-      Objects.requireNonNull(linkedBefore, "linkedBefore");
-      return guard(
-          "collect the link of " + digest + " in " + repository,
-          () -> delegate.lifecycle().collectLink(repository, digest, linkedBefore));
+      Objects.requireNonNull(before, "cutoff");
+      return guard(what, call);
     }
 
     @Override

@@ -119,6 +119,10 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   private static final String BLOB = "blob";
 
+  /** Whether a manifest of a repository refers to a target; a condition on the kind follows. */
+  private static final String REFERENCED =
+      "SELECT 1 FROM manifest_references WHERE repo = ? AND target = ?";
+
   /** How many digests one transaction of {@link LifecycleStore#sweepBlobs} sweeps at most. */
   static final int SWEEP_BATCH = 256;
 
@@ -405,16 +409,26 @@ public final class JdbcMetadataStore implements MetadataStore {
     return write(
         "delete tag " + tag + " in " + repo,
         repo,
-        c -> {
-          int removed =
-              update(c, "DELETE FROM tags WHERE repo = ? AND name = ?", repo, tag.value());
-          if (removed == 0) {
-            return false;
-          }
-          dropIfEmpty(c, repo);
-          journalEntry(c, REPOSITORY, repo);
-          return true;
-        });
+        c -> removeTag(c, repo, "DELETE FROM tags WHERE repo = ? AND name = ?", tag.value()));
+  }
+
+  /**
+   * Runs {@code delete}, a delete of tags of {@code repo} ({@code repo} and {@code params} its
+   * parameters); when it removed one, drops the repository when empty and journals it.
+   *
+   * @return whether a tag was removed
+   */
+  private boolean removeTag(Connection c, String repo, String delete, String... params)
+      throws SQLException {
+    Object[] all = new Object[params.length + 1];
+    all[0] = repo;
+    System.arraycopy(params, 0, all, 1, params.length);
+    if (update(c, delete, all) == 0) {
+      return false;
+    }
+    dropIfEmpty(c, repo);
+    journalEntry(c, REPOSITORY, repo);
+    return true;
   }
 
   @Override
@@ -830,10 +844,10 @@ public final class JdbcMetadataStore implements MetadataStore {
    * one read transaction (REPEATABLE READ on PostgreSQL); each conditional delete is one write
    * transaction holding its repository's lock, which re-checks and then deletes as {@link
    * #deleteManifest}, {@link #deleteTag} and {@link #unlinkBlob} do. {@link
-   * LifecycleStore#sweepBlobs} sweeps in transactions of at most {@value #SWEEP_BATCH} digests,
-   * each excluding the links of its digests while its sweeper runs: on SQLite by holding the
-   * database's write lock, on PostgreSQL by holding the digests' advisory locks exclusively, of
-   * which {@link #linkBlob} takes a shared hold.
+   * LifecycleStore#sweepBlobs} sweeps in transactions of at most 256 digests, each excluding the
+   * links of its digests while its sweeper runs: on SQLite by holding the database's write lock, on
+   * PostgreSQL by holding the digests' advisory locks exclusively, of which {@link #linkBlob} takes
+   * a shared hold.
    */
   @Override
   public LifecycleStore lifecycle() {
@@ -894,21 +908,13 @@ public final class JdbcMetadataStore implements MetadataStore {
       return write(
           "remove tag " + tag + " of " + digest + " in " + repo,
           repo,
-          c -> {
-            int removed =
-                update(
-                    c,
-                    "DELETE FROM tags WHERE repo = ? AND name = ? AND digest = ?",
-                    repo,
-                    tag.value(),
-                    digest.toString());
-            if (removed == 0) {
-              return false;
-            }
-            dropIfEmpty(c, repo);
-            journalEntry(c, REPOSITORY, repo);
-            return true;
-          });
+          c ->
+              JdbcMetadataStore.this.removeTag(
+                  c,
+                  repo,
+                  "DELETE FROM tags WHERE repo = ? AND name = ? AND digest = ?",
+                  tag.value(),
+                  digest.toString()));
     }
 
     @Override
@@ -916,7 +922,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         throws IOException {
       String repo = repository.value();
       String d = digest.toString();
-      return write(
+      return collect(
           "collect manifest " + d + " in " + repo,
           repo,
           c -> {
@@ -930,24 +936,13 @@ public final class JdbcMetadataStore implements MetadataStore {
               return false;
             }
             String subject = row.get()[1];
-            if (exists(c, "SELECT 1 FROM tags WHERE repo = ? AND digest = ?", repo, d)
-                || exists(
-                    c,
-                    "SELECT 1 FROM manifest_references WHERE repo = ? AND target = ?"
-                        + " AND kind = 'child'",
-                    repo,
-                    d)
-                || (subject != null
-                    && exists(
-                        c,
-                        "SELECT 1 FROM manifests WHERE repo = ? AND digest = ?",
-                        repo,
-                        subject))) {
-              return false;
-            }
-            removeManifest(c, repo, d);
-            return true;
-          });
+            return !exists(c, "SELECT 1 FROM tags WHERE repo = ? AND digest = ?", repo, d)
+                && !exists(c, REFERENCED + " AND kind = 'child'", repo, d)
+                && (subject == null
+                    || !exists(
+                        c, "SELECT 1 FROM manifests WHERE repo = ? AND digest = ?", repo, subject));
+          },
+          c -> removeManifest(c, repo, d));
     }
 
     @Override
@@ -955,10 +950,11 @@ public final class JdbcMetadataStore implements MetadataStore {
         throws IOException {
       String repo = repository.value();
       String d = digest.toString();
-      return write(
+      return collect(
           "collect the link of " + d + " in " + repo,
           repo,
-          c -> collectLink(c, repo, d, linkedBefore));
+          c -> linkIsGarbage(c, repo, d, linkedBefore),
+          c -> removeLink(c, repo, d));
     }
 
     /**
@@ -981,7 +977,8 @@ public final class JdbcMetadataStore implements MetadataStore {
                   c -> {
                     List<String> done = new ArrayList<>();
                     for (String d : batch) {
-                      if (collectLink(c, repo, d, linkedBefore)) {
+                      if (linkIsGarbage(c, repo, d, linkedBefore)) {
+                        removeLink(c, repo, d);
                         done.add(d);
                       }
                     }
@@ -989,35 +986,47 @@ public final class JdbcMetadataStore implements MetadataStore {
                   }));
     }
 
-    /** Removes link {@code d} of {@code repo} when it is still garbage, in the transaction of c. */
-    private boolean collectLink(Connection c, String repo, String d, Instant linkedBefore)
+    /**
+     * Whether link {@code d} of {@code repo} is still garbage, in the transaction of {@code c}:
+     * linked before {@code linkedBefore}, and no manifest of the repository refers to it.
+     */
+    private boolean linkIsGarbage(Connection c, String repo, String d, Instant linkedBefore)
         throws SQLException {
-      Optional<Instant> linkedAt =
-          queryOne(
-              c,
-              "SELECT linked_at FROM blob_links WHERE repo = ? AND digest = ?",
-              List.of(repo, d),
-              rs -> Timestamps.parse(rs.getString(1)));
-      if (linkedAt.isEmpty()
-          || !linkedAt.get().isBefore(linkedBefore)
-          || exists(
-              c,
-              "SELECT 1 FROM manifest_references WHERE repo = ? AND target = ?"
-                  + " AND kind <> 'child'",
-              repo,
-              d)) {
-        return false;
-      }
-      removeLink(c, repo, d);
-      return true;
+      return queryOne(
+                  c,
+                  "SELECT linked_at FROM blob_links WHERE repo = ? AND digest = ?",
+                  List.of(repo, d),
+                  rs -> Timestamps.parse(rs.getString(1)))
+              .filter(linkedAt -> linkedAt.isBefore(linkedBefore))
+              .isPresent()
+          && !exists(c, REFERENCED + " AND kind <> 'child'", repo, d);
+    }
+
+    /**
+     * In one write transaction of {@code repo}: {@code remove} when {@code garbage} finds that what
+     * it removes is still garbage.
+     *
+     * @return whether it was removed
+     */
+    private boolean collect(String what, String repo, Work<Boolean> garbage, Lock remove)
+        throws IOException {
+      return write(
+          what,
+          repo,
+          c -> {
+            if (!garbage.run(c)) {
+              return false;
+            }
+            remove.take(c);
+            return true;
+          });
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>The digests are swept in text order, in transactions of at most {@value #SWEEP_BATCH}. A
-     * transaction that loses a race is run again without calling the sweeper again for what it
-     * swept already.
+     * <p>The digests are swept in text order, in transactions of at most 256. A transaction that
+     * loses a race is run again without calling the sweeper again for what it swept already.
      */
     @Override
     public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)

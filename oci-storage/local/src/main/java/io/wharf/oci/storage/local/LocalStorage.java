@@ -7,6 +7,7 @@ import io.wharf.oci.storage.jdbc.JdbcMetadataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
@@ -84,6 +85,7 @@ public final class LocalStorage {
   public static final class Builder {
     private final Path dataDirectory;
     private boolean durable = true;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -99,6 +101,15 @@ public final class LocalStorage {
     }
 
     /**
+     * The clock that dates uploads, blob commits and blob links (what garbage collection compares
+     * with its cutoffs); the system clock by default.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
      * Opens the storage, creating the data folder when needed.
      *
      * @return both stores, already {@linkplain RegistryStorage#checked() checked}
@@ -110,10 +121,10 @@ public final class LocalStorage {
       Files.createDirectories(root);
       // The blob store's lock guards the whole folder, so it is taken before the database opens.
       FileSystemBlobStore blobs =
-          FileSystemBlobStore.builder(blobDirectory(root)).durable(durable).open();
+          FileSystemBlobStore.builder(blobDirectory(root)).durable(durable).clock(clock).open();
       JdbcMetadataStore metadata;
       try {
-        metadata = JdbcMetadataStore.sqlite(metadataFile(root));
+        metadata = JdbcMetadataStore.sqlite(metadataFile(root), clock);
       } catch (IOException | RuntimeException e) {
         try {
           blobs.close();

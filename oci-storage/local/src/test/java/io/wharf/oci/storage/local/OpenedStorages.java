@@ -4,6 +4,7 @@ import io.wharf.oci.storage.RegistryStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -21,14 +22,23 @@ final class OpenedStorages implements AfterEachCallback {
 
   /** Storage in a fresh folder. */
   RegistryStorage fresh() throws IOException {
+    return fresh(Clock.systemUTC());
+  }
+
+  /** Storage in a fresh folder, on {@code clock}. */
+  RegistryStorage fresh(Clock clock) throws IOException {
     Files.createDirectories(Path.of("target", "tck"));
     dir = Files.createTempDirectory(Path.of("target", "tck"), "local-");
-    return reopen();
+    return open(clock);
   }
 
   /** Storage on the folder of the last {@link #fresh()}, which must have been closed. */
   RegistryStorage reopen() throws IOException {
-    RegistryStorage storage = LocalStorage.builder(dir).durable(false).open();
+    return open(Clock.systemUTC());
+  }
+
+  private RegistryStorage open(Clock clock) throws IOException {
+    RegistryStorage storage = LocalStorage.builder(dir).durable(false).clock(clock).open();
     opened.add(storage);
     return storage;
   }

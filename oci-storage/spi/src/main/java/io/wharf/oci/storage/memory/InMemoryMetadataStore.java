@@ -44,7 +44,9 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -54,8 +56,8 @@ import java.util.stream.Stream;
  * <p>Its {@link #lifecycle()} keeps the change journal in memory too: each entry has a sequence
  * number, and an entry written again gets a new one at the end. {@link LifecycleStore#sweepBlobs}
  * excludes {@link #linkBlob} of the digest it sweeps with a lock of the digest's stripe (one of
- * {@value #STRIPES}), held around the check that nothing links it and the sweeper's call, so that
- * reads and other writes go on meanwhile.
+ * 64), held around the check that nothing links it and the sweeper's call, so that reads and other
+ * writes go on meanwhile.
  */
 public final class InMemoryMetadataStore implements MetadataStore {
 
@@ -669,38 +671,43 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore) {
-      return write(
-          v -> {
-            Optional<Repo> found = repo(repository);
-            ManifestEntry e = found.map(r -> r.manifests.get(digest)).orElse(null);
-            if (e == null || !e.pushedAt.isBefore(pushedBefore)) {
-              return false;
-            }
-            Repo r = found.get();
-            boolean tagged = r.tags.values().stream().anyMatch(t -> t.digest.equals(digest));
-            boolean child = !r.referencesTo(digest, false).isEmpty();
-            boolean subjectStored = e.subject.map(r.manifests::containsKey).orElse(false);
-            if (tagged || child || subjectStored) {
-              return false;
-            }
-            removeManifest(repository, r, digest);
-            return true;
-          });
+      return collect(
+          repository,
+          r -> {
+            ManifestEntry e = r.manifests.get(digest);
+            return e != null
+                && e.pushedAt.isBefore(pushedBefore)
+                && r.tags.values().stream().noneMatch(t -> t.digest.equals(digest))
+                && r.referencesTo(digest, false).isEmpty()
+                && !e.subject.map(r.manifests::containsKey).orElse(false);
+          },
+          r -> removeManifest(repository, r, digest));
     }
 
     @Override
     public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore) {
+      return collect(
+          repository,
+          r -> {
+            Link link = r.blobs.get(digest);
+            return link != null
+                && link.linkedAt.isBefore(linkedBefore)
+                && r.referencesTo(digest, true).isEmpty();
+          },
+          r -> removeLink(repository, r, digest));
+    }
+
+    /**
+     * Under the write lock: {@code remove} when {@code repository} exists and {@code garbage} finds
+     * that what it removes is still garbage; whether it was removed.
+     */
+    private boolean collect(
+        RepositoryName repository, Predicate<Repo> garbage, Consumer<Repo> remove) {
       return write(
           v -> {
-            Optional<Repo> found = repo(repository);
-            Link link = found.map(r -> r.blobs.get(digest)).orElse(null);
-            if (link == null
-                || !link.linkedAt.isBefore(linkedBefore)
-                || !found.get().referencesTo(digest, true).isEmpty()) {
-              return false;
-            }
-            removeLink(repository, found.get(), digest);
-            return true;
+            Optional<Repo> r = repo(repository).filter(garbage);
+            r.ifPresent(remove);
+            return r.isPresent();
           });
     }
 
