@@ -106,12 +106,7 @@ public final class GcDecisionsBenchmark {
       try (JdbcMetadataStore jdbc = JdbcMetadataStore.sqlite(db)) {
         RegistryStorage storage =
             new RegistryStorage(blobs, CachingMetadataStore.wrap(jdbc)).checked();
-        GarbageCollector collector =
-            GarbageCollector.builder(storage)
-                .gracePeriod(Duration.ofDays(1))
-                .deleteUntagged(true)
-                .maxReportItems(0)
-                .build();
+        GarbageCollector collector = GcTiming.collector(storage);
         GcReport dry =
             GcTiming.timed("gc-decisions", "dry-run", collector, GcRequest.dryRunOnly(), figures);
         GcReport applied =

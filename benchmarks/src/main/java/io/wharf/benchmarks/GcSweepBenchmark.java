@@ -73,12 +73,7 @@ public final class GcSweepBenchmark {
       figures.put("blobs", count);
       figures.put("generate.s", GcTiming.format(generated));
       try (RegistryStorage storage = LocalStorage.open(dir)) {
-        GarbageCollector collector =
-            GarbageCollector.builder(storage)
-                .gracePeriod(Duration.ofDays(1))
-                .deleteUntagged(true)
-                .maxReportItems(0)
-                .build();
+        GarbageCollector collector = GcTiming.collector(storage);
         GcTiming.timed("gc-sweep", "dry-run", collector, GcRequest.dryRunOnly(), figures);
         GcTiming.timed("gc-sweep", "applied", collector, GcRequest.fullRun(), figures);
         double dry = Double.parseDouble((String) figures.get("dry-run.s"));

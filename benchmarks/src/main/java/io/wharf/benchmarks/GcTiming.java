@@ -1,9 +1,11 @@
 package io.wharf.benchmarks;
 
+import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.lifecycle.GarbageCollector;
 import io.wharf.oci.storage.lifecycle.GcReport;
 import io.wharf.oci.storage.lifecycle.GcRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -34,6 +36,18 @@ final class GcTiming {
     figures.put(name + ".links", report.linksRemoved());
     figures.put(name + ".blobs", report.blobsDeleted());
     return report;
+  }
+
+  /**
+   * The collector the size benchmarks run: a grace period of a day (their data is a month old),
+   * untagged manifests collected, no report items (counts only).
+   */
+  static GarbageCollector collector(RegistryStorage storage) {
+    return GarbageCollector.builder(storage)
+        .gracePeriod(Duration.ofDays(1))
+        .deleteUntagged(true)
+        .maxReportItems(0)
+        .build();
   }
 
   /** Seconds since {@code t0}, a {@link System#nanoTime()}. */
