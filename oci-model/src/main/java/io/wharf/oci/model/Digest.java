@@ -41,13 +41,15 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
     if (algorithm.length() + 1 + encoded.length() > MAX_LENGTH) {
       throw invalid("digest is longer than " + MAX_LENGTH + " characters");
     }
-    if (!ALGORITHM.matcher(algorithm).matches()) {
+    // A registered algorithm's identifier matches the grammar, and so does lower-case hex: the
+    // regular expressions are for the others (garbage collection parses millions of digests).
+    Optional<DigestAlgorithm> registered = DigestAlgorithm.lookup(algorithm);
+    if (registered.isEmpty() && !ALGORITHM.matcher(algorithm).matches()) {
       throw invalid("digest algorithm '" + abbreviate(algorithm) + "' does not match the grammar");
     }
-    if (!ENCODED.matcher(encoded).matches()) {
+    if (registered.isEmpty() && !ENCODED.matcher(encoded).matches()) {
       throw invalid("encoded part of the " + algorithm + " digest does not match the grammar");
     }
-    Optional<DigestAlgorithm> registered = DigestAlgorithm.lookup(algorithm);
     if (registered.isPresent() && !registered.get().isValidEncoded(encoded)) {
       throw invalid(
           algorithm

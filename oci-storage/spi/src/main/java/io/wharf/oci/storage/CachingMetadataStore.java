@@ -391,6 +391,14 @@ public final class CachingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<Digest> collectLinks(
+        RepositoryName repository, Collection<Digest> digests, Instant linkedBefore)
+        throws IOException {
+      return written(
+          repository, () -> delegate.lifecycle().collectLinks(repository, digests, linkedBefore));
+    }
+
+    @Override
     public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
         throws IOException {
       return delegate.lifecycle().sweepBlobs(digests, sweeper);

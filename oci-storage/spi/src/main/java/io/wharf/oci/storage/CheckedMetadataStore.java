@@ -266,6 +266,19 @@ public final class CheckedMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<Digest> collectLinks(
+        RepositoryName repository, Collection<Digest> digests, Instant linkedBefore)
+        throws IOException {
+      Objects.requireNonNull(repository, "repository");
+      List<Digest> checked = bounded(digests, "digests", MAX_BATCH);
+      Objects.requireNonNull(linkedBefore, "linkedBefore");
+      return List.copyOf(
+          guard(
+              "collect " + checked.size() + " links in " + repository,
+              () -> delegate.lifecycle().collectLinks(repository, checked, linkedBefore)));
+    }
+
+    @Override
     public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
         throws IOException {
       List<Digest> checked = bounded(digests, "digests", MAX_BATCH);

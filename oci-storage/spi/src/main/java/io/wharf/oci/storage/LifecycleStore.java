@@ -64,6 +64,26 @@ public interface LifecycleStore {
       throws IOException;
 
   /**
+   * {@link #collectLink} for each of {@code digests} (at most {@link #MAX_BATCH}), each link
+   * re-checked at the moment it goes, as that method says. A store may remove several links in one
+   * atomic step, which garbage collection needs: a store that commits each step to disk would
+   * otherwise take a disk flush per link. The default calls {@link #collectLink} for each.
+   *
+   * @return the digests whose links were removed
+   */
+  default List<Digest> collectLinks(
+      RepositoryName repository, Collection<Digest> digests, Instant linkedBefore)
+      throws IOException {
+    List<Digest> removed = new java.util.ArrayList<>();
+    for (Digest digest : digests) {
+      if (collectLink(repository, digest, linkedBefore)) {
+        removed.add(digest);
+      }
+    }
+    return removed;
+  }
+
+  /**
    * For each of {@code digests} that no repository links, calls {@code sweeper} while no repository
    * can link it: a {@link MetadataStore#linkBlob} of that digest waits until the call returned. So
    * a link is either seen here (and the blob is kept) or made after the sweeper ran (and whoever

@@ -964,16 +964,53 @@ public final class JdbcMetadataStore implements MetadataStore {
       return collect(
           "collect the link of " + d + " in " + repo,
           repo,
-          c ->
-              queryOne(
-                          c,
-                          "SELECT linked_at FROM blob_links WHERE repo = ? AND digest = ?",
-                          List.of(repo, d),
-                          rs -> Timestamps.parse(rs.getString(1)))
-                      .filter(linkedAt -> linkedAt.isBefore(linkedBefore))
-                      .isPresent()
-                  && !exists(c, REFERENCED + " AND kind <> 'child'", repo, d),
+          c -> linkIsGarbage(c, repo, d, linkedBefore),
           c -> removeLink(c, repo, d));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The links are collected in text order, in transactions of at most {@value #SWEEP_BATCH},
+     * so that a collection pays one commit (a disk flush on SQLite) per batch rather than per link.
+     */
+    @Override
+    public List<Digest> collectLinks(
+        RepositoryName repository, Collection<Digest> digests, Instant linkedBefore)
+        throws IOException {
+      String repo = repository.value();
+      return inBatches(
+          digests,
+          (batch, byText) ->
+              write(
+                  "collect " + batch.size() + " links in " + repo,
+                  repo,
+                  c -> {
+                    List<String> done = new ArrayList<>();
+                    for (String d : batch) {
+                      if (linkIsGarbage(c, repo, d, linkedBefore)) {
+                        removeLink(c, repo, d);
+                        done.add(d);
+                      }
+                    }
+                    return done;
+                  }));
+    }
+
+    /**
+     * Whether link {@code d} of {@code repo} is still garbage, in the transaction of {@code c}:
+     * linked before {@code linkedBefore}, and no manifest of the repository refers to it.
+     */
+    private boolean linkIsGarbage(Connection c, String repo, String d, Instant linkedBefore)
+        throws SQLException {
+      return queryOne(
+                  c,
+                  "SELECT linked_at FROM blob_links WHERE repo = ? AND digest = ?",
+                  List.of(repo, d),
+                  rs -> Timestamps.parse(rs.getString(1)))
+              .filter(linkedAt -> linkedAt.isBefore(linkedBefore))
+              .isPresent()
+          && !exists(c, REFERENCED + " AND kind <> 'child'", repo, d);
     }
 
     /**
@@ -1005,28 +1042,26 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public List<Digest> sweepBlobs(Collection<Digest> digests, BlobSweeper sweeper)
         throws IOException {
-      TreeMap<String, Digest> sorted = new TreeMap<>();
-      digests.forEach(d -> sorted.put(d.toString(), d));
-      List<String> all = new ArrayList<>(sorted.keySet());
-      List<Digest> swept = new ArrayList<>();
-      for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
-        List<String> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
-        Set<String> sweptNow = new LinkedHashSet<>();
-        transaction(
-            "sweep " + batch.size() + " blobs",
-            c -> dialect.lockBlobsForSweep(c, batch),
-            c -> {
-              Set<String> linked = new HashSet<>(linkedAmong(c, batch));
-              for (String d : batch) {
-                if (!linked.contains(d) && !sweptNow.contains(d) && sweeper.sweep(sorted.get(d))) {
-                  sweptNow.add(d);
-                }
-              }
-              return null;
-            });
-        sweptNow.forEach(d -> swept.add(sorted.get(d)));
-      }
-      return swept;
+      return inBatches(
+          digests,
+          (batch, byText) -> {
+            Set<String> sweptNow = new LinkedHashSet<>();
+            transaction(
+                "sweep " + batch.size() + " blobs",
+                c -> dialect.lockBlobsForSweep(c, batch),
+                c -> {
+                  Set<String> linked = new HashSet<>(linkedAmong(c, batch));
+                  for (String d : batch) {
+                    if (!linked.contains(d)
+                        && !sweptNow.contains(d)
+                        && sweeper.sweep(byText.get(d))) {
+                      sweptNow.add(d);
+                    }
+                  }
+                  return null;
+                });
+            return sweptNow;
+          });
     }
 
     @Override
@@ -1134,6 +1169,33 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   /** Those of {@code digests} that some repository links. */
+  /** Work on one batch of digests (their text, in order), returning those it handled. */
+  @FunctionalInterface
+  private interface DigestBatch {
+    Collection<String> run(List<String> batch, Map<String, Digest> byText) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} on {@code digests} in text order (the order locks are taken in), at most
+   * {@value #SWEEP_BATCH} at a time.
+   *
+   * @return the digests the batches handled
+   */
+  private static List<Digest> inBatches(Collection<Digest> digests, DigestBatch work)
+      throws IOException {
+    TreeMap<String, Digest> sorted = new TreeMap<>();
+    digests.forEach(d -> sorted.put(d.toString(), d));
+    List<String> all = new ArrayList<>(sorted.keySet());
+    List<Digest> done = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += SWEEP_BATCH) {
+      List<String> batch = all.subList(from, Math.min(all.size(), from + SWEEP_BATCH));
+      for (String d : work.run(batch, sorted)) {
+        done.add(sorted.get(d));
+      }
+    }
+    return done;
+  }
+
   private static List<String> linkedAmong(Connection c, List<String> digests) throws SQLException {
     return queryAll(
         c,

@@ -33,8 +33,11 @@ import java.util.TreeSet;
  * </ul>
  *
  * Operations: {@code BLOB <digest> <size>}, {@code LINK <repo> <digest> <size>}, {@code MANIFEST
- * <repo> <digest> <tag>} (a push or re-tag: the manifest is stored and the tag points at it), and
- * {@code UNTAG <repo> <tag>}. The worker runs one operation at a time, so at most one is begun and
+ * <repo> <digest> <tag>} (a push or re-tag: the manifest is stored and the tag points at it),
+ * {@code PUT <repo> <digest> <subject>} (a manifest stored without a tag: an index's child, or a
+ * referrer of {@code subject}; {@code -} for none), {@code UNTAG <repo> <tag>}, and {@code GC
+ * <full|incremental>} (a garbage collection run: it changes nothing that the state tracks, and may
+ * remove what no tag needs). The worker runs one operation at a time, so at most one is begun and
  * unresolved when it is killed, and the checker resolves it before the worker starts again.
  */
 final class CrashLog {
@@ -48,12 +51,21 @@ final class CrashLog {
     final Map<String, Set<Digest>> manifests = new TreeMap<>();
     final Map<String, Map<String, Digest>> tags = new TreeMap<>();
 
+    /** Per repository: subject -> the referrers stored for it. */
+    final Map<String, Map<Digest, Set<Digest>>> referrers = new TreeMap<>();
+
     State copy() {
       State copy = new State();
       copy.blobs.putAll(blobs);
       links.forEach((repo, set) -> copy.links.put(repo, new TreeSet<>(set)));
       manifests.forEach((repo, set) -> copy.manifests.put(repo, new TreeSet<>(set)));
       tags.forEach((repo, map) -> copy.tags.put(repo, new TreeMap<>(map)));
+      referrers.forEach(
+          (repo, map) -> {
+            Map<Digest, Set<Digest>> bySubject = new TreeMap<>();
+            map.forEach((subject, set) -> bySubject.put(subject, new TreeSet<>(set)));
+            copy.referrers.put(repo, bySubject);
+          });
       return copy;
     }
 
@@ -71,6 +83,17 @@ final class CrashLog {
           manifests.computeIfAbsent(f[1], r -> new TreeSet<>()).add(Digest.parse(f[2]));
           tags.computeIfAbsent(f[1], r -> new TreeMap<>()).put(f[3], Digest.parse(f[2]));
           break;
+        case "PUT":
+          manifests.computeIfAbsent(f[1], r -> new TreeSet<>()).add(Digest.parse(f[2]));
+          if (!f[3].equals("-")) {
+            referrers
+                .computeIfAbsent(f[1], r -> new TreeMap<>())
+                .computeIfAbsent(Digest.parse(f[3]), s -> new TreeSet<>())
+                .add(Digest.parse(f[2]));
+          }
+          break;
+        case "GC":
+          break;
         case "UNTAG":
           Map<String, Digest> repoTags = tags.get(f[1]);
           if (repoTags != null) {
@@ -84,13 +107,19 @@ final class CrashLog {
 
     /** The manifests and tags of every repository, without empty entries. */
     Map<String, Object> view() {
-      Map<String, Object> view = new TreeMap<>();
+      Map<String, Object> view = tagsView();
       manifests.forEach(
           (repo, set) -> {
             if (!set.isEmpty()) {
               view.put(repo + " manifests", set);
             }
           });
+      return view;
+    }
+
+    /** The tags of every repository, without empty entries, laid out as {@link #view()} does. */
+    Map<String, Object> tagsView() {
+      Map<String, Object> view = new TreeMap<>();
       tags.forEach(
           (repo, map) -> {
             if (!map.isEmpty()) {
@@ -98,6 +127,16 @@ final class CrashLog {
             }
           });
       return view;
+    }
+
+    /** The digests tags point at in {@code repo}. */
+    Set<Digest> tagged(String repo) {
+      return new TreeSet<>(tags.getOrDefault(repo, Map.of()).values());
+    }
+
+    /** The referrers stored for {@code subject} in {@code repo}. */
+    Set<Digest> referrersOf(String repo, Digest subject) {
+      return referrers.getOrDefault(repo, Map.of()).getOrDefault(subject, Set.of());
     }
 
     /** Every linked digest, in any repository. */

@@ -1,43 +1,23 @@
 package io.wharf.oci.storage.local;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.MetadataStore;
-import io.wharf.oci.storage.Page;
-import io.wharf.oci.storage.PageRequest;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.StorageCheck;
-import io.wharf.oci.storage.TagRecord;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -60,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalStorageCrashIT {
 
-  private static final long READY_TIMEOUT_SECONDS = 60;
-
   /** A worker is killed during one of its first this many operations, or before. */
   private static final int MAX_OPERATIONS_PER_RUN = 24;
 
@@ -78,17 +56,12 @@ class LocalStorageCrashIT {
     int kills = Integer.getInteger("wharf.crash.kills", 60);
     long seed = Long.getLong("wharf.crash.seed", System.nanoTime());
     SplittableRandom random = new SplittableRandom(seed);
-    Path data = dir.resolve("data");
-    Path log = dir.resolve("ops.log");
-    Path errors = dir.resolve("worker.err");
-    Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    String classPath = isolatedClassPath(dir.resolve("classpath"));
+    CrashHarness harness = new CrashHarness(dir);
     long start = System.nanoTime();
     for (int kill = 1; kill <= kills; kill++) {
-      String context = "kill " + kill + " (seed " + seed + ", folder " + dir + ")";
-      Process worker = start(classPath, data, log, errors, tmp, random.nextLong());
+      String context = harness.describe(kill, seed);
+      CrashHarness.Worker worker = harness.start(random.nextLong(), new CrashHarness.GcTotals());
       try {
-        Semaphore events = events(worker);
         if (random.nextInt(5) == 0) {
           // Counted from the start of the process: kills land in JVM start-up, in opening the
           // storage (recovery, schema migration), or in the first operations.
@@ -98,30 +71,15 @@ class LocalStorageCrashIT {
           // After a random number of operations began, and a random pause: kills land anywhere
           // in an operation, however fast or slow the machine is.
           int operations = 1 + random.nextInt(MAX_OPERATIONS_PER_RUN);
-          if (!events.tryAcquire(1 + operations, READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            fail("the worker made no progress; " + context + "\n" + tail(errors));
-          }
+          harness.await(worker.events, 1 + operations, context);
           Thread.sleep(random.nextInt(40));
         }
-        if (!worker.isAlive()) {
-          fail(
-              "the worker died by itself, exit "
-                  + worker.exitValue()
-                  + "; "
-                  + context
-                  + "\n"
-                  + tail(errors));
-        }
       } finally {
-        worker.destroyForcibly();
-        worker.waitFor();
+        harness.kill(worker, context);
       }
-      if (worker.exitValue() != 137) { // 128 + SIGKILL: anything else means it died by itself
-        fail("the worker exited with " + worker.exitValue() + "; " + context + "\n" + tail(errors));
-      }
-      check(data, log, context);
+      check(harness, context);
     }
-    List<String> lines = CrashLog.readAndRepair(log);
+    List<String> lines = CrashLog.readAndRepair(harness.log);
     CrashLog.Replay replay = CrashLog.replay(lines);
     long workerAcks = lines.stream().filter(l -> l.startsWith("A ")).count() - inFlightApplied;
     long pushes = lines.stream().filter(l -> l.startsWith("A MANIFEST ")).count();
@@ -146,91 +104,14 @@ class LocalStorageCrashIT {
     assertThat(inFlightApplied + inFlightLost).as("kills during an operation").isPositive();
   }
 
-  private static Process start(
-      String classPath, Path data, Path log, Path errors, Path tmp, long seed) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        List.of(
-            java,
-            "-Xmx128m",
-            "-Xss512k",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto",
-            "-XX:-UsePerfData",
-            "-Djava.io.tmpdir=" + tmp,
-            "-Dorg.sqlite.tmpdir=" + tmp,
-            "-cp",
-            classPath,
-            CrashWorker.class.getName(),
-            data.toString(),
-            log.toString(),
-            Long.toString(seed));
-    return new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.PIPE)
-        .start();
-  }
-
-  /**
-   * The test class path, with its jars copied to {@code folder}: the workers start long after this
-   * JVM, and a build running beside this one may replace a jar in the local Maven repository
-   * meanwhile.
-   */
-  private static String isolatedClassPath(Path folder) throws IOException {
-    Files.createDirectories(folder);
-    List<String> entries = new ArrayList<>();
-    int n = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path path = Path.of(entry);
-      if (Files.isRegularFile(path)) {
-        Path copy = folder.resolve(n++ + "-" + path.getFileName());
-        Files.copy(path, copy);
-        entries.add(copy.toString());
-      } else {
-        entries.add(entry);
-      }
-    }
-    return String.join(File.pathSeparator, entries);
-  }
-
-  /** One permit when the worker prints {@code READY}, and one each time it begins an operation. */
-  private static Semaphore events(Process worker) {
-    Semaphore events = new Semaphore(0);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(worker.getInputStream(), UTF_8))) {
-                while (in.readLine() != null) {
-                  events.release();
-                }
-              } catch (IOException e) {
-                // The worker was killed.
-              }
-            },
-            "crash-worker-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    return events;
-  }
-
   /** Checks the storage left by a killed worker, and resolves its operation in flight. */
-  private void check(Path data, Path log, String context) throws IOException, SQLException {
-    Path db = LocalStorage.metadataFile(data);
-    if (Files.exists(db)) {
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getString(1)).as("integrity_check, " + context).isEqualTo("ok");
-      }
-    }
-    CrashLog.Replay replay = CrashLog.replay(CrashLog.readAndRepair(log));
+  private void check(CrashHarness harness, String context) throws IOException, SQLException {
+    harness.assertDatabaseIntact(context);
+    CrashLog.Replay replay = harness.replay();
     CrashLog.State before = replay.acked();
     CrashLog.State after = replay.withPending();
     boolean applied;
-    try (RegistryStorage storage = LocalStorage.open(data)) {
+    try (RegistryStorage storage = LocalStorage.open(harness.data)) {
       StorageCheck.Report report = StorageCheck.check(storage);
       assertThat(report.problems()).as("StorageCheck problems, " + context).isEmpty();
 
@@ -265,7 +146,7 @@ class LocalStorageCrashIT {
 
       // Manifests and tags: exactly the acknowledged state, or that state with the operation in
       // flight applied entirely.
-      Map<String, Object> actual = view(metadata);
+      Map<String, Object> actual = CrashHarness.view(metadata);
       assertThat(actual)
           .as("manifests and tags, " + context + "; in flight: " + replay.pending())
           .isIn(before.view(), after.view());
@@ -280,7 +161,8 @@ class LocalStorageCrashIT {
         }
       }
 
-      applied = isApplied(replay.pending(), listed, metadata, actual, after);
+      applied =
+          CrashHarness.isApplied(replay.pending(), listed, metadata, actual.equals(after.view()));
     }
     if (replay.pending().isPresent()) {
       if (applied) {
@@ -288,67 +170,7 @@ class LocalStorageCrashIT {
       } else {
         inFlightLost++;
       }
-      try (FileChannel channel = FileChannel.open(log, StandardOpenOption.APPEND)) {
-        CrashLog.append(channel, (applied ? "A " : "X ") + replay.pending().get(), true);
-      }
+      harness.resolve(replay.pending().get(), applied);
     }
-  }
-
-  /** Whether the operation in flight took effect. */
-  private static boolean isApplied(
-      Optional<String> pending,
-      Set<Digest> listed,
-      MetadataStore metadata,
-      Map<String, Object> actual,
-      CrashLog.State after)
-      throws IOException {
-    if (pending.isEmpty()) {
-      return false;
-    }
-    String[] f = pending.get().split(" ");
-    switch (f[0]) {
-      case "BLOB":
-        return listed.contains(Digest.parse(f[1]));
-      case "LINK":
-        return metadata.isBlobLinked(new RepositoryName(f[1]), Digest.parse(f[2]));
-      default:
-        return actual.equals(after.view());
-    }
-  }
-
-  /** The manifests and tags the store holds, as {@link CrashLog.State#view()} lays them out. */
-  private static Map<String, Object> view(MetadataStore metadata) throws IOException {
-    Map<String, Object> view = new TreeMap<>();
-    List<RepositoryName> repositories = new ArrayList<>();
-    Optional<String> last = Optional.empty();
-    do {
-      Page<RepositoryName> page = metadata.repositories(new PageRequest(100, last));
-      repositories.addAll(page.items());
-      last = page.next();
-    } while (last.isPresent());
-    for (RepositoryName repo : repositories) {
-      Set<Digest> manifests = new TreeSet<>();
-      metadata.manifestRecords(repo).forEach(m -> manifests.add(m.digest()));
-      if (!manifests.isEmpty()) {
-        view.put(repo + " manifests", manifests);
-      }
-      Map<String, Digest> tags = new TreeMap<>();
-      for (TagRecord tag : metadata.tagRecords(repo)) {
-        assertThat(metadata.resolveTag(repo, tag.tag())).contains(tag.digest());
-        tags.put(tag.tag().value(), tag.digest());
-      }
-      if (!tags.isEmpty()) {
-        view.put(repo + " tags", tags);
-      }
-    }
-    return view;
-  }
-
-  private static String tail(Path errors) throws IOException {
-    if (!Files.exists(errors)) {
-      return "(no worker output)";
-    }
-    List<String> lines = Files.readAllLines(errors, UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 }

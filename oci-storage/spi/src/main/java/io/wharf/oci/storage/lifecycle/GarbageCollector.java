@@ -364,6 +364,7 @@ public final class GarbageCollector {
           }
         }
       }
+      Map<Digest, BlobLink> garbageLinks = new LinkedHashMap<>();
       for (BlobLink link : content.links()) {
         if (referenced.contains(link.digest())) {
           keptLinks.add(link.digest());
@@ -371,20 +372,42 @@ public final class GarbageCollector {
           keptLinks.add(link.digest());
           keptYoung++;
           young = true;
-        } else if (request.dryRun() || lifecycle.collectLink(repository, link.digest(), cutoff)) {
+        } else {
+          garbageLinks.put(link.digest(), link);
+        }
+      }
+      collectLinks(repository, garbageLinks);
+      return young;
+    }
+
+    /**
+     * Removes the garbage {@code links} of {@code repository}, a batch per call; those the store
+     * keeps (a manifest pushed or a link made since they were read) count as kept.
+     */
+    private void collectLinks(RepositoryName repository, Map<Digest, BlobLink> links)
+        throws IOException {
+      List<Digest> digests = new ArrayList<>(links.keySet());
+      for (int from = 0; from < digests.size(); from += batchSize) {
+        List<Digest> batch = digests.subList(from, Math.min(digests.size(), from + batchSize));
+        Set<Digest> removed =
+            request.dryRun()
+                ? new HashSet<>(batch)
+                : new HashSet<>(lifecycle.collectLinks(repository, batch, cutoff));
+        for (Digest digest : batch) {
+          if (!removed.contains(digest)) {
+            keptLinks.add(digest);
+            continue;
+          }
           linksRemoved++;
           item(
               new GcItem(
                   GcItem.Kind.LINK,
                   Optional.of(repository),
-                  link.digest(),
-                  link.size(),
+                  digest,
+                  links.get(digest).size(),
                   "no manifest of the repository refers to it"));
-        } else {
-          keptLinks.add(link.digest());
         }
       }
-      return young;
     }
 
     private Deque<Digest> tagRoots(RepositoryContent content) {

@@ -264,8 +264,8 @@ class GarbageCollectorTest {
   private static final Map<Digest, Bytes> CONTENT = new ConcurrentHashMap<>();
 
   static {
-    // The empty config artifacts carry.
-    CONTENT.put(Digest.sha256(Bytes.utf8("{}")), Bytes.utf8("{}"));
+    // The config of every artifact (ImageManifest.artifact).
+    CONTENT.put(Descriptor.EMPTY_JSON.digest(), Bytes.utf8("{}"));
   }
 
   private static Descriptor content(MediaType type, Bytes bytes) {
