@@ -130,7 +130,7 @@ final class VerifyCommand implements Command {
    * (keys, certificates, trusted roots) resolve against its folder. Every error of every document
    * is collected.
    */
-  private static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
+  static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
     List<PolicyConfig.PolicyText> texts = new ArrayList<>();
     for (String file : files) {
       Path path = Path.of(file);
