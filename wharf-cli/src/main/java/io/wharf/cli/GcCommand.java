@@ -1,6 +1,5 @@
 package io.wharf.cli;
 
-import io.wharf.oci.server.lifecycle.InvalidReportException;
 import io.wharf.oci.server.lifecycle.LifecycleEndpoint;
 import io.wharf.oci.server.lifecycle.LifecycleJson;
 import io.wharf.oci.storage.RegistryStorage;
@@ -10,7 +9,6 @@ import io.wharf.oci.storage.lifecycle.GcRequest;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -168,17 +166,15 @@ final class GcCommand implements Command {
 
   private static int remote(Cli.Args args, GcRequest request, PrintWriter out, PrintWriter err)
       throws Cli.UsageError {
-    URI base = LifecycleTarget.registryUrl(args.value(REGISTRY).orElseThrow());
-    String path =
-        LifecycleEndpoint.GC_PATH + "?dryRun=" + request.dryRun() + "&full=" + request.full();
     GcReport report;
     try {
-      String body = LifecycleTarget.post(args, CREDS, base, path);
-      try {
-        report = LifecycleJson.readGcReport(body);
-      } catch (InvalidReportException e) {
-        return fail(err, base.resolve(path) + ": the answer is not a report: " + e.getMessage(), 1);
-      }
+      report =
+          LifecycleTarget.report(
+              args,
+              CREDS,
+              args.value(REGISTRY).orElseThrow(),
+              LifecycleEndpoint.GC_PATH + "?dryRun=" + request.dryRun() + "&full=" + request.full(),
+              LifecycleJson::readGcReport);
     } catch (LifecycleTarget.Failure f) {
       return fail(err, f.getMessage(), f.status);
     }

@@ -4,6 +4,7 @@ import io.wharf.oci.client.auth.Credential;
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.error.ErrorResponse;
 import io.wharf.oci.model.ref.RegistryHost;
+import io.wharf.oci.server.lifecycle.InvalidReportException;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What {@code wharf gc} and {@code wharf retention} share: the data folder they open (the registry
@@ -125,6 +127,29 @@ final class LifecycleTarget {
       throw new Failure(target + ": " + status + " " + Cli.shown(reason), 1);
     }
     return body.utf8();
+  }
+
+  /**
+   * The report the registry at {@code registry} answers a POST to {@code pathAndQuery} with, read
+   * by {@code read} ({@link #post}).
+   *
+   * @throws Failure (status 1) as {@link #post} does, or when the answer is not a report
+   */
+  static <R> R report(
+      Cli.Args args,
+      Cli.Option creds,
+      String registry,
+      String pathAndQuery,
+      Function<String, R> read)
+      throws Failure, Cli.UsageError {
+    URI base = registryUrl(registry);
+    String body = post(args, creds, base, pathAndQuery);
+    try {
+      return read.apply(body);
+    } catch (InvalidReportException e) {
+      throw new Failure(
+          base.resolve(pathAndQuery) + ": the answer is not a report: " + e.getMessage(), 1);
+    }
   }
 
   /** {@code http://host:port} or {@code https://...}, without a path of its own. */

@@ -1,9 +1,7 @@
 package io.wharf.cli;
 
-import io.wharf.oci.policy.PolicyError;
 import io.wharf.oci.policy.PolicyException;
 import io.wharf.oci.policy.PolicySet;
-import io.wharf.oci.server.lifecycle.InvalidReportException;
 import io.wharf.oci.server.lifecycle.LifecycleEndpoint;
 import io.wharf.oci.server.lifecycle.LifecycleJson;
 import io.wharf.oci.server.lifecycle.RetentionReport;
@@ -12,7 +10,6 @@ import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -122,16 +119,7 @@ final class RetentionCommand implements Command {
     } catch (ConfigException e) {
       return fail(err, e.getMessage(), 2);
     } catch (PolicyException e) {
-      for (PolicyError error : e.errors()) {
-        err.println(error);
-      }
-      return fail(
-          err,
-          "not valid: "
-              + e.errors().size()
-              + (e.errors().size() == 1 ? " error" : " errors")
-              + " in the policies",
-          2);
+      return fail(err, VerifyCommand.invalid(e, err), 2);
     } catch (LifecycleTarget.Failure f) {
       return fail(err, f.getMessage(), f.status);
     }
@@ -193,16 +181,15 @@ final class RetentionCommand implements Command {
 
   private static int remote(Cli.Args args, boolean dryRun, PrintWriter out, PrintWriter err)
       throws Cli.UsageError {
-    URI base = LifecycleTarget.registryUrl(args.value(REGISTRY).orElseThrow());
-    String path = LifecycleEndpoint.RETENTION_PATH + "?dryRun=" + dryRun;
     RetentionReport report;
     try {
-      String body = LifecycleTarget.post(args, CREDS, base, path);
-      try {
-        report = LifecycleJson.readRetentionReport(body);
-      } catch (InvalidReportException e) {
-        return fail(err, base.resolve(path) + ": the answer is not a report: " + e.getMessage(), 1);
-      }
+      report =
+          LifecycleTarget.report(
+              args,
+              CREDS,
+              args.value(REGISTRY).orElseThrow(),
+              LifecycleEndpoint.RETENTION_PATH + "?dryRun=" + dryRun,
+              LifecycleJson::readRetentionReport);
     } catch (LifecycleTarget.Failure f) {
       return fail(err, f.getMessage(), f.status);
     }

@@ -19,14 +19,12 @@ import io.wharf.oci.storage.local.LocalStorage;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -246,18 +244,14 @@ class RetentionCommandTest {
     assertThat(stored(v1)).isTrue();
   }
 
-  /** An htpasswd line with a bcrypt hash of cost 4 (the lowest: tests need not be slow). */
-  private static String htpasswd(String user, String password) {
-    byte[] salt = new byte[16];
-    new SecureRandom().nextBytes(salt);
-    return user + ":" + OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 4);
-  }
-
   @Test
   void aRunningRegistryAppliesItsPoliciesForItsAdministratorOnly() throws Exception {
     Files.writeString(
         dir.resolve("users.htpasswd"),
-        htpasswd("admin", "admin-pw") + "\n" + htpasswd("dev", "dev-pw") + "\n");
+        GcCommandTest.htpasswd("admin", "admin-pw")
+            + "\n"
+            + GcCommandTest.htpasswd("dev", "dev-pw")
+            + "\n");
     Files.writeString(
         dir.resolve("wharf.yaml"),
         "auth:\n  htpasswd: users.htpasswd\n  admins: {users: [admin]}\n"

@@ -302,20 +302,32 @@ public final class Lifecycle implements AutoCloseable {
   public GcReport collectGarbage(GcRequest request, Caller caller)
       throws IOException, InterruptedException {
     Objects.requireNonNull(request, "request");
-    Job job = jobs.get(GC);
     GarbageCollector collector = this.collector;
-    if (job == null || collector == null) {
-      throw new IllegalStateException("this lifecycle has no garbage collection job");
+    return requested(
+        GC,
+        collector != null,
+        "garbage collection",
+        caller,
+        () -> Objects.requireNonNull(collector).run(request),
+        GcReport::summary);
+  }
+
+  /**
+   * Runs {@code task} as a requested run of built-in job {@code name}, if it is {@code present}.
+   */
+  private <T> T requested(
+      String name,
+      boolean present,
+      String what,
+      Caller caller,
+      Task<T> task,
+      Function<? super T, String> summary)
+      throws IOException, InterruptedException {
+    Job job = jobs.get(name);
+    if (job == null || !present) {
+      throw new IllegalStateException("this lifecycle has no " + what + " job");
     }
-    return submit(
-        job,
-        () ->
-            execute(
-                job,
-                JobRun.Trigger.REQUEST,
-                caller,
-                () -> collector.run(request),
-                GcReport::summary));
+    return submit(job, () -> execute(job, JobRun.Trigger.REQUEST, caller, task, summary));
   }
 
   /**
@@ -344,20 +356,14 @@ public final class Lifecycle implements AutoCloseable {
   public RetentionReport applyRetention(boolean dryRun, Caller caller)
       throws IOException, InterruptedException {
     Objects.requireNonNull(caller, "caller");
-    Job job = jobs.get(RETENTION);
     RetentionRun run = this.retention;
-    if (job == null || run == null) {
-      throw new IllegalStateException("this lifecycle has no retention job");
-    }
-    return submit(
-        job,
-        () ->
-            execute(
-                job,
-                JobRun.Trigger.REQUEST,
-                caller,
-                () -> retain(run, dryRun, caller),
-                RetentionReport::summary));
+    return requested(
+        RETENTION,
+        run != null,
+        "retention",
+        caller,
+        () -> retain(Objects.requireNonNull(run), dryRun, caller),
+        RetentionReport::summary);
   }
 
   /** Runs {@code run}, then tells each deletion of an applied run. */
