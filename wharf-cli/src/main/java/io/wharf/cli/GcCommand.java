@@ -1,10 +1,5 @@
 package io.wharf.cli;
 
-import io.wharf.oci.client.auth.Credential;
-import io.wharf.oci.model.Bytes;
-import io.wharf.oci.model.error.ErrorResponse;
-import io.wharf.oci.model.ref.RegistryHost;
-import io.wharf.oci.server.lifecycle.InvalidReportException;
 import io.wharf.oci.server.lifecycle.LifecycleEndpoint;
 import io.wharf.oci.server.lifecycle.LifecycleJson;
 import io.wharf.oci.storage.RegistryStorage;
@@ -13,20 +8,10 @@ import io.wharf.oci.storage.lifecycle.GcReport;
 import io.wharf.oci.storage.lifecycle.GcRequest;
 import io.wharf.oci.storage.local.LocalStorage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -72,9 +57,6 @@ final class GcCommand implements Command {
           "USER:PASS",
           "A system administrator's credentials for --registry (default: the docker config's).",
           "--creds");
-
-  /** The largest answer read from the endpoint. */
-  static final int MAX_ANSWER_BYTES = 64 << 20;
 
   private static final Cli.Syntax SYNTAX =
       new Cli.Syntax(
@@ -160,33 +142,21 @@ final class GcCommand implements Command {
     } else {
       dir = args.value(DATA, Path::of).orElse(ServerSettings.DEFAULT_DATA);
     }
-    dir = dir.toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir)) {
-      return fail(err, "no data folder at " + dir, 2);
-    }
-    if (!Files.isRegularFile(LocalStorage.metadataFile(dir))) {
-      return fail(
-          err,
-          dir + " is not a Wharf data folder (it has no " + LocalStorage.METADATA_FILE + ")",
-          2);
-    }
     GcReport report;
-    try (RegistryStorage storage = LocalStorage.open(dir)) {
-      GarbageCollector collector =
-          GarbageCollector.builder(storage.checked())
-              .gracePeriod(grace.orElse(lifecycle.gracePeriod()))
-              .deleteUntagged(args.flag(DELETE_UNTAGGED) || lifecycle.deleteUntagged())
-              .build();
-      report = collector.run(request);
-    } catch (IOException e) {
-      return fail(
-          err,
-          "cannot collect "
-              + dir
-              + ": "
-              + (e.getMessage() == null ? e.toString() : e.getMessage())
-              + " (is 'wharf serve' running on it? then use --registry URL)",
-          1);
+    try {
+      dir = LifecycleTarget.dataFolder(dir);
+      try (RegistryStorage storage = LocalStorage.open(dir)) {
+        GarbageCollector collector =
+            GarbageCollector.builder(storage.checked())
+                .gracePeriod(grace.orElse(lifecycle.gracePeriod()))
+                .deleteUntagged(args.flag(DELETE_UNTAGGED) || lifecycle.deleteUntagged())
+                .build();
+        report = collector.run(request);
+      } catch (IOException e) {
+        throw LifecycleTarget.cannot("collect", dir, e);
+      }
+    } catch (LifecycleTarget.Failure f) {
+      return fail(err, f.getMessage(), f.status);
     }
     print(report, args.flag(JSON), out);
     return 0;
@@ -196,103 +166,19 @@ final class GcCommand implements Command {
 
   private static int remote(Cli.Args args, GcRequest request, PrintWriter out, PrintWriter err)
       throws Cli.UsageError {
-    URI base = registryUrl(args.value(REGISTRY).orElseThrow());
-    URI target =
-        base.resolve(
-            LifecycleEndpoint.GC_PATH + "?dryRun=" + request.dryRun() + "&full=" + request.full());
-    HttpRequest.Builder http =
-        HttpRequest.newBuilder(target)
-            .POST(HttpRequest.BodyPublishers.noBody())
-            .header("Accept", "application/json")
-            .header("User-Agent", "wharf/" + Wharf.version());
-    try {
-      Optional<String> authorization = authorization(args, base);
-      authorization.ifPresent(a -> http.header("Authorization", a));
-    } catch (IllegalArgumentException e) {
-      throw new Cli.UsageError("Invalid value for option '--creds': " + e.getMessage());
-    } catch (IOException e) {
-      return fail(err, "cannot read the credentials: " + e.getMessage(), 1);
-    }
-    HttpClient client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    int status;
-    Bytes body;
-    try {
-      HttpResponse<InputStream> response =
-          client.send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
-      status = response.statusCode();
-      try (InputStream in = response.body()) {
-        body = Bytes.readAtMost(in, MAX_ANSWER_BYTES);
-      }
-    } catch (IOException e) {
-      return fail(err, target + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), 1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return fail(err, target + ": interrupted", 1);
-    }
-    if (status != 200) {
-      String reason =
-          ErrorResponse.parse(body)
-              .flatMap(r -> r.errors().stream().findFirst())
-              .map(e -> e.code() + ": " + e.message())
-              .orElse("no error body");
-      return fail(err, target + ": " + status + " " + Cli.shown(reason), 1);
-    }
     GcReport report;
     try {
-      report = LifecycleJson.readGcReport(body.utf8());
-    } catch (InvalidReportException e) {
-      return fail(err, target + ": the answer is not a report: " + e.getMessage(), 1);
+      report =
+          LifecycleTarget.report(
+              args,
+              CREDS,
+              args.value(REGISTRY).orElseThrow(),
+              LifecycleEndpoint.GC_PATH + "?dryRun=" + request.dryRun() + "&full=" + request.full(),
+              LifecycleJson::readGcReport);
+    } catch (LifecycleTarget.Failure f) {
+      return fail(err, f.getMessage(), f.status);
     }
     print(report, args.flag(JSON), out);
     return 0;
-  }
-
-  /** {@code http://host:port} or {@code https://...}, without a path of its own. */
-  static URI registryUrl(String text) throws Cli.UsageError {
-    try {
-      URI uri = new URI(text.strip());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new Cli.UsageError(
-            "Invalid value for option '--registry': expected http://HOST:PORT or https://HOST,"
-                + " found '"
-                + Cli.shown(text)
-                + "'");
-      }
-      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-        throw new Cli.UsageError(
-            "Invalid value for option '--registry': a registry URL has no query or fragment");
-      }
-      return new URI(scheme, null, uri.getHost(), uri.getPort(), "/", null, null);
-    } catch (URISyntaxException e) {
-      throw new Cli.UsageError(
-          "Invalid value for option '--registry': expected http://HOST:PORT or https://HOST,"
-              + " found '"
-              + Cli.shown(text)
-              + "'");
-    }
-  }
-
-  /** Basic credentials: {@code --creds}, else the docker config's for the registry's host. */
-  private static Optional<String> authorization(Cli.Args args, URI base)
-      throws IOException, Cli.UsageError {
-    Credential credential;
-    Optional<String> creds = args.value(CREDS);
-    if (creds.isPresent()) {
-      credential = ClientOptions.basic(creds.get());
-    } else {
-      String host = base.getPort() < 0 ? base.getHost() : base.getHost() + ":" + base.getPort();
-      credential = ClientOptions.from(args).configured().credentialFor(new RegistryHost(host));
-    }
-    if (credential instanceof Credential.Basic basic) {
-      String pair = basic.username() + ":" + basic.password();
-      return Optional.of(
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-    }
-    return Optional.empty();
   }
 }

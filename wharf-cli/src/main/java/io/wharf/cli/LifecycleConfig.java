@@ -18,8 +18,10 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The {@code lifecycle} section of {@code wharf.yaml}: when garbage collection and the purge of
- * abandoned uploads run, and who may ask for runs over HTTP.
+ * The {@code lifecycle} section of {@code wharf.yaml}: when garbage collection, the purge of
+ * abandoned uploads and retention run, and who may ask for runs over HTTP. Retention's rules are
+ * not here: they are the {@code projects.NAME.retention} sections of the policy documents (the
+ * {@code policies} section), so the job exists only with policies.
  *
  * <pre>
  * lifecycle:
@@ -31,6 +33,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   uploads:
  *     schedule: "0 * * * *"   # default: every hour; off turns it off
  *     ttl: 24h                 # uploads idle for longer are purged (default 24h)
+ *   retention:
+ *     schedule: "0 4 * * *"   # apply the retention rules; default: off (on request only)
  *   endpoint: admins           # admins (default with auth), loopback, off (default without auth)
  * </pre>
  *
@@ -43,6 +47,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param fullEvery {@code gc.fullEvery}
  * @param uploadSchedule {@code uploads.schedule}; empty: the purge runs only when asked
  * @param uploadTtl {@code uploads.ttl}
+ * @param retentionSchedule {@code retention.schedule}; empty: retention runs only when asked
  * @param endpoint {@code endpoint}; empty: {@code admins} with access control, {@code off} without
  */
 public record LifecycleConfig(
@@ -52,6 +57,7 @@ public record LifecycleConfig(
     int fullEvery,
     Optional<Schedule> uploadSchedule,
     Duration uploadTtl,
+    Optional<Schedule> retentionSchedule,
     Optional<EndpointMode> endpoint) {
 
   /** Who may use the lifecycle endpoint ({@code /_wharf/lifecycle}). */
@@ -64,10 +70,11 @@ public record LifecycleConfig(
     OFF
   }
 
-  static final List<String> KEYS = List.of("gc", "uploads", "endpoint");
+  static final List<String> KEYS = List.of("gc", "uploads", "retention", "endpoint");
   static final List<String> GC_KEYS =
       List.of("schedule", "gracePeriod", "deleteUntagged", "fullEvery");
   static final List<String> UPLOAD_KEYS = List.of("schedule", "ttl");
+  static final List<String> RETENTION_KEYS = List.of("schedule");
 
   /** Checks for nulls and ranges. */
   public LifecycleConfig {
@@ -75,6 +82,7 @@ public record LifecycleConfig(
     Objects.requireNonNull(gracePeriod, "gracePeriod");
     Objects.requireNonNull(uploadSchedule, "uploadSchedule");
     Objects.requireNonNull(uploadTtl, "uploadTtl");
+    Objects.requireNonNull(retentionSchedule, "retentionSchedule");
     Objects.requireNonNull(endpoint, "endpoint");
     if (fullEvery < 1) {
       throw new IllegalArgumentException("fullEvery must be at least 1");
@@ -83,8 +91,8 @@ public record LifecycleConfig(
 
   /**
    * Collections only when asked, a grace period of 24 hours, untagged manifests kept, every 7th
-   * scheduled run full; uploads idle for 24 hours purged every hour; the endpoint as access control
-   * decides.
+   * scheduled run full; uploads idle for 24 hours purged every hour; retention only when asked; the
+   * endpoint as access control decides.
    */
   public static LifecycleConfig defaults() {
     return new LifecycleConfig(
@@ -94,6 +102,7 @@ public record LifecycleConfig(
         Lifecycle.DEFAULT_FULL_EVERY,
         Optional.of(Schedule.parse(Lifecycle.DEFAULT_UPLOAD_SCHEDULE)),
         UploadPurge.DEFAULT_TTL,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -106,6 +115,7 @@ public record LifecycleConfig(
         fullEvery,
         uploadSchedule,
         uploadTtl,
+        retentionSchedule,
         Optional.of(endpoint));
   }
 
@@ -133,6 +143,7 @@ public record LifecycleConfig(
     int fullEvery = d.fullEvery();
     Optional<Schedule> uploadSchedule = d.uploadSchedule();
     Duration ttl = d.uploadTtl();
+    Optional<Schedule> retentionSchedule = d.retentionSchedule();
     Optional<EndpointMode> endpoint = Optional.empty();
     if (top.containsKey("gc")) {
       Map<String, Node> gc = r.mapping(top.get("gc"), "lifecycle.gc", GC_KEYS);
@@ -158,11 +169,18 @@ public record LifecycleConfig(
         ttl = r.duration(uploads.get("ttl"), "lifecycle.uploads.ttl");
       }
     }
+    if (top.containsKey("retention")) {
+      Map<String, Node> retention =
+          r.mapping(top.get("retention"), "lifecycle.retention", RETENTION_KEYS);
+      if (retention.containsKey("schedule")) {
+        retentionSchedule = r.schedule(retention.get("schedule"), "lifecycle.retention.schedule");
+      }
+    }
     if (top.containsKey("endpoint")) {
       endpoint = Optional.of(r.endpoint(top.get("endpoint"), "lifecycle.endpoint"));
     }
     return new LifecycleConfig(
-        gcSchedule, grace, untagged, fullEvery, uploadSchedule, ttl, endpoint);
+        gcSchedule, grace, untagged, fullEvery, uploadSchedule, ttl, retentionSchedule, endpoint);
   }
 
   /** Reads nodes, with errors that place them. */

@@ -79,16 +79,7 @@ final class VerifyCommand implements Command {
     } catch (ConfigException e) {
       return fail(err, e.getMessage(), 2);
     } catch (PolicyException e) {
-      for (PolicyError error : e.errors()) {
-        err.println(error);
-      }
-      return fail(
-          err,
-          "not valid: "
-              + e.errors().size()
-              + (e.errors().size() == 1 ? " error" : " errors")
-              + " in the policies",
-          2);
+      return fail(err, invalid(e, err), 2);
     }
     ClientOptions options = ClientOptions.from(args);
     Verdict verdict;
@@ -130,13 +121,24 @@ final class VerifyCommand implements Command {
    * (keys, certificates, trusted roots) resolve against its folder. Every error of every document
    * is collected.
    */
-  private static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
+  static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
     List<PolicyConfig.PolicyText> texts = new ArrayList<>();
     for (String file : files) {
       Path path = Path.of(file);
       texts.add(PolicyConfig.PolicyText.ofFile(path, PolicyConfig.readFile(path)));
     }
     return PolicyRuntime.load(texts, "", 1);
+  }
+
+  /** Prints every error of {@code e} on {@code err}; the line that ends them. */
+  static String invalid(PolicyException e, PrintWriter err) {
+    for (PolicyError error : e.errors()) {
+      err.println(error);
+    }
+    return "not valid: "
+        + e.errors().size()
+        + (e.errors().size() == 1 ? " error" : " errors")
+        + " in the policies";
   }
 
   private static int fail(PrintWriter err, String message, int status) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The {@code wharf} program: {@code wharf serve} runs a registry, {@code wharf fsck} checks a data
- * folder, {@code wharf gc} collects its garbage (or a running registry's), {@code wharf copy},
+ * folder, {@code wharf gc} collects its garbage (or a running registry's), {@code wharf retention}
+ * applies the retention rules of the policies to it (or to a running registry), {@code wharf copy},
  * {@code inspect}, {@code tags} and {@code delete} use the client, {@code wharf verify} judges an
  * image on any registry by the policies, and {@code wharf create-image} makes a small image to try
  * them with. {@link #main} is the entry point of {@code wharf-cli/target/wharf.jar}, which the
@@ -22,7 +23,7 @@ public final class Wharf {
   private static final String DATE_FORMAT_KEY = "org.slf4j.simpleLogger.dateTimeFormat";
   private static final String DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
   private static final String COMMAND_LIST =
-      "serve, fsck, gc, copy, inspect, tags, delete, verify or create-image";
+      "serve, fsck, gc, retention, copy, inspect, tags, delete, verify or create-image";
 
   private Wharf() {}
 
@@ -125,6 +126,7 @@ public final class Wharf {
           case "serve" -> new ServeCommand();
           case "fsck" -> new FsckCommand();
           case "gc" -> new GcCommand();
+          case "retention" -> new RetentionCommand();
           case "copy" -> new CopyCommand();
           case "inspect" -> new InspectCommand();
           case "tags" -> new TagsCommand();
@@ -151,6 +153,7 @@ public final class Wharf {
             "serve",
             "fsck",
             "gc",
+            "retention",
             "project",
             "robot",
             "policy",

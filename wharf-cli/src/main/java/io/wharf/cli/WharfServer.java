@@ -3,6 +3,7 @@ package io.wharf.cli;
 import io.wharf.oci.auth.Projects;
 import io.wharf.oci.auth.RegistryAuth;
 import io.wharf.oci.auth.TokenService;
+import io.wharf.oci.policy.Policies;
 import io.wharf.oci.policy.PolicyException;
 import io.wharf.oci.policy.scanner.ScannerClient;
 import io.wharf.oci.server.Access;
@@ -15,6 +16,7 @@ import io.wharf.oci.server.RegistryHandler;
 import io.wharf.oci.server.ScanOnPush;
 import io.wharf.oci.server.lifecycle.Lifecycle;
 import io.wharf.oci.server.lifecycle.LifecycleEndpoint;
+import io.wharf.oci.server.lifecycle.RetentionRun;
 import io.wharf.oci.storage.RegistryStorage;
 import io.wharf.oci.storage.lifecycle.GarbageCollector;
 import io.wharf.oci.storage.local.LocalStorage;
@@ -26,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -156,6 +159,7 @@ public final class WharfServer implements AutoCloseable {
                           settings,
                           storage,
                           auth,
+                          policies,
                           builder,
                           event -> {
                             Registry r = registry[0];
@@ -208,17 +212,21 @@ public final class WharfServer implements AutoCloseable {
   /**
    * The lifecycle jobs of {@code settings}: garbage collection (scheduled when {@code
    * lifecycle.gc.schedule} is set, else on request) and the upload purge over the registry's
-   * checked store, and the lifecycle endpoint on {@code builder} for whom {@code
-   * lifecycle.endpoint} says (by default the system administrators of the {@code auth} section, and
-   * nobody without one). Not started yet.
+   * checked store; with {@code policies}, retention by the policy set in force when each run starts
+   * (so a reload applies to the next run), scheduled when {@code lifecycle.retention.schedule} is
+   * set; and the lifecycle endpoint on {@code builder} for whom {@code lifecycle.endpoint} says (by
+   * default the system administrators of the {@code auth} section, and nobody without one). Not
+   * started yet.
    *
    * @throws IOException (caused by a {@link ConfigException}) when the endpoint's mode does not fit
-   *     the access control: {@code admins} without {@code auth}, {@code loopback} with it
+   *     the access control: {@code admins} without {@code auth}, {@code loopback} with it; or a
+   *     retention schedule is set without policies
    */
   private static Lifecycle lifecycle(
       ServerSettings settings,
       RegistryStorage storage,
       Optional<RegistryAuth> auth,
+      Optional<PolicyRuntime> policies,
       Registry.Builder builder,
       RegistryEventListener events)
       throws IOException {
@@ -256,6 +264,20 @@ public final class WharfServer implements AutoCloseable {
       b.uploadPurge(checked.blobs(), config.uploadTtl(), config.uploadSchedule().get());
     } else {
       b.uploadPurge(checked.blobs(), config.uploadTtl());
+    }
+    if (policies.isPresent()) {
+      Policies inForce = policies.get().policies();
+      RetentionRun retention =
+          new RetentionRun(checked.metadata(), inForce::current, Clock.systemDefaultZone());
+      if (config.retentionSchedule().isPresent()) {
+        b.retention(retention, config.retentionSchedule().get());
+      } else {
+        b.retention(retention);
+      }
+    } else if (config.retentionSchedule().isPresent()) {
+      throw configError(
+          "lifecycle.retention.schedule: retention rules live in the policy documents"
+              + " (projects.NAME.retention); without a policies section there is nothing to run");
     }
     Lifecycle lifecycle = b.build();
     switch (mode) {

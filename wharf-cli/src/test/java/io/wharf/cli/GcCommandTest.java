@@ -150,7 +150,7 @@ class GcCommandTest {
   }
 
   /** An htpasswd line with a bcrypt hash of cost 4 (the lowest: tests need not be slow). */
-  private static String htpasswd(String user, String password) {
+  static String htpasswd(String user, String password) {
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
     return user + ":" + OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 4);

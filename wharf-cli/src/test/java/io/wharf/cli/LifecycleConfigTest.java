@@ -33,6 +33,73 @@ class LifecycleConfigTest {
     assertThat(c.uploadSchedule()).contains(Schedule.parse("0 * * * *"));
     assertThat(c.uploadTtl()).isEqualTo(Duration.ofHours(24));
     assertThat(c.endpoint()).isEmpty();
+    assertThat(c.retentionSchedule()).isEmpty();
+  }
+
+  @Test
+  void retentionRunsOnItsScheduleOrOnlyWhenAsked() throws Exception {
+    LifecycleConfig c =
+        parse("lifecycle:\n  gc:\n    schedule: off\n  retention:\n    schedule: \"0 4 * * 6\"\n");
+    assertThat(c.retentionSchedule()).contains(Schedule.parse("0 4 * * 6"));
+    assertThat(parse("lifecycle:\n  retention: {schedule: off}\n").retentionSchedule()).isEmpty();
+    assertThat(parse("lifecycle:\n  retention: {}\n").retentionSchedule()).isEmpty();
+    refused(
+        "listen: 127.0.0.1:5000\nlifecycle:\n  retention:\n    schedule: \"0 4 * *\"\n",
+        "wharf.yaml:4:15: lifecycle.retention.schedule: '0 4 * *' has 4 fields; a cron expression"
+            + " has five: minute hour day-of-month month day-of-week (for example '0 3 * * *',"
+            + " every day at 03:00)");
+    refused(
+        "lifecycle:\n  retention:\n    schedule:\n",
+        "wharf.yaml:3:14: lifecycle.retention.schedule: has no value");
+    refused(
+        "lifecycle:\n  retention: daily\n",
+        "wharf.yaml:2:14: lifecycle.retention: expected keys and values");
+  }
+
+  @Test
+  void aRetentionScheduleNeedsPolicies(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("wharf.yaml"),
+        "listen: 127.0.0.1:0\ndata: ./data\nlifecycle:\n  retention: {schedule: \"0 4 * * *\"}\n");
+    WharfRun r = WharfRun.of("serve", "--config", dir.resolve("wharf.yaml").toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("lifecycle.retention.schedule: retention rules live in the policy documents");
+  }
+
+  @Test
+  void withPoliciesTheRegistryHasARetentionJobOnItsSchedule(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("retention.yaml"), RetentionCommandTest.KEEP_TWO);
+    java.nio.file.Files.writeString(
+        dir.resolve("wharf.yaml"),
+        "policies: {files: [retention.yaml]}\n"
+            + "lifecycle:\n  retention: {schedule: \"0 4 * * *\"}\n  endpoint: loopback\n");
+    ServerSettings settings =
+        WharfConfig.read(dir.resolve("wharf.yaml"))
+            .applyTo(ServerSettings.loopback(dir.resolve("data")));
+    try (WharfServer server = WharfServer.start(settings)) {
+      String jobs = get(server.uri().resolve("/_wharf/lifecycle"));
+      assertThat(jobs).contains("{\"name\":\"retention\",\"schedule\":\"0 4 * * *\",\"nextRun\":");
+    }
+    java.nio.file.Files.writeString(dir.resolve("wharf.yaml"), "lifecycle: {endpoint: loopback}\n");
+    ServerSettings without =
+        WharfConfig.read(dir.resolve("wharf.yaml"))
+            .applyTo(ServerSettings.loopback(dir.resolve("data")));
+    try (WharfServer server = WharfServer.start(without)) {
+      assertThat(get(server.uri().resolve("/_wharf/lifecycle"))).doesNotContain("retention");
+    }
+  }
+
+  private static String get(java.net.URI uri) throws Exception {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> r =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
   }
 
   @Test
@@ -74,9 +141,11 @@ class LifecycleConfigTest {
         "lifecycle:\n  upload:\n    ttl: 1h\n",
         "wharf.yaml:2:3: lifecycle.upload: unknown key 'upload'; did you mean 'uploads'?");
     refused(
-        "lifecycle:\n  retention: {}\n",
-        "wharf.yaml:2:3: lifecycle.retention: unknown key 'retention' (known keys: gc, uploads,"
-            + " endpoint)");
+        "lifecycle:\n  retension: {}\n",
+        "wharf.yaml:2:3: lifecycle.retension: unknown key 'retension'; did you mean 'retention'?");
+    refused(
+        "lifecycle:\n  retention:\n    rules: []\n",
+        "wharf.yaml:3:5: lifecycle.retention.rules: unknown key 'rules' (known keys: schedule)");
     refused(
         "lifecycle:\n  endpoint: admin\n",
         "wharf.yaml:2:13: lifecycle.endpoint: expected admins, loopback or off, found 'admin';"

@@ -47,6 +47,24 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void theReadmesRetentionConfigLoadsWithItsRuleAndSchedule() throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("wharf.yaml"),
+            yamlAfter("<!-- wharf.yaml with retention: checked by ReadmeExamplesTest -->"));
+    WharfConfig read = WharfConfig.read(config);
+    LifecycleConfig lifecycle = read.applyTo(ServerSettings.defaults()).lifecycle();
+    assertThat(lifecycle.retentionSchedule().orElseThrow().expression()).isEqualTo("0 4 * * 0");
+    PolicySet set = PolicyRuntime.load(read.policies().orElseThrow(), 1);
+    assertThat(set.retentionProjects()).containsExactly("library");
+    // The same rule as the one the README's dry run output was made with.
+    PolicySet tested =
+        PolicySet.of(
+            List.of(new PolicyLoader().load("retention.yaml", RetentionCommandTest.KEEP_TWO)));
+    assertThat(set.retentionProjects()).isEqualTo(tested.retentionProjects());
+  }
+
+  @Test
   void theReadmesPolicyConfigLoads() throws Exception {
     String yaml = yamlAfter(MARKER);
     Files.writeString(

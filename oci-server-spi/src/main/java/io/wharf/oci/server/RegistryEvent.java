@@ -34,7 +34,9 @@ import java.util.Set;
  * @param sourceRepository for {@link Kind#BLOB_MOUNTED}, the repository mounted from
  * @param status the HTTP status the request was answered with (the result: 2xx, or 401/403)
  * @param reasons for {@link Kind#DENIED}, why; for {@link Kind#LIFECYCLE_RUN}, the job and its
- *     summary
+ *     summary; for a {@link Kind#MANIFEST_DELETED} by a retention run (no endpoint, the run's id
+ *     and actor), {@code "retention: "} with why, then {@code "with <digest>"} for each referrer or
+ *     child deleted with it
  * @param scopes for {@link Kind#TOKEN_ISSUED}, the scopes the token grants ({@code
  *     repository:<name>:pull,push}, {@code registry:catalog:*}); otherwise empty
  */

@@ -1,5 +1,6 @@
 package io.wharf.oci.server.lifecycle;
 
+import io.wharf.oci.model.Digest;
 import io.wharf.oci.server.Identity;
 import io.wharf.oci.server.RegistryEvent;
 import io.wharf.oci.server.RegistryEventListener;
@@ -41,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * Runs the registry's lifecycle jobs on cron {@link Schedule}s while it serves: garbage collection
  * ({@value #GC}: a {@link GarbageCollector}, incremental, and a full run every {@linkplain
  * Builder#fullEvery Nth} scheduled run; a dry run is never scheduled), the purge of abandoned
- * uploads ({@value #UPLOADS}: an {@link UploadPurge}), and any other {@link LifecycleJob}
- * (retention). Each job also runs on request ({@link #runNow}, {@link #collectGarbage}), which the
- * {@link LifecycleEndpoint} and {@code wharf gc} use.
+ * uploads ({@value #UPLOADS}: an {@link UploadPurge}), retention ({@value #RETENTION}: a {@link
+ * RetentionRun}; a scheduled run applies the rules, as Harbor's scheduled retention does), and any
+ * other {@link LifecycleJob}. Each job also runs on request ({@link #runNow}, {@link
+ * #collectGarbage}, {@link #applyRetention}), which the {@link LifecycleEndpoint}, {@code wharf gc}
+ * and {@code wharf retention} use.
  *
  * <p>One daemon thread ({@code wharf-lifecycle}) runs every run, scheduled or requested, one after
  * the other: runs never overlap, so a long collection delays the next purge but never races it. A
@@ -56,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every run, whatever its end, is told to the {@linkplain Builder#events listener} (the
  * registry's {@link io.wharf.oci.server.Registry#publish}) as a {@link
  * RegistryEvent.Kind#LIFECYCLE_RUN} event: the run's id, who started it ({@link #ACTOR} for a
- * scheduled run), status 200 or 500, and its summary as the reasons.
+ * scheduled run), status 200 or 500, and its summary as the reasons. A retention run that deleted
+ * artifacts first tells each as a {@link RegistryEvent.Kind#MANIFEST_DELETED} event (see {@link
+ * #applyRetention(boolean, Caller)}), so that an audit log records every deletion.
  *
  * <p>Nothing runs before {@link #start()}; {@link #close()} stops the schedules and waits (at most
  * {@linkplain Builder#closeTimeout a bound}) for a run going on, then interrupts it. Thread-safe.
@@ -77,6 +82,12 @@ public final class Lifecycle implements AutoCloseable {
   /** The name of the abandoned-upload purge job. */
   public static final String UPLOADS = "uploads";
 
+  /** The name of the retention job. */
+  public static final String RETENTION = "retention";
+
+  /** The first reason of the {@link RegistryEvent.Kind#MANIFEST_DELETED} event of a retention. */
+  static final String RETENTION_REASON = "retention: ";
+
   /** By default every 7th scheduled collection is a full one (the first one too). */
   public static final int DEFAULT_FULL_EVERY = 7;
 
@@ -93,6 +104,7 @@ public final class Lifecycle implements AutoCloseable {
 
   private final Map<String, Job> jobs;
   private final @Nullable GarbageCollector collector;
+  private final @Nullable RetentionRun retention;
   private final Clock clock;
   private final RegistryEventListener events;
   private final Duration closeTimeout;
@@ -105,6 +117,7 @@ public final class Lifecycle implements AutoCloseable {
   private Lifecycle(Builder b) {
     this.clock = b.clock;
     this.collector = b.collector;
+    this.retention = b.retention;
     this.events = b.events;
     this.closeTimeout = b.closeTimeout;
     Map<String, Job> all = new LinkedHashMap<>();
@@ -117,7 +130,7 @@ public final class Lifecycle implements AutoCloseable {
           new Job(
               GC,
               b.gcSchedule,
-              trigger -> {
+              (trigger, caller) -> {
                 GcRequest request =
                     trigger == JobRun.Trigger.SCHEDULE
                             && scheduled.getAndIncrement() % fullEvery == 0
@@ -134,7 +147,7 @@ public final class Lifecycle implements AutoCloseable {
           new Job(
               UPLOADS,
               b.uploadSchedule,
-              trigger -> {
+              (trigger, caller) -> {
                 UploadPurge.Result r = purge.run();
                 return "upload purge removed "
                     + r.purged()
@@ -145,9 +158,19 @@ public final class Lifecycle implements AutoCloseable {
                     + ttl;
               }));
     }
+    if (b.retention != null) {
+      RetentionRun run = b.retention;
+      all.put(
+          RETENTION,
+          new Job(
+              RETENTION,
+              b.retentionSchedule,
+              (trigger, caller) -> retain(run, false, caller).summary()));
+    }
     for (Map.Entry<String, Extra> e : b.extra.entrySet()) {
       LifecycleJob job = e.getValue().job();
-      all.put(e.getKey(), new Job(e.getKey(), e.getValue().schedule(), trigger -> job.run()));
+      all.put(
+          e.getKey(), new Job(e.getKey(), e.getValue().schedule(), (trigger, caller) -> job.run()));
     }
     this.jobs = java.util.Collections.unmodifiableMap(all);
     this.executor =
@@ -224,7 +247,8 @@ public final class Lifecycle implements AutoCloseable {
 
   /**
    * Runs job {@code name} now, on the lifecycle's thread, and waits for it: garbage collection
-   * incrementally, the others as on their schedule. A run that fails is returned as such ({@link
+   * incrementally, the others as on their schedule (retention applies its rules: for a dry run,
+   * {@link #applyRetention(boolean)}). A run that fails is returned as such ({@link
    * JobRun#succeeded()} false), not thrown.
    *
    * @throws IllegalArgumentException when there is no such job
@@ -248,7 +272,7 @@ public final class Lifecycle implements AutoCloseable {
                   job,
                   JobRun.Trigger.REQUEST,
                   caller,
-                  () -> job.body.run(JobRun.Trigger.REQUEST),
+                  () -> job.body.run(JobRun.Trigger.REQUEST, caller),
                   s -> s);
             } catch (Exception e) {
               // Recorded in the run; the caller reads it there.
@@ -278,20 +302,107 @@ public final class Lifecycle implements AutoCloseable {
   public GcReport collectGarbage(GcRequest request, Caller caller)
       throws IOException, InterruptedException {
     Objects.requireNonNull(request, "request");
-    Job job = jobs.get(GC);
     GarbageCollector collector = this.collector;
-    if (job == null || collector == null) {
-      throw new IllegalStateException("this lifecycle has no garbage collection job");
+    return requested(
+        GC,
+        collector != null,
+        "garbage collection",
+        caller,
+        () -> Objects.requireNonNull(collector).run(request),
+        GcReport::summary);
+  }
+
+  /**
+   * Runs {@code task} as a requested run of built-in job {@code name}, if it is {@code present}.
+   */
+  private <T> T requested(
+      String name,
+      boolean present,
+      String what,
+      Caller caller,
+      Task<T> task,
+      Function<? super T, String> summary)
+      throws IOException, InterruptedException {
+    Job job = jobs.get(name);
+    if (job == null || !present) {
+      throw new IllegalStateException("this lifecycle has no " + what + " job");
     }
-    return submit(
-        job,
-        () ->
-            execute(
-                job,
-                JobRun.Trigger.REQUEST,
-                caller,
-                () -> collector.run(request),
-                GcReport::summary));
+    return submit(job, () -> execute(job, JobRun.Trigger.REQUEST, caller, task, summary));
+  }
+
+  /**
+   * Applies retention now (or, when {@code dryRun}, only reports what it would delete), on the
+   * lifecycle's thread, and waits for the report. The rules are the ones the {@link RetentionRun}'s
+   * policies supply when the run starts.
+   *
+   * @throws IllegalStateException when there is no retention job, or the lifecycle is closed
+   * @throws JobBusyException when a retention run is going on or waiting to run already
+   * @throws IOException when the run failed (recorded as the job's last run too); what it deleted
+   *     before stays deleted
+   * @throws InterruptedException when the caller was interrupted while waiting (the run goes on)
+   */
+  public RetentionReport applyRetention(boolean dryRun) throws IOException, InterruptedException {
+    return applyRetention(dryRun, Caller.of(ACTOR, nextRunId(RETENTION)));
+  }
+
+  /**
+   * As {@link #applyRetention(boolean)}, asked by {@code caller}. An applied run tells every
+   * artifact it deleted as a {@link RegistryEvent.Kind#MANIFEST_DELETED} event, before the run's
+   * {@link RegistryEvent.Kind#LIFECYCLE_RUN} event: the repository, the digest and the tags it had,
+   * {@code caller} as the actor and the request id, and as reasons {@code "retention: "} with why
+   * it went, then {@code "with <digest>"} for each referrer or child deleted with it. A dry run
+   * tells only its {@code LIFECYCLE_RUN} event.
+   */
+  public RetentionReport applyRetention(boolean dryRun, Caller caller)
+      throws IOException, InterruptedException {
+    Objects.requireNonNull(caller, "caller");
+    RetentionRun run = this.retention;
+    return requested(
+        RETENTION,
+        run != null,
+        "retention",
+        caller,
+        () -> retain(Objects.requireNonNull(run), dryRun, caller),
+        RetentionReport::summary);
+  }
+
+  /** Runs {@code run}, then tells each deletion of an applied run. */
+  private RetentionReport retain(RetentionRun run, boolean dryRun, Caller caller)
+      throws IOException {
+    RetentionReport report = run.run(dryRun);
+    if (!report.dryRun()) {
+      Instant now = clock.instant();
+      for (RetentionReport.Outcome outcome : report.deleted()) {
+        tell(deletion(outcome, caller, now), "a retention deletion");
+      }
+    }
+    return report;
+  }
+
+  /** The {@link RegistryEvent.Kind#MANIFEST_DELETED} event of an artifact retention deleted. */
+  static RegistryEvent deletion(RetentionReport.Outcome outcome, Caller caller, Instant time) {
+    List<String> reasons = new ArrayList<>();
+    reasons.add(RETENTION_REASON + outcome.reason());
+    for (Digest follower : outcome.followers()) {
+      reasons.add("with " + follower);
+    }
+    return new RegistryEvent(
+        RegistryEvent.Kind.MANIFEST_DELETED,
+        time,
+        caller.requestId(),
+        Optional.empty(),
+        caller.identity(),
+        caller.clientAddress(),
+        Optional.of(outcome.artifact().repository()),
+        Optional.of(outcome.artifact().digest()),
+        Optional.empty(),
+        Optional.empty(),
+        Set.copyOf(outcome.artifact().tags()),
+        Optional.empty(),
+        Optional.empty(),
+        200,
+        reasons,
+        List.of());
   }
 
   private Job job(String name) {
@@ -426,10 +537,14 @@ public final class Lifecycle implements AutoCloseable {
             run.succeeded() ? 200 : 500,
             reasons,
             List.of());
+    tell(event, "the event of job " + run.job());
+  }
+
+  private void tell(RegistryEvent event, String what) {
     try {
       events.onEvent(event);
     } catch (RuntimeException e) {
-      log.warn("lifecycle job {}: its event could not be told", run.job(), e);
+      log.warn("lifecycle: {} could not be told", what, e);
     }
   }
 
@@ -497,12 +612,13 @@ public final class Lifecycle implements AutoCloseable {
             plannedAt);
         return Optional.empty();
       }
+      Caller scheduled = Caller.of(ACTOR, nextRunId(job.name));
       try {
         execute(
             job,
             JobRun.Trigger.SCHEDULE,
-            Caller.of(ACTOR, nextRunId(job.name)),
-            () -> job.body.run(JobRun.Trigger.SCHEDULE),
+            scheduled,
+            () -> job.body.run(JobRun.Trigger.SCHEDULE, scheduled),
             s -> s);
       } catch (Exception e) {
         log.warn("lifecycle job {} failed; it runs again at its next scheduled time", job.name, e);
@@ -552,10 +668,10 @@ public final class Lifecycle implements AutoCloseable {
     close(closeTimeout);
   }
 
-  /** What a job does, told whether it is scheduled or requested. */
+  /** What a job does, told whether it is scheduled or requested, and by whom. */
   @FunctionalInterface
   private interface Body {
-    String run(JobRun.Trigger trigger) throws Exception;
+    String run(JobRun.Trigger trigger, Caller caller) throws Exception;
   }
 
   /** A job and its state. */
@@ -587,6 +703,8 @@ public final class Lifecycle implements AutoCloseable {
     private @Nullable BlobStore uploads;
     private Duration uploadTtl = UploadPurge.DEFAULT_TTL;
     private @Nullable Schedule uploadSchedule;
+    private @Nullable RetentionRun retention;
+    private @Nullable Schedule retentionSchedule;
     private final Map<String, Extra> extra = new LinkedHashMap<>();
     private Clock clock = Clock.systemDefaultZone();
     private RegistryEventListener events = event -> {};
@@ -650,8 +768,31 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /**
+     * Retention with {@code run}, as job {@value #RETENTION}, on request only ({@link
+     * Lifecycle#applyRetention}).
+     */
+    public Builder retention(RetentionRun run) {
+      if (this.retention != null || extra.containsKey(RETENTION)) {
+        throw new IllegalStateException("retention is set already");
+      }
+      this.retention = Objects.requireNonNull(run, "run");
+      return this;
+    }
+
+    /**
+     * Retention with {@code run}, as job {@value #RETENTION}, also on {@code schedule}: a scheduled
+     * run applies the rules (deletes), as Harbor's scheduled retention does.
+     */
+    public Builder retention(RetentionRun run, Schedule schedule) {
+      retention(run);
+      this.retentionSchedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
      * Adds job {@code name} (lower-case letters, digits and {@code -}, at most 64), run on request
-     * only.
+     * only. {@value #GC} and {@value #UPLOADS} are taken, and {@value #RETENTION} once {@link
+     * #retention} is set.
      *
      * @throws IllegalArgumentException for a bad or taken name
      */
@@ -670,7 +811,10 @@ public final class Lifecycle implements AutoCloseable {
         throw new IllegalArgumentException(
             "a job name is lower-case letters, digits and '-', starting with a letter: " + name);
       }
-      if (name.equals(GC) || name.equals(UPLOADS) || extra.containsKey(name)) {
+      if (name.equals(GC)
+          || name.equals(UPLOADS)
+          || (name.equals(RETENTION) && retention != null)
+          || extra.containsKey(name)) {
         throw new IllegalArgumentException("job " + name + " exists already");
       }
       extra.put(name, new Extra(schedule, job));

@@ -42,8 +42,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code POST /_wharf/lifecycle/gc?dryRun=true&full=true}: collects garbage now and answers
  *       the report ({@link LifecycleJson#gcReport}); both parameters are optional ({@code false}
  *       when absent; a dry run is always full) and take exactly {@code true} or {@code false};
+ *   <li>{@code POST /_wharf/lifecycle/retention?dryRun=true}: judges by the retention rules in
+ *       force and answers the report ({@link LifecycleJson#retentionReport}); {@code dryRun=false}
+ *       deletes what no rule retains. {@code dryRun} is required: a retention run deletes
+ *       artifacts, so it must never apply because a parameter was left out;
  *   <li>{@code POST /_wharf/lifecycle/run?job=uploads}: runs a job now and answers its run ({@link
- *       LifecycleJson#jobRun}); {@code 500} with the job's failure when it failed.
+ *       LifecycleJson#jobRun}); {@code 500} with the job's failure when it failed. Retention is not
+ *       run here (it would apply without a {@code dryRun} said): {@code 400}.
  * </ul>
  *
  * <p>Any other parameter, a parameter given twice or a value other than {@code true}/{@code false}
@@ -78,6 +83,9 @@ public final class LifecycleEndpoint implements ServiceHandler {
   /** Where a garbage collection is requested. */
   public static final String GC_PATH = PATH + "/gc";
 
+  /** Where a retention run is requested. */
+  public static final String RETENTION_PATH = PATH + "/retention";
+
   /** Where any job is run. */
   public static final String RUN_PATH = PATH + "/run";
 
@@ -99,10 +107,15 @@ public final class LifecycleEndpoint implements ServiceHandler {
   }
 
   /**
-   * Serves this endpoint on {@code registry} at {@link #PATH}, {@link #GC_PATH}, {@link #RUN_PATH}.
+   * Serves this endpoint on {@code registry} at {@link #PATH}, {@link #GC_PATH}, {@link
+   * #RETENTION_PATH}, {@link #RUN_PATH}.
    */
   public Registry.Builder applyTo(Registry.Builder registry) {
-    return registry.route(PATH, this).route(GC_PATH, this).route(RUN_PATH, this);
+    return registry
+        .route(PATH, this)
+        .route(GC_PATH, this)
+        .route(RETENTION_PATH, this)
+        .route(RUN_PATH, this);
   }
 
   @Override
@@ -164,10 +177,30 @@ public final class LifecycleEndpoint implements ServiceHandler {
         }
         return json(200, LifecycleJson.gcReport(lifecycle.collectGarbage(gc, who)));
       }
+      if (path.equals(RETENTION_PATH)) {
+        params(query, Set.of("dryRun"));
+        if (!query.containsKey("dryRun")) {
+          throw badRequest(
+              "say dryRun=true (report only) or dryRun=false (delete); nothing was run");
+        }
+        boolean dryRun = flag(query, "dryRun");
+        if (!lifecycle.jobNames().contains(Lifecycle.RETENTION)) {
+          throw new NotFoundException(
+              ErrorCode.NAME_UNKNOWN,
+              "this registry has no retention job (it runs with policies configured)");
+        }
+        return json(200, LifecycleJson.retentionReport(lifecycle.applyRetention(dryRun, who)));
+      }
       params(query, Set.of("job"));
       List<String> job = query.getOrDefault("job", List.of());
       if (job.isEmpty() || job.get(0).isEmpty()) {
         throw badRequest("name the job to run: ?job=NAME (jobs: " + jobNames() + ")");
+      }
+      if (job.get(0).equals(Lifecycle.RETENTION)) {
+        throw badRequest(
+            "retention runs at "
+                + RETENTION_PATH
+                + "?dryRun=true or ?dryRun=false; nothing was run");
       }
       if (!lifecycle.jobNames().contains(job.get(0))) {
         throw new NotFoundException(

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.policy.retention.RetentionCandidate;
 import io.wharf.oci.storage.lifecycle.GcItem;
 import io.wharf.oci.storage.lifecycle.GcReport;
 import io.wharf.oci.storage.lifecycle.GcRequest;
@@ -21,10 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The JSON of lifecycle runs, one shape wherever it is written: the {@link LifecycleEndpoint}'s
- * answers and {@code wharf gc --json}. A garbage collection report is one object:
+ * answers, {@code wharf gc --json} and {@code wharf retention --json}. A garbage collection report
+ * is one object:
  *
  * <pre>{@code
  * {"summary":"garbage collection (dry run, full) would delete ...",
@@ -39,6 +44,19 @@ import java.util.Optional;
  *
  * Times are ISO-8601 instants, the grace period an ISO-8601 duration, sizes bytes; {@code kind} is
  * {@code manifest}, {@code link} or {@code blob}, and {@code repository} is left out for a blob.
+ *
+ * <p>A retention report is one object too, an outcome per artifact judged ({@code pulledAt} left
+ * out for an artifact never pulled; {@code followers}: the referrers and children deleted with it):
+ *
+ * <pre>{@code
+ * {"summary":"retention (dry run) in 1 projects: would delete 1 of 3 artifacts ...",
+ *  "dryRun":true,"startedAt":"2025-01-02T03:04:05Z","finishedAt":"2025-01-02T03:04:06Z",
+ *  "projects":["library"],"deleted":1,
+ *  "outcomes":[{"repository":"library/app","digest":"sha256:...","tags":["v1"],
+ *               "pushedAt":"2025-01-01T00:00:00Z","pulledAt":"2025-01-01T10:00:00Z",
+ *               "deleted":true,"reason":"no rule retains it","followers":["sha256:..."]}]}
+ * }</pre>
+ *
  * Fields may be added; none will change meaning. Written by Jackson's generator, never pieced
  * together.
  */
@@ -47,8 +65,17 @@ public final class LifecycleJson {
   /** The longest JSON text {@link #readGcReport} reads: 64 MiB of characters. */
   public static final int MAX_CHARS = 64 << 20;
 
-  /** The most items {@link #readGcReport} reads. */
+  /**
+   * The most items {@link #readGcReport} reads, and the most outcomes, and followers in all, that
+   * {@link #readRetentionReport} reads.
+   */
   public static final int MAX_ITEMS = 1_000_000;
+
+  /** The most projects {@link #readRetentionReport} reads (as many as a policy set may name). */
+  public static final int MAX_PROJECTS = 10_000;
+
+  /** The longest project name {@link #readRetentionReport} reads. */
+  static final int MAX_PROJECT_LENGTH = 255;
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper(
@@ -66,6 +93,11 @@ public final class LifecycleJson {
   /** {@code report} as JSON, ending with a line break. */
   public static String gcReport(GcReport report) {
     return write(g -> gcReport(g, report));
+  }
+
+  /** {@code report} as JSON, ending with a line break. */
+  public static String retentionReport(RetentionReport report) {
+    return write(g -> retentionReport(g, report));
   }
 
   /** {@code run} as JSON: {@code job}, {@code id}, {@code trigger}, times, {@code summary}. */
@@ -164,15 +196,134 @@ public final class LifecycleJson {
     g.writeEndObject();
   }
 
+  private static void retentionReport(JsonGenerator g, RetentionReport r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("summary", r.summary());
+    g.writeBooleanField("dryRun", r.dryRun());
+    g.writeStringField("startedAt", r.startedAt().toString());
+    g.writeStringField("finishedAt", r.finishedAt().toString());
+    g.writeArrayFieldStart("projects");
+    for (String project : new TreeSet<>(r.projects())) {
+      g.writeString(project);
+    }
+    g.writeEndArray();
+    g.writeNumberField("deleted", r.deleted().size());
+    g.writeArrayFieldStart("outcomes");
+    for (RetentionReport.Outcome o : r.outcomes()) {
+      RetentionCandidate a = o.artifact();
+      g.writeStartObject();
+      g.writeStringField("repository", a.repository().value());
+      g.writeStringField("digest", a.digest().toString());
+      g.writeArrayFieldStart("tags");
+      for (Tag tag : a.tags()) {
+        g.writeString(tag.value());
+      }
+      g.writeEndArray();
+      g.writeStringField("pushedAt", a.pushedAt().toString());
+      if (a.pulledAt().isPresent()) {
+        g.writeStringField("pulledAt", a.pulledAt().get().toString());
+      }
+      g.writeBooleanField("deleted", o.deleted());
+      g.writeStringField("reason", o.reason());
+      g.writeArrayFieldStart("followers");
+      for (Digest follower : o.followers()) {
+        g.writeString(follower.toString());
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
   /**
-   * Reads a report written by {@link #gcReport(GcReport)} (by this or another Wharf: fields it does
-   * not know are ignored, {@code summary} is made again from the rest).
+   * Reads a report written by {@link #retentionReport(RetentionReport)} (by this or another Wharf:
+   * fields it does not know are ignored; {@code summary} and {@code deleted} are made again from
+   * the rest).
    *
    * @throws InvalidReportException when {@code json} is not such a report: not JSON, longer than
-   *     {@link #MAX_CHARS}, a field missing or of the wrong kind, a negative count, more than
-   *     {@link #MAX_ITEMS} items; the message names the field
+   *     {@link #MAX_CHARS}, a field missing or of the wrong kind, a repository, digest, tag or time
+   *     that does not parse, more than {@link #MAX_PROJECTS} projects or {@link #MAX_ITEMS}
+   *     outcomes or followers; the message names the field
    */
-  public static GcReport readGcReport(String json) {
+  public static RetentionReport readRetentionReport(String json) {
+    JsonNode root = root(json);
+    List<String> projects = new ArrayList<>();
+    JsonNode projectNodes = array(root, "", "projects", MAX_PROJECTS);
+    for (int i = 0; i < projectNodes.size(); i++) {
+      JsonNode p = projectNodes.get(i);
+      String at = "projects[" + i + "]";
+      if (!p.isTextual()
+          || p.textValue().isEmpty()
+          || p.textValue().length() > MAX_PROJECT_LENGTH) {
+        throw new InvalidReportException(
+            at + ": expected a project name of 1 to " + MAX_PROJECT_LENGTH + " characters");
+      }
+      projects.add(p.textValue());
+    }
+    JsonNode outcomeNodes = array(root, "", "outcomes", MAX_ITEMS);
+    List<RetentionReport.Outcome> outcomes = new ArrayList<>(outcomeNodes.size());
+    long followers = 0;
+    for (int i = 0; i < outcomeNodes.size(); i++) {
+      RetentionReport.Outcome o = outcome(outcomeNodes.get(i), "outcomes[" + i + "]");
+      followers += o.followers().size();
+      if (followers > MAX_ITEMS) {
+        throw new InvalidReportException("outcomes: more than " + MAX_ITEMS + " followers in all");
+      }
+      outcomes.add(o);
+    }
+    return new RetentionReport(
+        bool(root, "dryRun"),
+        instant(root, "", "startedAt"),
+        instant(root, "", "finishedAt"),
+        Set.copyOf(projects),
+        outcomes);
+  }
+
+  private static RetentionReport.Outcome outcome(JsonNode node, String at) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidReportException(at + ": expected an object");
+    }
+    RepositoryName repository = repository(node, at);
+    Digest digest = digest(text(node, at, "digest"), at + ".digest");
+    List<Tag> tags = new ArrayList<>();
+    JsonNode tagNodes = array(node, at, "tags", MAX_ITEMS);
+    for (int i = 0; i < tagNodes.size(); i++) {
+      String where = at + ".tags[" + i + "]";
+      JsonNode t = tagNodes.get(i);
+      if (!t.isTextual()) {
+        throw new InvalidReportException(where + ": expected a string");
+      }
+      try {
+        tags.add(Tag.of(t.textValue()));
+      } catch (RuntimeException e) {
+        throw new InvalidReportException(where + ": not a tag: '" + shown(t.textValue()) + "'", e);
+      }
+    }
+    Optional<Instant> pulledAt =
+        node.has("pulledAt") ? Optional.of(instant(node, at, "pulledAt")) : Optional.empty();
+    RetentionCandidate artifact =
+        new RetentionCandidate(repository, digest, tags, instant(node, at, "pushedAt"), pulledAt);
+    JsonNode deleted = field(node, at, "deleted");
+    if (!deleted.isBoolean()) {
+      throw new InvalidReportException(at + ".deleted: expected true or false");
+    }
+    List<Digest> followers = new ArrayList<>();
+    JsonNode followerNodes = array(node, at, "followers", MAX_ITEMS);
+    for (int i = 0; i < followerNodes.size(); i++) {
+      String where = at + ".followers[" + i + "]";
+      JsonNode f = followerNodes.get(i);
+      if (!f.isTextual()) {
+        throw new InvalidReportException(where + ": expected a string");
+      }
+      followers.add(digest(f.textValue(), where));
+    }
+    return new RetentionReport.Outcome(
+        artifact, deleted.booleanValue(), text(node, at, "reason"), followers);
+  }
+
+  /** The JSON object of a report of at most {@link #MAX_CHARS} characters. */
+  private static JsonNode root(String json) {
     if (json.length() > MAX_CHARS) {
       throw new InvalidReportException("a report is at most " + MAX_CHARS + " characters");
     }
@@ -186,19 +337,55 @@ public final class LifecycleJson {
     if (root == null || !root.isObject()) {
       throw new InvalidReportException("a report is a JSON object");
     }
-    JsonNode items = root.get("items");
-    if (items == null || !items.isArray()) {
-      throw new InvalidReportException("items: expected an array");
+    return root;
+  }
+
+  private static JsonNode array(JsonNode node, String at, String name, int max) {
+    JsonNode value = node.get(name);
+    if (value == null || !value.isArray()) {
+      throw new InvalidReportException(path(at, name) + ": expected an array");
     }
-    if (items.size() > MAX_ITEMS) {
-      throw new InvalidReportException("items: more than " + MAX_ITEMS);
+    if (value.size() > max) {
+      throw new InvalidReportException(path(at, name) + ": more than " + max);
     }
+    return value;
+  }
+
+  private static RepositoryName repository(JsonNode node, String at) {
+    String name = text(node, at, "repository");
+    try {
+      return new RepositoryName(name);
+    } catch (RuntimeException e) {
+      throw new InvalidReportException(
+          at + ".repository: not a repository name: '" + shown(name) + "'", e);
+    }
+  }
+
+  private static Digest digest(String text, String at) {
+    try {
+      return Digest.parse(text);
+    } catch (RuntimeException e) {
+      throw new InvalidReportException(at + ": not a digest: '" + shown(text) + "'", e);
+    }
+  }
+
+  /**
+   * Reads a report written by {@link #gcReport(GcReport)} (by this or another Wharf: fields it does
+   * not know are ignored, {@code summary} is made again from the rest).
+   *
+   * @throws InvalidReportException when {@code json} is not such a report: not JSON, longer than
+   *     {@link #MAX_CHARS}, a field missing or of the wrong kind, a negative count, more than
+   *     {@link #MAX_ITEMS} items; the message names the field
+   */
+  public static GcReport readGcReport(String json) {
+    JsonNode root = root(json);
+    JsonNode items = array(root, "", "items", MAX_ITEMS);
     List<GcItem> list = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       list.add(item(items.get(i), "items[" + i + "]"));
     }
-    Instant started = instant(root, "startedAt");
-    Instant finished = instant(root, "finishedAt");
+    Instant started = instant(root, "", "startedAt");
+    Instant finished = instant(root, "", "finishedAt");
     Duration grace;
     String graceText = text(root, "gracePeriod");
     try {
@@ -239,24 +426,9 @@ public final class LifecycleJson {
       throw new InvalidReportException(
           at + ".kind: expected manifest, link or blob, found '" + shown(kindText) + "'");
     }
-    Optional<RepositoryName> repository = Optional.empty();
-    if (node.has("repository")) {
-      String name = text(node, at, "repository");
-      try {
-        repository = Optional.of(new RepositoryName(name));
-      } catch (RuntimeException e) {
-        throw new InvalidReportException(
-            at + ".repository: not a repository name: '" + shown(name) + "'", e);
-      }
-    }
-    String digestText = text(node, at, "digest");
-    Digest digest;
-    try {
-      digest = Digest.parse(digestText);
-    } catch (RuntimeException e) {
-      throw new InvalidReportException(
-          at + ".digest: not a digest: '" + shown(digestText) + "'", e);
-    }
+    Optional<RepositoryName> repository =
+        node.has("repository") ? Optional.of(repository(node, at)) : Optional.empty();
+    Digest digest = digest(text(node, at, "digest"), at + ".digest");
     return new GcItem(kind, repository, digest, count(node, at, "size"), text(node, at, "reason"));
   }
 
@@ -304,12 +476,13 @@ public final class LifecycleJson {
     return value.longValue();
   }
 
-  private static Instant instant(JsonNode node, String name) {
-    String text = text(node, name);
+  private static Instant instant(JsonNode node, String at, String name) {
+    String text = text(node, at, name);
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new InvalidReportException(name + ": not an ISO-8601 instant: '" + shown(text) + "'");
+      throw new InvalidReportException(
+          path(at, name) + ": not an ISO-8601 instant: '" + shown(text) + "'");
     }
   }
 

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Digest;
+import io.wharf.oci.model.RawManifest;
+import io.wharf.oci.model.ref.RepositoryName;
+import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.model.testing.Await;
 import io.wharf.oci.model.testing.MutableClock;
+import io.wharf.oci.policy.PolicySet;
 import io.wharf.oci.server.Access;
 import io.wharf.oci.server.Authentication;
 import io.wharf.oci.server.Headers;
@@ -45,6 +49,7 @@ class LifecycleEndpointTest {
   private static final String TOKEN = "Bearer alice-token";
   private static final InetSocketAddress REMOTE = new InetSocketAddress("192.0.2.7", 40000);
   private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 40000);
+  private static final RepositoryName APP = RepositoryName.of("team/app");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-14T10:15:30Z"));
   private final List<RegistryEvent> events = new CopyOnWriteArrayList<>();
@@ -53,12 +58,20 @@ class LifecycleEndpointTest {
   private Digest orphan;
   private Lifecycle lifecycle;
   private Registry registry;
+  private boolean retention = true;
+  private RawManifest old;
+  private RawManifest recent;
 
   @BeforeEach
   void setUp() throws IOException {
     storage = Stores.inMemory(clock);
     orphan = Stores.orphan(storage, "left behind");
-    clock.advance(Duration.ofDays(2));
+    old = Stores.image("old");
+    Stores.push(storage.metadata(), APP, old, clock.instant(), "old");
+    clock.advance(Duration.ofDays(1));
+    recent = Stores.image("recent");
+    Stores.push(storage.metadata(), APP, recent, clock.instant(), "recent");
+    clock.advance(Duration.ofDays(1));
   }
 
   @AfterEach
@@ -92,7 +105,7 @@ class LifecycleEndpointTest {
 
   private void build(java.util.function.Consumer<LifecycleEndpoint.Builder> access) {
     Registry[] holder = new Registry[1];
-    lifecycle =
+    Lifecycle.Builder b =
         Lifecycle.builder()
             .clock(clock)
             .events(e -> holder[0].publish(e))
@@ -103,8 +116,17 @@ class LifecycleEndpointTest {
                 () -> {
                   release.await();
                   return "slow done";
-                })
-            .build();
+                });
+    if (retention) {
+      PolicySet keepOne;
+      try {
+        keepOne = Stores.keepMostRecent("team", 1);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      b.retention(new RetentionRun(storage.metadata(), () -> keepOne, clock));
+    }
+    lifecycle = b.build();
     LifecycleEndpoint.Builder endpoint = LifecycleEndpoint.builder(lifecycle);
     access.accept(endpoint);
     registry =
@@ -314,5 +336,100 @@ class LifecycleEndpointTest {
             () -> LifecycleEndpoint.builder(lifecycle).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("administrators(...) or loopbackOnly()");
+  }
+
+  // -------------------------------------------------------------------------------- retention
+
+  private boolean stored(RawManifest m) throws IOException {
+    return storage.metadata().getManifest(APP, m.digest()).isPresent();
+  }
+
+  @Test
+  void retentionIsForAdministratorsOnly() throws Exception {
+    withAdministrators();
+    assertThat(call(HttpMethod.POST, "/_wharf/lifecycle/retention?dryRun=false", "").status())
+        .isEqualTo(401);
+    Reply bob = call(HttpMethod.POST, "/_wharf/lifecycle/retention?dryRun=false", BOB);
+    assertThat(bob.status()).isEqualTo(403);
+    assertThat(bob.body()).contains("bob is not a system administrator");
+    Reply token = call(HttpMethod.POST, "/_wharf/lifecycle/retention?dryRun=false", TOKEN);
+    assertThat(token.status()).isEqualTo(403);
+    assertThat(stored(old)).isTrue();
+    assertThat(delivered(3))
+        .extracting(RegistryEvent::kind)
+        .containsOnly(RegistryEvent.Kind.DENIED);
+  }
+
+  @Test
+  void retentionNeedsDryRunSaidAndRunsNothingOnAnythingElse() throws Exception {
+    withAdministrators();
+    for (String query :
+        List.of(
+            "",
+            "?dryrun=false",
+            "?dryRun=no",
+            "?dryRun",
+            "?dryRun=false&dryRun=false",
+            "?dryRun=true&full=true")) {
+      Reply r = call(HttpMethod.POST, "/_wharf/lifecycle/retention" + query, ALICE);
+      assertThat(r.status()).as(query).isEqualTo(400);
+      assertThat(r.body()).as(query).contains("nothing was run");
+    }
+    assertThat(call(HttpMethod.POST, "/_wharf/lifecycle/retention", ALICE).body())
+        .contains("say dryRun=true (report only) or dryRun=false (delete)");
+    Reply byName = call(HttpMethod.POST, "/_wharf/lifecycle/run?job=retention", ALICE);
+    assertThat(byName.status()).isEqualTo(400);
+    assertThat(byName.body()).contains("/_wharf/lifecycle/retention?dryRun=true");
+    Reply get = call(HttpMethod.GET, "/_wharf/lifecycle/retention?dryRun=true", ALICE);
+    assertThat(get.status()).isEqualTo(405);
+    assertThat(get.headers().first("Allow")).contains("POST");
+    assertThat(stored(old)).isTrue();
+    assertThat(lifecycle.jobs()).allSatisfy(j -> assertThat(j.lastRun()).isEmpty());
+  }
+
+  @Test
+  void anAdministratorsRetentionDryRunReportsAndDeletesNothingThenAnApplyDeletes()
+      throws Exception {
+    withAdministrators();
+    Reply dry = call(HttpMethod.POST, "/_wharf/lifecycle/retention?dryRun=true", ALICE);
+    assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+    assertThat(dry.headers().first("Content-Type")).contains("application/json");
+    RetentionReport report = LifecycleJson.readRetentionReport(dry.body());
+    assertThat(report.dryRun()).isTrue();
+    assertThat(report.projects()).containsExactly("team");
+    assertThat(report.deleted())
+        .singleElement()
+        .satisfies(o -> assertThat(o.artifact().digest()).isEqualTo(old.digest()));
+    assertThat(stored(old)).isTrue();
+    RegistryEvent run = delivered(1).get(0);
+    assertThat(run.kind()).isEqualTo(RegistryEvent.Kind.LIFECYCLE_RUN);
+    assertThat(run.reasons().get(0)).isEqualTo("job retention, requested");
+
+    Reply applied = call(HttpMethod.POST, "/_wharf/lifecycle/retention?dryRun=false", ALICE);
+    assertThat(applied.status()).isEqualTo(200);
+    assertThat(LifecycleJson.readRetentionReport(applied.body()).deleted()).hasSize(1);
+    assertThat(stored(old)).isFalse();
+    assertThat(stored(recent)).isTrue();
+    List<RegistryEvent> all = delivered(3);
+    RegistryEvent deleted = all.get(1);
+    assertThat(deleted.kind()).isEqualTo(RegistryEvent.Kind.MANIFEST_DELETED);
+    assertThat(deleted.actor()).isEqualTo(Identity.named("alice"));
+    assertThat(deleted.clientAddress()).contains(REMOTE);
+    assertThat(deleted.requestId())
+        .isEqualTo(applied.headers().first(Registry.REQUEST_ID_HEADER).orElseThrow());
+    assertThat(deleted.tags()).containsExactly(Tag.of("old"));
+    assertThat(deleted.reasons().get(0)).startsWith("retention: ");
+    assertThat(all.get(2).kind()).isEqualTo(RegistryEvent.Kind.LIFECYCLE_RUN);
+    assertThat(all).filteredOn(e -> e.kind() == RegistryEvent.Kind.MANIFEST_DELETED).hasSize(1);
+  }
+
+  @Test
+  void withoutARetentionJobTheEndpointSaysSo() throws Exception {
+    retention = false;
+    build(LifecycleEndpoint.Builder::loopbackOnly);
+    Reply r =
+        call(HttpMethod.POST, "/_wharf/lifecycle/retention?dryRun=true", "", Optional.of(LOCAL));
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.body()).contains("NAME_UNKNOWN", "no retention job");
   }
 }

@@ -2,19 +2,13 @@ package io.wharf.oci.server.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wharf.oci.model.Bytes;
-import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.ImageIndex;
-import io.wharf.oci.model.ImageManifest;
 import io.wharf.oci.model.ManifestCodec;
-import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.policy.PolicyLoader;
 import io.wharf.oci.policy.PolicySet;
-import io.wharf.oci.storage.BlobInfo;
-import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.MetadataStore;
 import io.wharf.oci.storage.memory.InMemoryMetadataStore;
 import java.io.IOException;
@@ -24,8 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +30,6 @@ class RetentionRunTest {
   private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
   private static final RepositoryName APP = RepositoryName.of("team/app");
   private static final RepositoryName ELSEWHERE = RepositoryName.of("other/app");
-  private static final MediaType SBOM = MediaType.parse("application/vnd.example.sbom.v1+json");
 
   private final MetadataStore metadata = new InMemoryMetadataStore();
 
@@ -167,22 +158,11 @@ class RetentionRunTest {
   }
 
   private static RawManifest image(String seed) {
-    return ManifestCodec.defaults()
-        .encode(
-            ImageManifest.of(
-                Descriptor.of(
-                    MediaType.OCI_IMAGE_CONFIG, Bytes.utf8("{\"seed\":\"" + seed + "\"}")),
-                List.of(Descriptor.of(MediaType.OCI_LAYER_TAR_GZIP, Bytes.utf8("layer " + seed)))));
+    return Stores.image(seed);
   }
 
   private static RawManifest artifact(String seed, RawManifest subject) {
-    return ManifestCodec.defaults()
-        .encode(
-            ImageManifest.artifact(
-                    SBOM,
-                    List.of(
-                        Descriptor.of(MediaType.OCI_LAYER_TAR_GZIP, Bytes.utf8("sbom " + seed))))
-                .withSubject(subject.descriptor()));
+    return Stores.artifact(seed, subject);
   }
 
   private static RawManifest index(RawManifest... children) {
@@ -192,12 +172,6 @@ class RetentionRunTest {
 
   private void push(RepositoryName repo, RawManifest m, Instant at, String... tags)
       throws IOException {
-    for (Descriptor d : m.parse().references()) {
-      if (!d.mediaType().isManifest()) {
-        metadata.linkBlob(repo, new BlobInfo(d.digest(), d.size()));
-      }
-    }
-    Set<Tag> set = Arrays.stream(tags).map(Tag::of).collect(Collectors.toSet());
-    metadata.putManifest(repo, ManifestPut.of(m, set, at));
+    Stores.push(metadata, repo, m, at, tags);
   }
 }
