@@ -45,6 +45,9 @@ public final class CachingMetadataStore implements MetadataStore {
   /** Tags, manifests or blob links remembered at most for one repository, each. */
   public static final int MAX_ENTRIES = 16_384;
 
+  /** Entries of a repository's memory copied at most by {@link #forgetOnly}. */
+  private static final int MAX_COPIED = 1024;
+
   /** The manifest bytes kept by {@link #wrap(MetadataStore)}: 64 MiB. */
   public static final long DEFAULT_MANIFEST_BYTES = 64L << 20;
 
@@ -115,6 +118,37 @@ public final class CachingMetadataStore implements MetadataStore {
   /** Forgets {@code repository}; called after every write to it has committed (or failed). */
   private void forget(RepositoryName repository) {
     known.remove(repository);
+  }
+
+  /**
+   * After a conditional delete that removed exactly {@code tags}, {@code manifests} and {@code
+   * links} of {@code repository} has committed: the repository's memory is replaced by a copy
+   * without them, so that a garbage collection does not send every later read of the repository to
+   * the backend. The rest of what was known stays true: the conditional deletes change nothing else
+   * (an untagged manifest's deletion moves no tag; a link's removal touches no manifest). A read
+   * that took the old memory before the delete puts its answer there, where nobody sees it, as with
+   * {@link #forget}. A large memory is forgotten instead of copied.
+   */
+  private void forgetOnly(
+      RepositoryName repository,
+      Collection<Tag> tags,
+      Collection<Digest> manifests,
+      Collection<Digest> links) {
+    known.computeIfPresent(
+        repository,
+        (r, old) -> {
+          if (old.tags.size() + old.manifests.size() + old.links.size() > MAX_COPIED) {
+            return null;
+          }
+          Known fresh = new Known();
+          fresh.tags.putAll(old.tags);
+          fresh.manifests.putAll(old.manifests);
+          fresh.links.putAll(old.links);
+          tags.forEach(fresh.tags::remove);
+          manifests.forEach(fresh.manifests::remove);
+          links.forEach(fresh.links::remove);
+          return fresh;
+        });
   }
 
   private static <K, V> void remember(Map<K, V> map, K key, V value) {
@@ -355,15 +389,19 @@ public final class CachingMetadataStore implements MetadataStore {
   /**
    * {@inheritDoc}
    *
-   * <p>The delegate's, with the conditional deletes counted as writes: after each one, whatever its
-   * outcome, what this cache knew of the repository is forgotten.
+   * <p>The delegate's, with the conditional deletes counted as writes: what one removed is
+   * forgotten once it has committed, and the whole repository when one fails.
    */
   @Override
   public LifecycleStore lifecycle() {
     return lifecycle;
   }
 
-  /** The delegate's lifecycle operations; deletes forget their repository. */
+  /**
+   * The delegate's lifecycle operations. A conditional delete that removed something replaces the
+   * repository's memory by one without what it removed ({@link #forgetOnly}); one that failed
+   * forgets the repository; one that removed nothing changes nothing.
+   */
   private final class CachingLifecycle implements LifecycleStore {
 
     @Override
@@ -373,29 +411,62 @@ public final class CachingMetadataStore implements MetadataStore {
 
     @Override
     public boolean removeTag(RepositoryName repository, Tag tag, Digest digest) throws IOException {
-      return written(repository, () -> delegate.lifecycle().removeTag(repository, tag, digest));
+      boolean removed =
+          collected(repository, () -> delegate.lifecycle().removeTag(repository, tag, digest));
+      if (removed) {
+        forgetOnly(repository, List.of(tag), List.of(), List.of());
+      }
+      return removed;
     }
 
     @Override
     public boolean collectManifest(RepositoryName repository, Digest digest, Instant pushedBefore)
         throws IOException {
-      return written(
-          repository, () -> delegate.lifecycle().collectManifest(repository, digest, pushedBefore));
+      boolean removed =
+          collected(
+              repository,
+              () -> delegate.lifecycle().collectManifest(repository, digest, pushedBefore));
+      if (removed) {
+        forgetOnly(repository, List.of(), List.of(digest), List.of());
+      }
+      return removed;
     }
 
     @Override
     public boolean collectLink(RepositoryName repository, Digest digest, Instant linkedBefore)
         throws IOException {
-      return written(
-          repository, () -> delegate.lifecycle().collectLink(repository, digest, linkedBefore));
+      boolean removed =
+          collected(
+              repository, () -> delegate.lifecycle().collectLink(repository, digest, linkedBefore));
+      if (removed) {
+        forgetOnly(repository, List.of(), List.of(), List.of(digest));
+      }
+      return removed;
     }
 
     @Override
     public List<Digest> collectLinks(
         RepositoryName repository, Collection<Digest> digests, Instant linkedBefore)
         throws IOException {
-      return written(
-          repository, () -> delegate.lifecycle().collectLinks(repository, digests, linkedBefore));
+      List<Digest> removed =
+          collected(
+              repository,
+              () -> delegate.lifecycle().collectLinks(repository, digests, linkedBefore));
+      if (!removed.isEmpty()) {
+        forgetOnly(repository, List.of(), List.of(), removed);
+      }
+      return removed;
+    }
+
+    /** Runs a conditional delete; when it fails, its outcome is unknown: the repository goes. */
+    private <T> T collected(RepositoryName repository, CheckedBlobStore.Call<T> delete)
+        throws IOException {
+      try {
+        return delete.run();
+      } catch (IOException | RuntimeException | Error e) {
+        forget(repository);
+        throw e;
+      }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.wharf.oci.storage.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.RawManifest;
@@ -92,6 +93,123 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
     assertThat(backend.calls("resolveTag")).isEqualTo(1);
     assertThat(backend.calls("getManifest")).isEqualTo(1);
     assertThat(backend.calls("isBlobLinked")).isEqualTo(1);
+  }
+
+  /**
+   * A garbage collection's deletes forget only what they removed: the repository's tags and
+   * manifests that stay are still answered from memory, and what went is asked of the backend.
+   */
+  @Test
+  void collectingGarbageForgetsOnlyWhatItRemoved() throws Exception {
+    Counting backend = new Counting();
+    MetadataStore store = CachingMetadataStore.wrap(backend.store);
+    RawManifest kept = image("kept");
+    RawManifest untagged = image("untagged");
+    push(store, REPO, ManifestPut.of(kept, Set.of(new Tag("v1")), AT));
+    push(store, REPO, ManifestPut.of(untagged, Set.of(), AT));
+    Digest stray = image("stray").digest();
+    store.linkBlob(REPO, new BlobInfo(stray, 5));
+    Digest layer = kept.descriptor().digest();
+    store.linkBlob(REPO, new BlobInfo(layer, 3));
+    Runnable reads =
+        () -> {
+          try {
+            assertThat(store.resolveTag(REPO, new Tag("v1"))).contains(kept.digest());
+            assertThat(store.getManifest(REPO, kept.digest())).contains(kept);
+            assertThat(store.isBlobLinked(REPO, layer)).isTrue();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    reads.run();
+    assertThat(store.getManifest(REPO, untagged.digest())).contains(untagged);
+    assertThat(store.isBlobLinked(REPO, stray)).isTrue();
+    Instant cutoff = Instant.now().plusSeconds(3600);
+
+    // Deletes that remove nothing (the manifest is tagged) change nothing.
+    assertThat(store.lifecycle().collectManifest(REPO, kept.digest(), cutoff)).isFalse();
+    assertThat(store.lifecycle().collectManifest(REPO, untagged.digest(), cutoff)).isTrue();
+    assertThat(store.lifecycle().collectLinks(REPO, List.of(stray), cutoff)).containsExactly(stray);
+
+    assertThat(store.getManifest(REPO, untagged.digest())).isEmpty();
+    assertThat(store.isBlobLinked(REPO, stray)).isFalse();
+    reads.run();
+    assertThat(backend.calls("resolveTag")).isEqualTo(1);
+    assertThat(backend.calls("getManifest")).isEqualTo(3); // kept, untagged, untagged gone
+    assertThat(backend.calls("isBlobLinked")).isEqualTo(3); // layer, stray, stray gone
+  }
+
+  /** A conditional delete that fails has an unknown outcome: the repository is forgotten. */
+  @Test
+  void aFailedCollectionForgetsTheRepository() throws Exception {
+    Counting counting = new Counting();
+    MetadataStore backend =
+        (MetadataStore)
+            Proxy.newProxyInstance(
+                MetadataStore.class.getClassLoader(),
+                new Class<?>[] {MetadataStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("lifecycle")) {
+                    return failingLifecycle();
+                  }
+                  try {
+                    return method.invoke(counting.store, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    MetadataStore store = CachingMetadataStore.wrap(backend);
+    RawManifest m = image("failing");
+    push(store, REPO, ManifestPut.of(m, Set.of(new Tag("v1")), AT));
+    assertThat(store.resolveTag(REPO, new Tag("v1"))).contains(m.digest());
+    assertThatThrownBy(() -> store.lifecycle().collectManifest(REPO, m.digest(), AT))
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(store.resolveTag(REPO, new Tag("v1"))).contains(m.digest());
+    assertThat(counting.calls("resolveTag")).isEqualTo(2);
+  }
+
+  private static io.wharf.oci.storage.LifecycleStore failingLifecycle() {
+    return (io.wharf.oci.storage.LifecycleStore)
+        Proxy.newProxyInstance(
+            MetadataStore.class.getClassLoader(),
+            new Class<?>[] {io.wharf.oci.storage.LifecycleStore.class},
+            (proxy, method, args) -> {
+              throw new java.io.IOException("the disk is gone");
+            });
+  }
+
+  /**
+   * Readers keep reading untagged manifests while they are collected one after the other: once a
+   * collection has returned, the manifest it removed is never answered again, whatever the readers
+   * had put into memory meanwhile.
+   */
+  @Test
+  void collectedManifestsAreNeverAnsweredFromMemory() throws Exception {
+    MetadataStore store = newStore();
+    List<RawManifest> manifests = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      RawManifest m = image("collected-" + i);
+      manifests.add(m);
+      push(store, REPO, ManifestPut.of(m, Set.of(), AT));
+    }
+    push(store, REPO, ManifestPut.of(image("tagged"), Set.of(new Tag("v1")), AT));
+    AtomicInteger current = new AtomicInteger();
+    Instant cutoff = Instant.now().plusSeconds(3600);
+    whileReading(
+        3,
+        () -> {
+          store.getManifest(REPO, manifests.get(current.get()).digest());
+          store.resolveTag(REPO, new Tag("v1"));
+        },
+        () -> {
+          for (int i = 0; i < manifests.size(); i++) {
+            current.set(i);
+            Digest digest = manifests.get(i).digest();
+            assertThat(store.getManifest(REPO, digest)).isPresent();
+            assertThat(store.lifecycle().collectManifest(REPO, digest, cutoff)).isTrue();
+            assertThat(store.getManifest(REPO, digest)).isEmpty();
+          }
+        });
   }
 
   /** A backend whose manifest reads wait for {@code release} once they have begun. */
@@ -263,42 +381,67 @@ class CachingInMemoryMetadataStoreTest extends MetadataStoreContract {
       manifests.add(image("race-" + i));
     }
     int writers = 4;
+    whileReading(
+        4,
+        () -> {
+          for (int w = 0; w < writers; w++) {
+            store.resolveTag(REPO, new Tag("w" + w));
+          }
+        },
+        () -> {
+          ExecutorService pool = Executors.newFixedThreadPool(writers);
+          try {
+            List<Future<?>> written = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+              Tag tag = new Tag("w" + w);
+              written.add(
+                  pool.submit(
+                      () -> {
+                        for (int i = 0; i < 2_000; i++) {
+                          RawManifest m =
+                              manifests.get(ThreadLocalRandom.current().nextInt(manifests.size()));
+                          push(store, REPO, ManifestPut.of(m, Set.of(tag), AT));
+                          assertThat(store.resolveTag(REPO, tag)).contains(m.digest());
+                        }
+                        return null;
+                      }));
+            }
+            for (Future<?> f : written) {
+              f.get();
+            }
+          } finally {
+            pool.shutdownNow();
+          }
+        });
+  }
+
+  /** What a test runs: a read or the work, which may throw anything. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code work} while {@code readers} threads repeat {@code read}; then stops them and fails
+   * with what any of them failed with.
+   */
+  private static void whileReading(int readers, Step read, Step work) throws Exception {
     AtomicBoolean done = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(writers + 4);
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
     try {
-      List<Future<?>> readers = new ArrayList<>();
-      for (int r = 0; r < 4; r++) {
-        readers.add(
+      List<Future<?>> running = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        running.add(
             pool.submit(
                 () -> {
                   while (!done.get()) {
-                    for (int w = 0; w < writers; w++) {
-                      store.resolveTag(REPO, new Tag("w" + w));
-                    }
+                    read.run();
                   }
                   return null;
                 }));
       }
-      List<Future<?>> written = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        Tag tag = new Tag("w" + w);
-        written.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < 2_000; i++) {
-                    RawManifest m =
-                        manifests.get(ThreadLocalRandom.current().nextInt(manifests.size()));
-                    push(store, REPO, ManifestPut.of(m, Set.of(tag), AT));
-                    assertThat(store.resolveTag(REPO, tag)).contains(m.digest());
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : written) {
-        f.get();
-      }
+      work.run();
       done.set(true);
-      for (Future<?> f : readers) {
+      for (Future<?> f : running) {
         f.get();
       }
     } finally {
