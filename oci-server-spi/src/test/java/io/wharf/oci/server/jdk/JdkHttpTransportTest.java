@@ -65,6 +65,15 @@ class JdkHttpTransportTest extends TransportContract {
     assertThat(server.uri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port()));
   }
 
+  /**
+   * The JDK server leaves Nagle's algorithm on unless its property says otherwise; with it on, a
+   * keep-alive GET from the JDK's own HttpClient took 45.8 ms instead of 2.4 ms.
+   */
+  @Test
+  void theJdkServerIsToldToSendWithoutDelay() {
+    assertThat(System.getProperty(RegistryServer.NODELAY)).isEqualTo("true");
+  }
+
   @Test
   void stalledUploadIsCut() throws Exception {
     TestHandler h = new TestHandler();
