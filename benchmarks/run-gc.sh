@@ -9,14 +9,15 @@
 #   2. GcSweepBenchmark      100,000 unlinked, month-old small blobs in the filesystem store:
 #                            the applied run that deletes them. Target: < 60 s.
 #   3. GcLatencyBenchmark    p99 of concurrent manifest GETs (8 keep-alive connections) against the
-#                            engine on the single-node store, without and with a collection loop,
+#                            engine on the single-node store, without and with a collection loop
+#                            (paced as wharf serve paces it; GC_DUTY_CYCLE=1 runs it flat out),
 #                            paired in rounds with an A/A control. Target: rise < 20%.
 #
 # Builds target/benchmarks.jar first when it is missing (extra Maven flags in $MVN_ARGS, e.g. -o).
 # The data goes to a temporary folder under $TMPDIR (about 2 GiB at most) and is removed; the
 # figures stay in benchmarks/target/bench-results (gc-*.properties and gc-*.log).
 #
-# Usage: [PHASE_SECONDS=10] [ROUNDS=3] benchmarks/run-gc.sh
+# Usage: [PHASE_SECONDS=10] [ROUNDS=3] [GC_DUTY_CYCLE=0.1] benchmarks/run-gc.sh
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,7 +50,7 @@ run() {  # name, then the java arguments
 
 run gc-decisions -Xmx1500m -cp "$JAR" io.wharf.benchmarks.GcDecisionsBenchmark
 run gc-sweep -Xmx512m -cp "$JAR" io.wharf.benchmarks.GcSweepBenchmark
-run gc-latency -Xmx512m -cp "$JAR" \
+run gc-latency -Xmx512m ${GC_DUTY_CYCLE:+-Dwharf.bench.gc.dutyCycle=$GC_DUTY_CYCLE} -cp "$JAR" \
   io.wharf.benchmarks.GcLatencyBenchmark "${PHASE_SECONDS:-10}" "${ROUNDS:-3}"
 
 echo

@@ -13,6 +13,7 @@ import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import io.wharf.oci.server.Registry;
 import io.wharf.oci.server.jdk.RegistryServer;
+import io.wharf.oci.server.lifecycle.Lifecycle;
 import io.wharf.oci.storage.BlobInfo;
 import io.wharf.oci.storage.ManifestPut;
 import io.wharf.oci.storage.RegistryStorage;
@@ -52,12 +53,14 @@ import java.util.concurrent.atomic.LongAdder;
  * #CONNECTIONS} keep-alive connections (plain sockets, so that the client costs little) GET random
  * tags as fast as they are answered. In each round, three phases of equal length run in turn:
  * {@code off} (no collection), {@code gc} (a loop of collections, incremental and full by turns,
- * grace period zero, untagged manifests collected), and {@code off} again: the two quiet phases are
- * an A/A control of how far two identical runs differ on this machine. Before each phase the same
- * garbage is made (untimed): 40 untagged manifests and 200 unreferenced links, so that the
- * collections delete something. Every phase starts after an untimed warm-up run. <b>Target:</b> the
- * collection phase's p99 at most 20% above the quiet phases' (median over the rounds). Figures also
- * go to {@code target/bench-results/gc-latency.properties}.
+ * grace period zero, untagged manifests collected, paced as {@code wharf serve} paces them: {@link
+ * Lifecycle#DEFAULT_GC_DUTY_CYCLE}, or the system property {@code wharf.bench.gc.dutyCycle}), and
+ * {@code off} again: the two quiet phases are an A/A control of how far two identical runs differ
+ * on this machine. Before each phase the same garbage is made (untimed): 40 untagged manifests and
+ * 200 unreferenced links, so that the collections delete something. Every phase starts after an
+ * untimed warm-up run. <b>Target:</b> the collection phase's p99 at most 20% above the quiet
+ * phases' (median over the rounds). Figures also go to {@code
+ * target/bench-results/gc-latency.properties}.
  *
  * <pre>java -cp target/benchmarks.jar io.wharf.benchmarks.GcLatencyBenchmark [seconds] [rounds]
  * </pre>
@@ -90,9 +93,6 @@ public final class GcLatencyBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    // Without it the JDK's HttpServer leaves Nagle's algorithm on: a response written as headers
-    // then body waits for the client's delayed ACK, and every GET takes about 40 ms.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     Path dir = BenchFiles.newDataDirectory("gc-latency");
     Map<String, Object> figures = new LinkedHashMap<>();
     try (RegistryStorage storage = LocalStorage.open(dir);
@@ -106,6 +106,11 @@ public final class GcLatencyBenchmark {
               .gracePeriod(Duration.ZERO)
               .deleteUntagged(true)
               .maxReportItems(0)
+              .dutyCycle(
+                  Double.parseDouble(
+                      System.getProperty(
+                          "wharf.bench.gc.dutyCycle",
+                          String.valueOf(Lifecycle.DEFAULT_GC_DUTY_CYCLE))))
               .build();
       bench.load(seconds, null); // warm-up
       double[][] p99 = new double[3][rounds];

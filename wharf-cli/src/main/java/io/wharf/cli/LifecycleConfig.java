@@ -30,6 +30,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  *     gracePeriod: 24h         # content younger than this is never collected (default 24h)
  *     deleteUntagged: false    # collect untagged manifests nothing kept refers to (default false)
  *     fullEvery: 7             # every 7th scheduled run (and the first) is full (default 7)
+ *     dutyCycle: 0.1           # share of the time a run works, pausing for requests (default 0.1)
  *   uploads:
  *     schedule: "0 * * * *"   # default: every hour; off turns it off
  *     ttl: 24h                 # uploads idle for longer are purged (default 24h)
@@ -45,6 +46,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * @param gracePeriod {@code gc.gracePeriod}
  * @param deleteUntagged {@code gc.deleteUntagged}
  * @param fullEvery {@code gc.fullEvery}
+ * @param gcDutyCycle {@code gc.dutyCycle}, in (0, 1]
  * @param uploadSchedule {@code uploads.schedule}; empty: the purge runs only when asked
  * @param uploadTtl {@code uploads.ttl}
  * @param retentionSchedule {@code retention.schedule}; empty: retention runs only when asked
@@ -55,6 +57,7 @@ public record LifecycleConfig(
     Duration gracePeriod,
     boolean deleteUntagged,
     int fullEvery,
+    double gcDutyCycle,
     Optional<Schedule> uploadSchedule,
     Duration uploadTtl,
     Optional<Schedule> retentionSchedule,
@@ -72,7 +75,7 @@ public record LifecycleConfig(
 
   static final List<String> KEYS = List.of("gc", "uploads", "retention", "endpoint");
   static final List<String> GC_KEYS =
-      List.of("schedule", "gracePeriod", "deleteUntagged", "fullEvery");
+      List.of("schedule", "gracePeriod", "deleteUntagged", "fullEvery", "dutyCycle");
   static final List<String> UPLOAD_KEYS = List.of("schedule", "ttl");
   static final List<String> RETENTION_KEYS = List.of("schedule");
 
@@ -87,12 +90,15 @@ public record LifecycleConfig(
     if (fullEvery < 1) {
       throw new IllegalArgumentException("fullEvery must be at least 1");
     }
+    if (!(gcDutyCycle > 0 && gcDutyCycle <= 1)) {
+      throw new IllegalArgumentException("gcDutyCycle must be in (0, 1]");
+    }
   }
 
   /**
    * Collections only when asked, a grace period of 24 hours, untagged manifests kept, every 7th
-   * scheduled run full; uploads idle for 24 hours purged every hour; retention only when asked; the
-   * endpoint as access control decides.
+   * scheduled run full, working a tenth of the time; uploads idle for 24 hours purged every hour;
+   * retention only when asked; the endpoint as access control decides.
    */
   public static LifecycleConfig defaults() {
     return new LifecycleConfig(
@@ -100,6 +106,7 @@ public record LifecycleConfig(
         GarbageCollector.DEFAULT_GRACE_PERIOD,
         false,
         Lifecycle.DEFAULT_FULL_EVERY,
+        Lifecycle.DEFAULT_GC_DUTY_CYCLE,
         Optional.of(Schedule.parse(Lifecycle.DEFAULT_UPLOAD_SCHEDULE)),
         UploadPurge.DEFAULT_TTL,
         Optional.empty(),
@@ -113,6 +120,7 @@ public record LifecycleConfig(
         gracePeriod,
         deleteUntagged,
         fullEvery,
+        gcDutyCycle,
         uploadSchedule,
         uploadTtl,
         retentionSchedule,
@@ -141,6 +149,7 @@ public record LifecycleConfig(
     Duration grace = d.gracePeriod();
     boolean untagged = d.deleteUntagged();
     int fullEvery = d.fullEvery();
+    double dutyCycle = d.gcDutyCycle();
     Optional<Schedule> uploadSchedule = d.uploadSchedule();
     Duration ttl = d.uploadTtl();
     Optional<Schedule> retentionSchedule = d.retentionSchedule();
@@ -158,6 +167,9 @@ public record LifecycleConfig(
       }
       if (gc.containsKey("fullEvery")) {
         fullEvery = r.count(gc.get("fullEvery"), "lifecycle.gc.fullEvery", 10_000);
+      }
+      if (gc.containsKey("dutyCycle")) {
+        dutyCycle = r.share(gc.get("dutyCycle"), "lifecycle.gc.dutyCycle");
       }
     }
     if (top.containsKey("uploads")) {
@@ -180,7 +192,15 @@ public record LifecycleConfig(
       endpoint = Optional.of(r.endpoint(top.get("endpoint"), "lifecycle.endpoint"));
     }
     return new LifecycleConfig(
-        gcSchedule, grace, untagged, fullEvery, uploadSchedule, ttl, retentionSchedule, endpoint);
+        gcSchedule,
+        grace,
+        untagged,
+        fullEvery,
+        dutyCycle,
+        uploadSchedule,
+        ttl,
+        retentionSchedule,
+        endpoint);
   }
 
   /** Reads nodes, with errors that place them. */
@@ -287,6 +307,27 @@ public record LifecycleConfig(
       }
       throw error(
           node, path, "expected a whole number from 1 to " + max + ", found '" + value + "'");
+    }
+
+    /** A number above 0 and at most 1, such as 0.25. */
+    double share(Node node, String path) throws ConfigException {
+      String value = text(node, path, "a number above 0 and at most 1");
+      if (node.getTag().equals(Tag.INT) || node.getTag().equals(Tag.FLOAT)) {
+        try {
+          double share = Double.parseDouble(value);
+          if (share > 0 && share <= 1) {
+            return share;
+          }
+        } catch (NumberFormatException e) {
+          // Said below.
+        }
+      }
+      throw error(
+          node,
+          path,
+          "expected a number above 0 and at most 1 (0.1: a tenth of the time), found '"
+              + Cli.shown(value)
+              + "'");
     }
 
     EndpointMode endpoint(Node node, String path) throws ConfigException {

@@ -253,6 +253,7 @@ public final class WharfServer implements AutoCloseable {
         GarbageCollector.builder(checked)
             .gracePeriod(config.gracePeriod())
             .deleteUntagged(config.deleteUntagged())
+            .dutyCycle(config.gcDutyCycle())
             .build();
     Lifecycle.Builder b = Lifecycle.builder().events(events).fullEvery(config.fullEvery());
     if (config.gcSchedule().isPresent()) {

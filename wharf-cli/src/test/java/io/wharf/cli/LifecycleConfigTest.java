@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wharf.oci.server.lifecycle.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,7 @@ class LifecycleConfigTest {
     assertThat(c.gracePeriod()).isEqualTo(Duration.ofHours(24));
     assertThat(c.deleteUntagged()).isFalse();
     assertThat(c.fullEvery()).isEqualTo(7);
+    assertThat(c.gcDutyCycle()).isEqualTo(0.1);
     assertThat(c.uploadSchedule()).contains(Schedule.parse("0 * * * *"));
     assertThat(c.uploadTtl()).isEqualTo(Duration.ofHours(24));
     assertThat(c.endpoint()).isEmpty();
@@ -114,6 +116,7 @@ class LifecycleConfigTest {
                 "    gracePeriod: 2h",
                 "    deleteUntagged: true",
                 "    fullEvery: 3",
+                "    dutyCycle: 0.5",
                 "  uploads:",
                 "    schedule: off",
                 "    ttl: 6h",
@@ -123,6 +126,8 @@ class LifecycleConfigTest {
     assertThat(c.gracePeriod()).isEqualTo(Duration.ofHours(2));
     assertThat(c.deleteUntagged()).isTrue();
     assertThat(c.fullEvery()).isEqualTo(3);
+    assertThat(c.gcDutyCycle()).isEqualTo(0.5);
+    assertThat(parse("lifecycle:\n  gc:\n    dutyCycle: 1\n").gcDutyCycle()).isEqualTo(1.0);
     assertThat(c.uploadSchedule()).isEmpty();
     assertThat(c.uploadTtl()).isEqualTo(Duration.ofHours(6));
     assertThat(c.endpoint()).contains(LifecycleConfig.EndpointMode.LOOPBACK);
@@ -180,6 +185,14 @@ class LifecycleConfigTest {
     refused(
         "lifecycle:\n  gc:\n    fullEvery:\n",
         "wharf.yaml:3:15: lifecycle.gc.fullEvery: has no value");
+    for (String bad : List.of("0", "-0.5", "1.5", ".nan", "fast", "10%")) {
+      refused(
+          "lifecycle:\n  gc:\n    dutyCycle: " + bad + "\n",
+          "wharf.yaml:3:16: lifecycle.gc.dutyCycle: expected a number above 0 and at most 1 (0.1:"
+              + " a tenth of the time), found '"
+              + bad
+              + "'");
+    }
     refused(
         "lifecycle:\n  uploads: [1]\n",
         "wharf.yaml:2:12: lifecycle.uploads: expected keys and values");

@@ -83,6 +83,7 @@ public final class GarbageCollector {
   private final Clock clock;
   private final int batchSize;
   private final int maxReportItems;
+  private final double dutyCycle;
   private final ReentrantLock running = new ReentrantLock();
 
   private GarbageCollector(Builder b) {
@@ -94,6 +95,7 @@ public final class GarbageCollector {
     this.clock = b.clock;
     this.batchSize = b.batchSize;
     this.maxReportItems = b.maxReportItems;
+    this.dutyCycle = b.dutyCycle;
   }
 
   /** A collector over {@code storage}, with the defaults the builder documents. */
@@ -142,6 +144,7 @@ public final class GarbageCollector {
     private long blobsDeleted;
     private long bytesReclaimed;
     private long keptYoung;
+    private final Pacer pacer = new Pacer(dutyCycle);
 
     /** Full runs: digests some repository keeps a link to (as this run read it). */
     private final Set<Digest> keptLinks = new HashSet<>();
@@ -181,14 +184,19 @@ public final class GarbageCollector {
         Page<RepositoryName> page = metadata.repositories(new PageRequest(REPOSITORY_PAGE, last));
         for (RepositoryName repository : page.items()) {
           repository(repository);
+          pacer.step();
         }
         last = page.next();
       } while (last.isPresent());
       List<StoredBlob> batch = new ArrayList<>(batchSize);
+      long listed = 0;
       try (Stream<StoredBlob> inventory = blobs.inventory()) {
         Iterator<StoredBlob> it = inventory.iterator();
         while (it.hasNext()) {
           StoredBlob blob = it.next();
+          if (++listed % batchSize == 0) {
+            pacer.step();
+          }
           if (keptLinks.contains(blob.digest())) {
             continue;
           }
@@ -200,6 +208,7 @@ public final class GarbageCollector {
           if (batch.size() == batchSize) {
             sweep(batch);
             batch.clear();
+            pacer.step();
           }
         }
       }
@@ -256,12 +265,14 @@ public final class GarbageCollector {
           if (repository(repository)) {
             young.add(repository);
           }
+          pacer.step();
         }
         List<Digest> youngBlobs = sweepJournaled(blobsNow);
         if (!young.isEmpty() || !youngBlobs.isEmpty()) {
           lifecycle.remember(young, youngBlobs);
         }
         lifecycle.trimJournal(new JournalBatch(batch.upTo(), repositoriesNow, blobsNow));
+        pacer.step();
         doneRepositories.addAll(repositoriesNow);
         doneBlobs.addAll(blobsNow);
         if (roundDone || (repositoriesNow.isEmpty() && blobsNow.isEmpty())) {
@@ -407,6 +418,7 @@ public final class GarbageCollector {
                   links.get(digest).size(),
                   "no manifest of the repository refers to it"));
         }
+        pacer.step();
       }
     }
 
@@ -502,6 +514,7 @@ public final class GarbageCollector {
     private Clock clock = Clock.systemUTC();
     private int batchSize = 256;
     private int maxReportItems = DEFAULT_MAX_REPORT_ITEMS;
+    private double dutyCycle = 1.0;
 
     private Builder(RegistryStorage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -551,6 +564,22 @@ public final class GarbageCollector {
         throw new IllegalArgumentException("negative report item cap");
       }
       this.maxReportItems = maxReportItems;
+      return this;
+    }
+
+    /**
+     * The share of wall time a run spends working (default 1: it works flat out). Below 1, the run
+     * pauses between steps (a repository, a batch of blobs or journal entries) for as long as its
+     * share allows, so that a collection in a serving registry leaves the cores to requests: at 0.1
+     * a run takes about ten times as long and a tenth of one core. A pause never holds a lock.
+     *
+     * @param dutyCycle in (0, 1]
+     */
+    public Builder dutyCycle(double dutyCycle) {
+      if (!(dutyCycle > 0 && dutyCycle <= 1)) {
+        throw new IllegalArgumentException("duty cycle must be in (0, 1], got " + dutyCycle);
+      }
+      this.dutyCycle = dutyCycle;
       return this;
     }
 

@@ -59,6 +59,28 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void aPacedCollectorDecidesAsAnUnpacedOne() throws Exception {
+    push(APP, image("kept", "shared"), PUSHED, "v1");
+    push(APP, image("untagged", "shared"), PUSHED);
+    storage.metadata().linkBlob(APP, info(storeBlob("stray upload")));
+    storeBlob("never linked");
+
+    GcReport dry = collector(true, later()).run(GcRequest.dryRunOnly());
+    GcReport paced =
+        GarbageCollector.builder(storage)
+            .gracePeriod(GRACE)
+            .deleteUntagged(true)
+            .clock(later())
+            .dutyCycle(0.5)
+            .build()
+            .run(GcRequest.fullRun());
+
+    assertThat(paced.manifestsDeleted()).isEqualTo(dry.manifestsDeleted()).isEqualTo(1);
+    assertThat(paced.linksRemoved()).isEqualTo(dry.linksRemoved());
+    assertThat(paced.blobsDeleted()).isEqualTo(dry.blobsDeleted()).isGreaterThan(1);
+  }
+
+  @Test
   void keepsTaggedImagesAndTakesOldUnreferencedLinksAndBlobs() throws Exception {
     RawManifest kept = image("kept", "shared");
     push(APP, kept, PUSHED, "v1");
