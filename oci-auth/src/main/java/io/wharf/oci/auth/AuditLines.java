@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +45,8 @@ final class AuditLines {
 
   private static final CharacterEscapes ESCAPES = new AsciiOnly();
 
+  private static final InstantText TIMES = new InstantText();
+
   private AuditLines() {}
 
   /** The event's line, with its {@code \n}. */
@@ -52,24 +55,23 @@ final class AuditLines {
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.setCharacterEscapes(ESCAPES);
       g.writeStartObject();
-      g.writeStringField("time", event.time().toString());
+      g.writeStringField("time", TIMES.format(event.time()));
       g.writeStringField("kind", event.kind().name());
       string(g, "requestId", event.requestId());
       actor(g, event.actor());
-      event.clientAddress().ifPresent(a -> string(g, "client", address(a)));
-      event
-          .endpoint()
-          .ifPresent(
-              e -> {
-                string(g, "endpoint", e.name());
-                string(g, "action", e.action().name().toLowerCase(Locale.ROOT));
-              });
+      if (event.clientAddress().isPresent()) {
+        string(g, "client", address(event.clientAddress().get()));
+      }
+      if (event.endpoint().isPresent()) {
+        string(g, "endpoint", event.endpoint().get().name());
+        string(g, "action", event.endpoint().get().action().name().toLowerCase(Locale.ROOT));
+      }
       optional(g, "repository", event.repository());
       optional(g, "sourceRepository", event.sourceRepository());
       optional(g, "digest", event.digest());
       optional(g, "previousDigest", event.previousDigest());
       optional(g, "mediaType", event.mediaType());
-      strings(g, "tags", event.tags().stream().map(Tag::value).sorted().toList());
+      strings(g, "tags", tags(event.tags()));
       g.writeNumberField("status", event.status());
       strings(g, "reasons", event.reasons());
       strings(g, "scopes", event.scopes());
@@ -103,16 +105,23 @@ final class AuditLines {
     return a.getHostString() + ":" + a.getPort();
   }
 
-  private static void optional(JsonGenerator g, String field, Optional<?> value) {
-    value.ifPresent(v -> string(g, field, v.toString()));
+  private static void optional(JsonGenerator g, String field, Optional<?> value)
+      throws IOException {
+    if (value.isPresent()) {
+      string(g, field, value.get().toString());
+    }
   }
 
-  private static void string(JsonGenerator g, String field, String value) {
-    try {
-      g.writeStringField(field, cut(value));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static void string(JsonGenerator g, String field, String value) throws IOException {
+    g.writeStringField(field, cut(value));
+  }
+
+  /** The tags' names in order (a pull names one: no sorting then). */
+  private static List<String> tags(Set<Tag> tags) {
+    if (tags.size() <= 1) {
+      return tags.isEmpty() ? List.of() : List.of(tags.iterator().next().value());
     }
+    return tags.stream().map(Tag::value).sorted().toList();
   }
 
   private static void strings(JsonGenerator g, String field, Collection<String> values)
