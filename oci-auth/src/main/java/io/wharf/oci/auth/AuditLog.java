@@ -3,6 +3,7 @@ package io.wharf.oci.auth;
 import io.wharf.oci.server.RegistryEvent;
 import io.wharf.oci.server.RegistryEventListener;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,6 +89,7 @@ public final class AuditLog implements RegistryEventListener, Closeable {
   private final AtomicLong lastFailureLog = new AtomicLong(Long.MIN_VALUE);
 
   // Guarded by this.
+  private final AuditLines.Encoder encoder = new AuditLines.Encoder();
   private @Nullable FileChannel channel;
   private @Nullable OutputStream out;
   private long size;
@@ -144,33 +146,35 @@ public final class AuditLog implements RegistryEventListener, Closeable {
     if (!kinds.contains(event.kind())) {
       return;
     }
-    byte[] line;
-    try {
-      line = AuditLines.encode(event);
-    } catch (RuntimeException e) {
-      failed("cannot encode a " + event.kind() + " event", e);
-      return;
-    }
-    try {
-      write(line);
-    } catch (IOException | RuntimeException e) {
-      failed("cannot write a " + event.kind() + " event (request " + event.requestId() + ")", e);
+    synchronized (this) {
+      ByteArrayOutputStream line;
+      try {
+        line = encoder.encode(event);
+      } catch (RuntimeException e) {
+        failed("cannot encode a " + event.kind() + " event", e);
+        return;
+      }
+      try {
+        write(line);
+      } catch (IOException | RuntimeException e) {
+        failed("cannot write a " + event.kind() + " event (request " + event.requestId() + ")", e);
+      }
     }
   }
 
-  private synchronized void write(byte[] line) throws IOException {
+  private void write(ByteArrayOutputStream line) throws IOException {
     if (closed) {
       throw new IllegalStateException("the audit log is closed");
     }
     if (out == null) {
       open(); // a rotation that failed to open the new file: try again
     }
-    if (size > 0 && size + line.length > maxFileBytes) {
+    if (size > 0 && size + line.size() > maxFileBytes) {
       rotate();
     }
     OutputStream o = Objects.requireNonNull(out);
-    o.write(line);
-    size += line.length;
+    line.writeTo(o);
+    size += line.size();
     written++;
     if (waiting++ == 0) {
       oldestWaitingMillis = clock.millis();
