@@ -2,6 +2,8 @@ package io.wharf.oci.policy.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
 import io.wharf.oci.model.Digest;
@@ -11,6 +13,7 @@ import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.policy.InMemoryPolicyContext;
 import io.wharf.oci.policy.sign.internal.cosign.CosignSignatureVerifier;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,38 @@ class SigstoreBundleVerifierTest {
             SignatureCheck.verified(
                 "https://github.com/loosebazooka/aa-test/.github/workflows/provenance.yaml@refs/heads/main"
                     + " (https://token.actions.githubusercontent.com)"));
+  }
+
+  /**
+   * A v0.1 bundle carries an inclusion promise (the log's signed entry timestamp) and no inclusion
+   * proof. Made from sigstore-java's v0.2 bundle: its media type set to v0.1 and its proof taken
+   * out; the promise alone proves, offline, that the log took the entry. Without the promise as
+   * well, nothing does.
+   */
+  @Test
+  void aVersion01BundleVerifiesByItsInclusionPromise() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode bundle =
+        (ObjectNode) json.readTree(CosignFixtures.bytes(BUNDLES + "bundle.sigstore"));
+    bundle.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1");
+    List<ObjectNode> entries = new ArrayList<>();
+    bundle.get("verificationMaterial").get("tlogEntries").forEach(e -> entries.add((ObjectNode) e));
+    assertThat(entries).isNotEmpty();
+    entries.forEach(e -> assertThat(e.remove("inclusionProof")).isNotNull());
+    Digest artifact = Digest.sha256(Bytes.of(CosignFixtures.bytes(BUNDLES + "artifact.txt")));
+    CosignSignatureVerifier verifier = keyless("sigstore-java/trusted_root.json", APPU);
+
+    assertThat(
+            verifier.verifyBundle(json.writeValueAsBytes(bundle), artifact, Optional.empty(), NOW))
+        .isEqualTo(SignatureCheck.verified("appu@google.com (https://accounts.google.com)"));
+
+    entries.forEach(e -> e.remove("inclusionPromise"));
+    assertThat(
+            verifier
+                .verifyBundle(json.writeValueAsBytes(bundle), artifact, Optional.empty(), NOW)
+                .message())
+        .isEqualTo(
+            "the transparency-log entry has neither a signed entry timestamp nor an inclusion proof");
   }
 
   @Test
