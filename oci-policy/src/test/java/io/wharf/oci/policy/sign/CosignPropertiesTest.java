@@ -254,7 +254,7 @@ class CosignPropertiesTest {
                     Optional.empty(),
                     NOW)
                 .message())
-        .isEqualTo("signature does not match the manifest digest");
+        .isEqualTo("the bundle's message digest is SHA3_256; only SHA2_256 digests are supported");
 
     CosignTestSigner signer = CosignTestSigner.generate();
     SignatureVerifier key =

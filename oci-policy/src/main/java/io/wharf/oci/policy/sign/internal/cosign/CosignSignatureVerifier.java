@@ -364,8 +364,14 @@ public final class CosignSignatureVerifier implements SignatureVerifier {
             now);
     if (bundle.messageSignature().isPresent()) {
       SigstoreBundle.MessageSignature message = bundle.messageSignature().get();
-      if (!"SHA2_256".equals(message.algorithm())
-          || !MessageDigest.isEqual(message.digest(), subject.hashBytes())) {
+      String algorithm = message.algorithm();
+      if (!"SHA2_256".equals(algorithm)) {
+        throw new Failure(
+            "the bundle's message digest is "
+                + (algorithm.length() > 40 ? algorithm.substring(0, 40) + "…" : algorithm)
+                + "; only SHA2_256 digests are supported");
+      }
+      if (!MessageDigest.isEqual(message.digest(), subject.hashBytes())) {
         throw new Failure("signature does not match the manifest digest");
       }
     } else {
