@@ -80,6 +80,11 @@ record PolicyConfig(
     static PolicyText ofFile(Path file, String text) {
       return new PolicyText(file.toString(), text, folderOf(file), false);
     }
+
+    /** A containers/image {@code policy.json} read from {@code file}. */
+    static PolicyText ofContainersFile(Path file, String text) {
+      return new PolicyText(file.toString(), text, folderOf(file), true);
+    }
   }
 
   PolicyConfig {
@@ -151,7 +156,7 @@ record PolicyConfig(
     inline.ifPresent(texts::add);
     if (containersPolicy.isPresent()) {
       Path file = containersPolicy.get();
-      texts.add(new PolicyText(file.toString(), readFile(file), folderOf(file), true));
+      texts.add(PolicyText.ofContainersFile(file, readFile(file)));
     }
     return texts;
   }

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code wharf verify IMAGE --policy FILE...}: judges an image on any registry by the policies
- * {@code wharf serve} would enforce on its pull, and prints the decision with every reason.
+ * {@code wharf verify IMAGE --policy FILE... [--containers-policy policy.json...]}: judges an image
+ * on any registry by the policies {@code wharf serve} would enforce on its pull (Wharf policy
+ * documents, and containers/image's {@code policy.json} read for the image's registry), and prints
+ * the decision with every reason.
  *
  * <p>Exit status: 0 allowed, 1 denied, 2 bad arguments or policies (every error of every document,
  * with its line, on standard error), 3 not verified: the registry could not be reached, refused
@@ -36,6 +38,13 @@ final class VerifyCommand implements Command {
           "FILE",
           "A policy document (YAML or JSON, see oci-policy/POLICY.md); repeat for several.",
           "--policy");
+
+  static final Cli.Option CONTAINERS_POLICY =
+      Cli.Option.repeatable(
+          "FILE",
+          "A containers/image policy.json (as podman and skopeo read it), its scopes judged for"
+              + " the image's registry; with or instead of --policy.",
+          "--containers-policy");
 
   static final Cli.Option JSON =
       Cli.Option.flag(
@@ -54,7 +63,7 @@ final class VerifyCommand implements Command {
               "Exit status: 0 allowed, 1 denied, 2 bad arguments or policies, 3 not verified",
               "(the registry could not be reached, refused, or lacks the image)."),
           List.of(new Cli.Positional("IMAGE", "The image.")),
-          ClientOptions.after(POLICY, JSON, CREDS));
+          ClientOptions.after(POLICY, CONTAINERS_POLICY, JSON, CREDS));
 
   @Override
   public Cli.Syntax syntax() {
@@ -64,8 +73,9 @@ final class VerifyCommand implements Command {
   @Override
   public int run(Cli.Args args, PrintWriter out, PrintWriter err) throws Cli.UsageError {
     List<String> files = args.values(POLICY);
-    if (files.isEmpty()) {
-      throw new Cli.UsageError("--policy FILE is required");
+    List<String> containersFiles = args.values(CONTAINERS_POLICY);
+    if (files.isEmpty() && containersFiles.isEmpty()) {
+      throw new Cli.UsageError("--policy FILE (or --containers-policy FILE) is required");
     }
     Reference reference;
     try {
@@ -75,7 +85,7 @@ final class VerifyCommand implements Command {
     }
     PolicySet policies;
     try {
-      policies = policies(files);
+      policies = policies(files, containersFiles, reference.registry().value());
     } catch (ConfigException e) {
       return fail(err, e.getMessage(), 2);
     } catch (PolicyException e) {
@@ -122,12 +132,26 @@ final class VerifyCommand implements Command {
    * is collected.
    */
   static PolicySet policies(List<String> files) throws ConfigException, PolicyException {
+    return policies(files, List.of(), "");
+  }
+
+  /**
+   * The documents of {@code files} and the containers/image policies of {@code containersFiles},
+   * whose scopes are read for {@code registryName} (the image's registry, as its reference names
+   * it); every error of every document is collected.
+   */
+  static PolicySet policies(List<String> files, List<String> containersFiles, String registryName)
+      throws ConfigException, PolicyException {
     List<PolicyConfig.PolicyText> texts = new ArrayList<>();
     for (String file : files) {
       Path path = Path.of(file);
       texts.add(PolicyConfig.PolicyText.ofFile(path, PolicyConfig.readFile(path)));
     }
-    return PolicyRuntime.load(texts, "", 1);
+    for (String file : containersFiles) {
+      Path path = Path.of(file);
+      texts.add(PolicyConfig.PolicyText.ofContainersFile(path, PolicyConfig.readFile(path)));
+    }
+    return PolicyRuntime.load(texts, registryName, 1);
   }
 
   /** Prints every error of {@code e} on {@code err}; the line that ends them. */

@@ -205,7 +205,7 @@ class VerifyCommandIT {
   void usageErrorsAndInvalidPoliciesExitTwo() throws Exception {
     WharfRun noPolicy = WharfRun.of("verify", host + "/secure/app:v1");
     assertThat(noPolicy.status()).isEqualTo(2);
-    assertThat(noPolicy.err()).contains("--policy FILE is required");
+    assertThat(noPolicy.err()).contains("--policy FILE (or --containers-policy FILE) is required");
 
     WharfRun badReference = verify("docker://Not A Reference");
     assertThat(badReference.status()).isEqualTo(2);
@@ -255,6 +255,44 @@ class VerifyCommandIT {
   @Test
   void aSignatureRuleAllowsImagesSignedByItsKeyAndDeniesTheOthers() {
     assertSignaturesJudged(host, signedPolicy);
+  }
+
+  /**
+   * A containers/image policy.json, as podman and skopeo read it, judges for the image's registry:
+   * its scope for signed/ requires the key's signature, and its default rejects everything else.
+   */
+  @Test
+  void aContainersPolicyJsonJudgesTheImagesRegistry() throws Exception {
+    Path json =
+        Files.writeString(
+            temp.resolve("keys").resolve("policy.json"),
+            "{\"default\": [{\"type\": \"reject\"}], \"transports\": {\"docker\": {\""
+                + host
+                + "/signed\": [{\"type\": \"sigstoreSigned\", \"keyPath\": \""
+                + temp.resolve("keys").resolve("cosign.pub")
+                + "\"}]}}}");
+    for (String tag : List.of("v1", "referred")) {
+      WharfRun signed =
+          WharfRun.of(
+              "verify", "--containers-policy", json.toString(), host + "/signed/app:" + tag);
+      assertThat(signed.status()).as(tag + ": " + signed.out() + signed.err()).isZero();
+      assertThat(signed.out()).endsWith(": allowed\n");
+    }
+    for (String image :
+        List.of("/signed/app:unsigned", "/signed/app:other-key", "/secure/app:v1")) {
+      WharfRun denied = WharfRun.of("verify", "--containers-policy", json.toString(), host + image);
+      assertThat(denied.status()).as(image + ": " + denied.out() + denied.err()).isEqualTo(1);
+      assertThat(denied.out()).contains(": denied\n  ");
+    }
+    WharfRun both =
+        WharfRun.of(
+            "verify",
+            "--policy",
+            policy.toString(),
+            "--containers-policy",
+            json.toString(),
+            host + "/secure/app:v2");
+    assertThat(both.status()).isEqualTo(1);
   }
 
   @Test
