@@ -183,7 +183,60 @@ class SignatureEnforcementIT {
     assertRefusedInspect("notary-old/expired-cert:v1", "authenticTimestamp");
   }
 
+  /**
+   * containers/image's policy.json on wharf serve (policies.containersPolicy, with the registry's
+   * name): its scope for cpolicy/ requires a sigstore signature by the key, its default lets the
+   * rest through. Signatures name the registry as clients do (registry.test), not the address.
+   */
+  @Test
+  void aContainersPolicyJsonGatesPullsForItsScope() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("containers"));
+    Files.writeString(dir.resolve("cosign.pub"), key.publicKeyPem());
+    Files.writeString(
+        dir.resolve("policy.json"),
+        """
+        {"default": [{"type": "insecureAcceptAnything"}],
+         "transports": {"docker": {"registry.test/cpolicy": [
+           {"type": "sigstoreSigned", "keyPath": "%s"}]}}}
+        """
+            .formatted(dir.resolve("cosign.pub")));
+    Path config =
+        Files.writeString(
+            dir.resolve("wharf.yaml"),
+            "policies:\n  containersPolicy: policy.json\n  registryName: registry.test\n"
+                + "  watch: false\n");
+    try (WharfServer gated =
+        WharfServer.start(
+            WharfConfig.read(config).applyTo(ServerSettings.loopback(dir.resolve("data"))))) {
+      String at = "127.0.0.1:" + gated.port();
+      TestImages.Image signedImage = pushImage(at, "cpolicy/signed", 11);
+      CosignTestSigner.Signed signed =
+          key.sign("registry.test/cpolicy/signed", signedImage.descriptor());
+      pushSignature(at, signed, signed.manifest(), signed.config(), "cpolicy/signed", signed.tag());
+      TestImages.Image otherImage = pushImage(at, "cpolicy/other-key", 12);
+      CosignTestSigner.Signed byOther =
+          otherKey.sign("registry.test/cpolicy/other-key", otherImage.descriptor());
+      pushSignature(
+          at, byOther, byOther.manifest(), byOther.config(), "cpolicy/other-key", byOther.tag());
+      pushImage(at, "cpolicy/unsigned", 13);
+      pushImage(at, "open/app", 14);
+
+      assertPulledFrom(at, "cpolicy/signed:v1");
+      assertPulledFrom(at, "open/app:v1");
+      for (String refused : List.of("cpolicy/unsigned:v1", "cpolicy/other-key:v1")) {
+        Skopeo.Result result = Skopeo.pull(temp, at + "/" + refused);
+        assertThat(result.exitCode()).as("pull of %s", refused).isNotZero();
+        assertThat(result.stderr()).contains("denied").contains("cosign.pub");
+      }
+    }
+  }
+
   private static TestImages.Image pushImage(String repository, long seed) throws Exception {
+    return pushImage(host, repository, seed);
+  }
+
+  private static TestImages.Image pushImage(String host, String repository, long seed)
+      throws Exception {
     Path layout = temp.resolve("layout-" + repository.replace('/', '-'));
     TestImages.Image image = TestImages.multiLayerLayout(layout, "v1", seed);
     Skopeo.fresh(temp)
@@ -195,8 +248,19 @@ class SignatureEnforcementIT {
     return image;
   }
 
+  private static void pushSignature(
+      CosignTestSigner.Signed signed,
+      RawManifest manifest,
+      CosignTestSigner.Blob config,
+      String repository,
+      String tag)
+      throws Exception {
+    pushSignature(host, signed, manifest, config, repository, tag);
+  }
+
   /** Pushes a signature manifest with skopeo, digests kept, from a layout holding it. */
   private static void pushSignature(
+      String host,
       CosignTestSigner.Signed signed,
       RawManifest manifest,
       CosignTestSigner.Blob config,
@@ -233,6 +297,11 @@ class SignatureEnforcementIT {
 
   private static Skopeo.Result pull(String source) throws Exception {
     return Skopeo.pull(temp, host + "/" + source);
+  }
+
+  private static void assertPulledFrom(String host, String source) throws Exception {
+    Skopeo.Result result = Skopeo.pull(temp, host + "/" + source);
+    assertThat(result.exitCode()).as("pull of %s: %s", source, result.stderr()).isZero();
   }
 
   private static Skopeo.Result inspect(String source) throws Exception {
