@@ -152,4 +152,24 @@ class NotationRevocationTest {
     assertThat(check(jws, "strict", override("skip")))
         .isEqualTo(SignatureCheck.verified(PLAIN_LEAF));
   }
+
+  @Test
+  void aRootNamingACrlIsNotCheckedAsNotationDoesNot() throws Exception {
+    // notation-core-go's revocation check marks the chain's last certificate, the self-signed
+    // root, non-revokable without looking at it: nothing above it could revoke it
+    Issued root =
+        NotationTestSigner.root("CN=crl root,O=Wharf,C=US", NOW, crl("http://crl.wharf.example/x"));
+    Issued ca = NotationTestSigner.ca("CN=ca,O=Wharf,C=US", root, NOW);
+    byte[] jws =
+        NotationTestSigner.jws(
+            SUBJECT, SIGNED_AT, NotationTestSigner.leaf(PLAIN_LEAF, ca, NOW), ca, root);
+    Signed signed = envelope(jws, "application/jose+json", SUBJECT);
+    List<SignatureCheck> checks =
+        NotationVerifiers.trustPolicy(
+                "wharf",
+                policy("strict", "", List.of("ca:wharf"), List.of("*")),
+                Map.<String, List<X509Certificate>>of("ca:wharf", List.of(root.certificate())))
+            .verify(signed.subject(), signed.signature(), signed.facts(), NOW);
+    assertThat(checks).containsExactly(SignatureCheck.verified(PLAIN_LEAF));
+  }
 }
