@@ -128,10 +128,14 @@ final class CertificateChains {
   }
 
   /**
-   * Whether {@code cert} names a CRL distribution point or an OCSP responder: Notation treats a
-   * certificate that names neither as not revocable.
+   * Whether {@code cert} names a CRL distribution point or an OCSP responder and is not a
+   * self-signed root: Notation treats a certificate that names neither as not revocable, and never
+   * checks the root that ends a chain (no issuer could revoke it), whatever it names.
    */
   static boolean revocable(X509Certificate cert) {
+    if (selfSigned(cert)) {
+      return false;
+    }
     if (cert.getExtensionValue(Extension.cRLDistributionPoints.getId()) != null) {
       return true;
     }
@@ -150,6 +154,19 @@ final class CertificateChains {
       return false;
     } catch (RuntimeException e) {
       return true; // unreadable: it may name one, so its status is unknown
+    }
+  }
+
+  /** Whether {@code cert} is self-issued and its signature verifies with its own key. */
+  private static boolean selfSigned(X509Certificate cert) {
+    if (!cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+      return false;
+    }
+    try {
+      cert.verify(cert.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
     }
   }
 }

@@ -40,8 +40,9 @@ import java.util.Set;
  * overrides say. Immutable and thread-safe.
  *
  * <p>Revocation is checked offline only: a certificate that names no CRL distribution point and no
- * OCSP responder is not revocable (as Notation treats it); one that names them has an unknown
- * status offline, which fails where revocation is enforced and is a warning where it is logged.
+ * OCSP responder is not revocable (as Notation treats it), nor is a self-signed root (Notation
+ * never checks the root that ends a chain); one that names them has an unknown status offline,
+ * which fails where revocation is enforced and is a warning where it is logged.
  */
 public final class TrustPolicyVerifier implements SignatureVerifier {
 
