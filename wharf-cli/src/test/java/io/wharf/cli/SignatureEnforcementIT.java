@@ -310,8 +310,7 @@ class SignatureEnforcementIT {
   }
 
   private static void assertPulled(String source) throws Exception {
-    Skopeo.Result result = pull(source);
-    assertThat(result.exitCode()).as("pull of %s: %s", source, result.stderr()).isZero();
+    assertPulledFrom(host, source);
   }
 
   private static void assertRefused(String source, String reason) throws Exception {
