@@ -571,7 +571,8 @@ public final class GarbageCollector {
      * The share of wall time a run spends working (default 1: it works flat out). Below 1, the run
      * pauses between steps (a repository, a batch of blobs or journal entries) for as long as its
      * share allows, so that a collection in a serving registry leaves the cores to requests: at 0.1
-     * a run takes about ten times as long and a tenth of one core. A pause never holds a lock.
+     * a run takes about ten times as long and a tenth of one core. A pause never holds a store lock
+     * (only this collector's own, so another run of it waits).
      *
      * @param dutyCycle in (0, 1]
      */

@@ -39,8 +39,8 @@ final class Pacer {
   }
 
   /**
-   * Called between steps, never while holding a lock: sleeps when the work since the last sleep has
-   * earned a pause.
+   * Called between steps, never while holding a store lock: sleeps when the work since the last
+   * sleep has earned a pause.
    *
    * @throws InterruptedIOException when the thread is interrupted while it sleeps (its interrupt
    *     flag is set again)
