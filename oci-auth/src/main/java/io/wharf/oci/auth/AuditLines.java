@@ -56,8 +56,9 @@ final class AuditLines {
 
   /**
    * Encodes events into one buffer with one generator, both reused from line to line: the audit log
-   * encodes an event per request, and a new generator and buffer for each cost a fifth of an
-   * event's time. Not thread-safe: the audit log encodes under its lock.
+   * encodes an event per request, and a new generator and buffer for each cost about a tenth of an
+   * event's time (AuditLogBenchmark: 1,698 to 1,511 ns). Not thread-safe: the audit log encodes
+   * under its lock.
    */
   static final class Encoder {
 
