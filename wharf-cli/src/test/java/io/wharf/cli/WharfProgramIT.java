@@ -537,9 +537,20 @@ class WharfProgramIT {
       assertThat(client.statBlob(repo, digest)).hasValue(content.length);
     }
     // The restarted server found the session in the store, and the client went on in it (a new
-    // session would have been reported as a resume from byte 0).
-    assertThat(Files.readString(secondLog)).contains("resumed 1 upload sessions kept in the store");
+    // session would have been reported as a resume from byte 0). The server writes its log out
+    // every 100 ms (DeferredStderr), so the line may reach the file after the push has ended.
+    Await.until(
+        "the restarted server to log the resumed session",
+        () -> logContains(secondLog, "resumed 1 upload sessions kept in the store"));
     assertThat(resumedAt).as("offsets the client resumed from").doesNotContain(0L);
     assertThat(uploadFolders()).isEmpty();
+  }
+
+  private static boolean logContains(Path log, String line) {
+    try {
+      return Files.readString(log).contains(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
