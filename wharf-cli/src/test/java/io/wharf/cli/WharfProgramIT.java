@@ -198,15 +198,7 @@ class WharfProgramIT {
     assertThat(local.status()).isEqualTo(1);
     assertThat(local.err()).contains("is 'wharf serve' running on it? then use --registry URL");
 
-    Await.until(
-        "the run's log line",
-        () -> {
-          try {
-            return Files.readString(log).contains("lifecycle job gc (requested, ");
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    Await.until("the run's log line", () -> logContains(log, "lifecycle job gc (requested, "));
     assertThat(Files.readString(log))
         .contains("lifecycle jobs: gc on request, uploads at '0 * * * *'")
         .contains("lifecycle endpoint /_wharf/lifecycle: open to every caller on this machine");
