@@ -107,6 +107,17 @@ public final class NotationFixtures {
     }
   }
 
+  /** {@code d} as a JSON descriptor: its media type, digest and size. */
+  static String descriptorJson(Descriptor d) {
+    return "{\"mediaType\":\""
+        + d.mediaType().value()
+        + "\",\"digest\":\""
+        + d.digest()
+        + "\",\"size\":"
+        + d.size()
+        + "}";
+  }
+
   /**
    * A repository {@code e2e} holding {@code envelope} (of {@code mediaType}) as the layer of a
    * Notation signature manifest whose subject is {@code subject}.
@@ -126,13 +137,9 @@ public final class NotationFixtures {
             + layer
             + "\",\"size\":"
             + envelope.length
-            + "}],\"subject\":{\"mediaType\":\""
-            + subject.mediaType().value()
-            + "\",\"digest\":\""
-            + subject.digest()
-            + "\",\"size\":"
-            + subject.size()
-            + "}}";
+            + "}],\"subject\":"
+            + descriptorJson(subject)
+            + "}";
     RawManifest raw =
         facts.putManifest(RawManifest.of(MediaType.OCI_IMAGE_MANIFEST, Bytes.utf8(manifest)));
     return new Signed(

@@ -115,14 +115,7 @@ final class NotationTestSigner {
             + "\"io.cncf.notary.signingTime\":\""
             + signingTime
             + "\"}";
-    String payload =
-        "{\"targetArtifact\":{\"mediaType\":\""
-            + subject.mediaType().value()
-            + "\",\"digest\":\""
-            + subject.digest()
-            + "\",\"size\":"
-            + subject.size()
-            + "}}";
+    String payload = "{\"targetArtifact\":" + NotationFixtures.descriptorJson(subject) + "}";
     String signed = base64Url(utf8(protectedHeader)) + "." + base64Url(utf8(payload));
     byte[] signature;
     try {
