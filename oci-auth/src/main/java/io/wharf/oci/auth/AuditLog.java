@@ -3,7 +3,6 @@ package io.wharf.oci.auth;
 import io.wharf.oci.server.RegistryEvent;
 import io.wharf.oci.server.RegistryEventListener;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -147,7 +146,7 @@ public final class AuditLog implements RegistryEventListener, Closeable {
       return;
     }
     synchronized (this) {
-      ByteArrayOutputStream line;
+      AuditLines.Encoder line;
       try {
         line = encoder.encode(event);
       } catch (RuntimeException e) {
@@ -162,7 +161,7 @@ public final class AuditLog implements RegistryEventListener, Closeable {
     }
   }
 
-  private void write(ByteArrayOutputStream line) throws IOException {
+  private void write(AuditLines.Encoder line) throws IOException {
     if (closed) {
       throw new IllegalStateException("the audit log is closed");
     }

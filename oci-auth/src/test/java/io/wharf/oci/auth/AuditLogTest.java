@@ -209,6 +209,26 @@ class AuditLogTest {
   }
 
   @Test
+  void anEncoderThatKeepsTheLastActorWritesEachLineAsAFreshOneDoes() {
+    // The encoder keeps the last actor's object: lines of actors that alternate, come back or
+    // are anonymous must be what a new encoder writes.
+    Identity alice = user("alice", "devs").withAttributes(Map.of("kind", "user"));
+    Identity robot = Identity.named("robot$ci").withAttributes(Map.of("kind", "robot"));
+    AuditLines.Encoder reused = new AuditLines.Encoder();
+    for (Identity actor : List.of(alice, alice, robot, Identity.ANONYMOUS, alice, robot, robot)) {
+      RegistryEvent event = event(Kind.MANIFEST_PULLED, actor, "r-1");
+      assertThat(new String(reused.encode(event).toByteArray(), StandardCharsets.US_ASCII))
+          .isEqualTo(new String(AuditLines.encode(event), StandardCharsets.US_ASCII));
+    }
+    String line =
+        new String(
+            reused.encode(event(Kind.MANIFEST_PULLED, alice, "r-2")).toByteArray(),
+            StandardCharsets.US_ASCII);
+    assertThat(line)
+        .contains("\"actor\":{\"name\":\"alice\",\"kind\":\"user\",\"groups\":[\"devs\"]},");
+  }
+
+  @Test
   void longStringsAndListsAreCut() throws IOException {
     String[] reasons = IntStream.range(0, 100).mapToObj(i -> "r" + i).toArray(String[]::new);
     reasons[0] = "x".repeat(10_000);
