@@ -1,7 +1,6 @@
 package io.wharf.oci.auth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -22,10 +21,10 @@ import java.util.Map;
 
 /**
  * Signs Wharf's tokens with Nimbus: access tokens as distribution 2.8 verifies them (header {@code
- * alg}, {@code typ: JWT}, {@code kid}; claims {@code iss}, {@code sub}, {@code aud} as one string,
- * {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code access}) with the private claims
- * {@code groups} and {@code kind}, so that a registry can authorise again; and refresh tokens
- * ({@code typ: wharf-refresh+jwt}, {@code token_use: refresh}, no {@code access}), bound to a
+ * alg}, {@code kid}; claims {@code iss}, {@code sub}, {@code aud} as one string, {@code exp},
+ * {@code iat}, {@code access}) with the private claims {@code groups} and {@code kind} (left out
+ * for a user), so that a registry can authorise again; and refresh tokens ({@code typ:
+ * wharf-refresh+jwt}, {@code token_use: refresh}, a {@code jti}, no {@code access}), bound to a
  * subject and a service. Thread-safe.
  */
 final class TokenSigner {
@@ -33,7 +32,13 @@ final class TokenSigner {
   /** The claim with the caller's groups. */
   static final String GROUPS_CLAIM = "groups";
 
-  /** The claim with the caller's kind: {@code user} or {@code robot}. */
+  /**
+   * The claim with the caller's kind when it is not a user: {@code robot} or {@code service}. An
+   * access token rides on every request of its holder, and a client sends it whole each time, so it
+   * carries nothing a verifier can do without: no {@code typ} (an access token is told from a
+   * refresh token by the refresh token's own type and {@code token_use}), no {@code nbf} (it would
+   * equal {@code iat}, which the verifier checks as well) and no kind for a user, the default.
+   */
   static final String KIND_CLAIM = "kind";
 
   /** The claim with the granted scopes (distribution's {@code ResourceActions}). */
@@ -60,7 +65,7 @@ final class TokenSigner {
     } catch (JOSEException e) {
       throw new IllegalArgumentException("cannot sign with " + key, e);
     }
-    accessHeader = new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
+    accessHeader = new JWSHeader.Builder(alg).keyID(key.keyId()).build();
     refreshHeader =
         new JWSHeader.Builder(alg).type(TokenVerifier.REFRESH_TYPE).keyID(key.keyId()).build();
   }
@@ -72,11 +77,7 @@ final class TokenSigner {
     for (TokenScope scope : scopes) {
       access.add(scope.claim());
     }
-    JWTClaimsSet claims =
-        common(identity, audience, now, life)
-            .notBeforeTime(Date.from(now))
-            .claim(ACCESS_CLAIM, access)
-            .build();
+    JWTClaimsSet claims = common(identity, audience, now, life).claim(ACCESS_CLAIM, access).build();
     return sign(accessHeader, claims);
   }
 
@@ -84,25 +85,32 @@ final class TokenSigner {
   String refresh(Identity identity, String audience, Instant now, Duration life) {
     JWTClaimsSet claims =
         common(identity, audience, now, life)
+            .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(id()))
             .claim(TokenVerifier.TOKEN_USE_CLAIM, "refresh")
             .build();
     return sign(refreshHeader, claims);
   }
 
-  private JWTClaimsSet.Builder common(
-      Identity identity, String audience, Instant now, Duration life) {
+  private static byte[] id() {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
+    return id;
+  }
+
+  private JWTClaimsSet.Builder common(
+      Identity identity, String audience, Instant now, Duration life) {
     JWTClaimsSet.Builder b =
         new JWTClaimsSet.Builder()
             .issuer(issuer)
             .subject(identity.name().orElse(""))
             .audience(audience)
             .issueTime(Date.from(now))
-            .expirationTime(Date.from(now.plus(life)))
-            .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+            .expirationTime(Date.from(now.plus(life)));
     if (!identity.isAnonymous()) {
-      b.claim(KIND_CLAIM, kindOf(identity));
+      String kind = kindOf(identity);
+      if (!kind.equals("user")) {
+        b.claim(KIND_CLAIM, kind);
+      }
       if (!identity.groups().isEmpty()) {
         b.claim(GROUPS_CLAIM, List.copyOf(identity.groups()));
       }
