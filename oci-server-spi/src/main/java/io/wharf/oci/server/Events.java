@@ -5,7 +5,9 @@ import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -13,12 +15,23 @@ import org.jspecify.annotations.Nullable;
 /** Makes {@link RegistryEvent}s from request contexts; without listeners, it makes none. */
 final class Events {
 
+  /** Each endpoint's {@code Optional}, made once rather than for each event. */
+  private static final Map<Endpoint, Optional<Endpoint>> ENDPOINTS = endpoints();
+
   private final @Nullable EventDispatcher dispatcher;
   private final Clock clock;
 
   Events(@Nullable EventDispatcher dispatcher, Clock clock) {
     this.dispatcher = dispatcher;
     this.clock = clock;
+  }
+
+  private static Map<Endpoint, Optional<Endpoint>> endpoints() {
+    Map<Endpoint, Optional<Endpoint>> m = new EnumMap<>(Endpoint.class);
+    for (Endpoint e : Endpoint.values()) {
+      m.put(e, Optional.of(e));
+    }
+    return m;
   }
 
   /** Whether anyone listens. */
@@ -144,7 +157,7 @@ final class Events {
     publish(
         kind,
         request.requestId(),
-        Optional.of(request.endpoint()),
+        ENDPOINTS.get(request.endpoint()),
         request.identity(),
         request.clientAddress(),
         request.repository(),
