@@ -5,8 +5,8 @@
 # HEAD requests per second (ab), 32 connections, after WARMUP untimed runs of each (default 4: a
 # server's JIT takes about that long to reach its steady state on 2 cores), in ROUNDS rounds
 # (default 5) that alternate between the servers; the medians are printed with their ratio to
-# the server without auth. Then token issuance per second (wrk, GET /token with Basic credentials
-# and one scope), the median of ROUNDS runs.
+# the server without auth, and the median and range of each round's ratio. Then token issuance
+# per second (wrk, GET /token with Basic credentials and one scope), the median of ROUNDS runs.
 #
 # Usage: [ROUNDS=5] [WARMUP=4] benchmarks/run-server-auth.sh [seconds-per-run, default 5]
 #        (needs curl, skopeo, wrk, ab, htpasswd)
@@ -104,14 +104,25 @@ R[token.issue]=$(for _ in $(seq 1 "$ROUNDS"); do
   wrk -t2 -c32 -d"${DURATION}s" "${HDR[@]}" "$TOKENS" | awk '/Requests\/sec/ {print $2}'
 done | median)
 
-row() { printf '%-34s %12s %8s\n' "$1" "$2" "$(echo "scale=2; $2 / $3" | bc -l 2>/dev/null || echo n/a)"; }
-printf '%-34s %12s %8s\n' "figure" "value" "vs none"
+# Each round's ratio to the server without auth in that round, and their median, lowest and
+# highest: the machine's speed drifts from round to round (other tenants), and a ratio within a
+# round is the steadier figure.
+paired() {  # name figure -> "median [lowest-highest]" of the rounds' ratios
+  paste "$WORK/$1.$2" "$WORK/none.$2" | awk '{printf "%.3f\n", $1 / $2}' | sort -g \
+    | awk '{a[NR]=$1} END {m=(NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2;
+      printf "%.2f [%.2f-%.2f]", m, a[1], a[NR]}'
+}
+row() {  # label value base [name figure]
+  printf '%-34s %12s %8s  %s\n' "$1" "$2" "$(echo "scale=2; $2 / $3" | bc -l 2>/dev/null || echo n/a)" \
+    "$([ -n "${4:-}" ] && paired "$4" "$5")"
+}
+printf '%-34s %12s %8s  %s\n' "figure" "value" "vs none" "rounds' ratios: median [range]"
 row "manifest GET/s, no auth" "${R[none.get]}" "${R[none.get]}"
-row "manifest GET/s, bearer token" "${R[token.get]}" "${R[none.get]}"
-row "manifest GET/s, Basic" "${R[basic.get]}" "${R[none.get]}"
+row "manifest GET/s, bearer token" "${R[token.get]}" "${R[none.get]}" token get
+row "manifest GET/s, Basic" "${R[basic.get]}" "${R[none.get]}" basic get
 row "blob HEAD/s, no auth" "${R[none.head]}" "${R[none.head]}"
-row "blob HEAD/s, bearer token" "${R[token.head]}" "${R[none.head]}"
-row "blob HEAD/s, Basic" "${R[basic.head]}" "${R[none.head]}"
+row "blob HEAD/s, bearer token" "${R[token.head]}" "${R[none.head]}" token head
+row "blob HEAD/s, Basic" "${R[basic.head]}" "${R[none.head]}" basic head
 row "server CPU us per GET, no auth" "${R[none.cpu]}" "${R[none.cpu]}"
 row "server CPU us per GET, bearer" "${R[token.cpu]}" "${R[none.cpu]}"
 row "server CPU us per GET, Basic" "${R[basic.cpu]}" "${R[none.cpu]}"
