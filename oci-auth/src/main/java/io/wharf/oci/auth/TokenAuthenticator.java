@@ -46,6 +46,8 @@ public final class TokenAuthenticator implements Authenticator {
   /** The largest {@code Authorization} header read: 8 KiB. */
   public static final int MAX_HEADER_CHARS = 8192;
 
+  private static final String BEARER = "Bearer";
+
   /** The clock skew allowed on {@code exp}, {@code nbf} and {@code iat} by default: 60 s. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
 
@@ -114,14 +116,15 @@ public final class TokenAuthenticator implements Authenticator {
       return refused(request, "the Authorization header is larger than 8 KiB");
     }
     int space = value.indexOf(' ');
-    String scheme = space < 0 ? value : value.substring(0, space);
-    if (!scheme.equalsIgnoreCase("Bearer")) {
+    int schemeEnd = space < 0 ? value.length() : space;
+    if (schemeEnd != BEARER.length() || !value.regionMatches(true, 0, BEARER, 0, schemeEnd)) {
       // Basic or another scheme: another authenticator's business.
       return Authentication.anonymous();
     }
-    String token = space < 0 ? "" : value.substring(space + 1).strip();
     Instant now = clock.instant();
-    String key = cacheSize > 0 ? signatureOf(token) : null;
+    // Looked up before the token is copied out of the header: a hit (nearly every request)
+    // copies only the signature.
+    String key = cacheSize > 0 && space >= 0 ? signatureOf(value, space + 1) : null;
     if (key != null) {
       Remembered remembered = cache.get(key);
       if (remembered != null
@@ -130,6 +133,7 @@ public final class TokenAuthenticator implements Authenticator {
         return Authentication.of(remembered.identity());
       }
     }
+    String token = space < 0 ? "" : value.substring(space + 1).strip();
     if (!TokenVerifier.isCompactJws(token)) {
       return refused(request, "malformed bearer token");
     }
@@ -198,14 +202,19 @@ public final class TokenAuthenticator implements Authenticator {
   }
 
   /**
-   * The cache's key: the token's signature (its last part), not the token, which is not kept. A
-   * signature cannot be made without the issuer's key, so whoever presents one has seen the token
-   * it was made for, and gets only what that token gave: presenting the token itself does as much.
-   * Checking it costs nothing more than a map lookup; a SHA-256 of the whole kilobyte token was a
-   * noticeable part of a manifest GET.
+   * The cache's key: the signature (the last part) of the token in {@code header} from {@code
+   * from}, trailing whitespace left out; not the token, which is not kept. A signature cannot be
+   * made without the issuer's key, so whoever presents one has seen the token it was made for, and
+   * gets only what that token gave: presenting the token itself does as much. Checking it costs
+   * nothing more than a map lookup; a SHA-256 of the whole kilobyte token was a noticeable part of
+   * a manifest GET.
    */
-  private static String signatureOf(String token) {
-    return token.substring(token.lastIndexOf('.') + 1);
+  private static String signatureOf(String header, int from) {
+    int end = header.length();
+    while (end > from && Character.isWhitespace(header.charAt(end - 1))) {
+      end--;
+    }
+    return header.substring(Math.max(header.lastIndexOf('.', end - 1) + 1, from), end);
   }
 
   /** The realm, service and issuers' names; no key. */

@@ -226,6 +226,28 @@ class TokenAuthenticatorTest {
     assertInvalidToken(pull("team/app", bearer(token)));
   }
 
+  @Test
+  void theSchemeIsCaseInsensitiveAndSpacesAroundTheTokenDoNotMatterVerifiedOrRemembered()
+      throws Exception {
+    String token = f.token("bob", "bob-pw", "repository:team/app:pull");
+    for (String header :
+        List.of("bearer " + token + "  ", "Bearer " + token, "BEARER  " + token + "\t")) {
+      Authentication a =
+          f.authenticator.authenticate(context(), TokenFixture.headers("Authorization", header));
+      assertThat(((Authentication.Authenticated) a).identity().name()).contains("bob");
+    }
+    // "Bearer" without a token, or a scheme that only starts with it, is no token of this
+    // authenticator's: refused, or left to another authenticator.
+    assertThat(
+            f.authenticator.authenticate(
+                context(), TokenFixture.headers("Authorization", "Bearer")))
+        .isInstanceOf(Authentication.Refused.class);
+    assertThat(
+            f.authenticator.authenticate(
+                context(), TokenFixture.headers("Authorization", "Bearerx " + token)))
+        .isEqualTo(Authentication.anonymous());
+  }
+
   // ----------------------------------------------------------------------------- the attacks
 
   @Test
