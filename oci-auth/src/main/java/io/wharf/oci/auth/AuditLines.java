@@ -2,6 +2,7 @@ package io.wharf.oci.auth;
 
 import io.wharf.oci.model.Digest;
 import io.wharf.oci.model.ref.Tag;
+import io.wharf.oci.server.Action;
 import io.wharf.oci.server.Identity;
 import io.wharf.oci.server.RegistryEvent;
 import java.io.IOException;
@@ -10,16 +11,19 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link RegistryEvent} as one line of JSON. Every string is escaped as JSON requires (quotes,
- * backslashes, control characters), and DEL and everything outside ASCII are written as {@code
- * \\uXXXX} escapes too, so no name or reason can end a line or forge a field, and the file is
- * printable ASCII.
+ * backslashes, control characters), and DEL and everything outside ASCII are written as JSON's
+ * Unicode escapes too (a backslash, {@code u} and four hexadecimal digits), so no name or reason
+ * can end a line or forge a field, and the file is printable ASCII.
  *
  * <p>Fields, absent ones left out: {@code time}, {@code kind}, {@code requestId}, {@code actor}
  * ({@code name}, {@code kind}, {@code source}, {@code issuer}, {@code groups}; or {@code anonymous:
@@ -46,9 +50,20 @@ final class AuditLines {
 
   private static final InstantText TIMES = new InstantText();
 
+  /** Each action's name as the line writes it: {@code pull}, {@code push} … */
+  private static final Map<Action, String> ACTIONS = actions();
+
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   private AuditLines() {}
+
+  private static Map<Action, String> actions() {
+    Map<Action, String> names = new EnumMap<>(Action.class);
+    for (Action a : Action.values()) {
+      names.put(a, a.name().toLowerCase(Locale.ROOT));
+    }
+    return names;
+  }
 
   /** The event's line, with its {@code \n}. */
   static byte[] encode(RegistryEvent event) {
@@ -110,8 +125,7 @@ final class AuditLines {
       }
       if (event.endpoint().isPresent()) {
         safeField("endpoint", event.endpoint().get().name());
-        name("action");
-        string(event.endpoint().get().action().name(), true);
+        safeField("action", ACTIONS.get(event.endpoint().get().action()));
       }
       if (event.repository().isPresent()) {
         field("repository", event.repository().get().toString());
@@ -189,7 +203,7 @@ final class AuditLines {
       if (tags.size() == 1) {
         name("tags");
         raw('[');
-        string(tags.iterator().next().value(), false);
+        string(tags.iterator().next().value());
         raw(']');
       } else if (!tags.isEmpty()) {
         strings("tags", tags.stream().map(Tag::value).sorted().toList());
@@ -208,10 +222,10 @@ final class AuditLines {
           raw(',');
         }
         if (n++ == MAX_ITEMS) {
-          string("… " + (values.size() - MAX_ITEMS) + " more", false);
+          string("… " + (values.size() - MAX_ITEMS) + " more");
           break;
         }
-        string(value, false);
+        string(value);
       }
       raw(']');
     }
@@ -240,7 +254,7 @@ final class AuditLines {
 
     private void field(String name, String value) {
       name(name);
-      string(value, false);
+      string(value);
     }
 
     /** A field whose value the registry made of ASCII letters, digits and punctuation. */
@@ -251,14 +265,9 @@ final class AuditLines {
       raw('"');
     }
 
-    private void string(String value, boolean lowerCase) {
+    private void string(String value) {
       raw('"');
-      if (lowerCase) {
-        for (int i = 0; i < value.length(); i++) {
-          char c = value.charAt(i);
-          raw(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
-        }
-      } else if (value.length() > MAX_STRING) {
+      if (value.length() > MAX_STRING) {
         int end = MAX_STRING;
         if (Character.isHighSurrogate(value.charAt(end - 1))) {
           end--;
@@ -279,7 +288,7 @@ final class AuditLines {
       int i = 0;
       for (; i < length; i++) { // the common case: nothing to escape
         char c = value.charAt(i);
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        if (!plain(c)) {
           break;
         }
         b[at++] = (byte) c;
@@ -290,8 +299,13 @@ final class AuditLines {
       }
     }
 
+    /** Whether {@code c} goes into the line as it is: printable ASCII but a quote or backslash. */
+    private static boolean plain(char c) {
+      return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+    }
+
     private void escape(char c) {
-      if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+      if (plain(c)) {
         raw(c);
         return;
       }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.asn1.x509.Extension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,12 +45,16 @@ class NotationRevocationTest {
 
   /** A leaf that names a CRL distribution point, signed under the plain intermediate. */
   private static final byte[] CRL_SIGNED =
-      NotationTestSigner.jws(
-          SUBJECT,
-          SIGNED_AT,
-          NotationTestSigner.leaf(CRL_LEAF, CA, NOW, crl("http://crl.wharf.example/ca.crl")),
-          CA,
-          ROOT);
+      underCa(CRL_LEAF, crl("http://crl.wharf.example/ca.crl"));
+
+  /**
+   * A signature by a new leaf {@code subject} with {@code extra}, under {@code CA} and {@code
+   * ROOT}.
+   */
+  private static byte[] underCa(String subject, Extension... extra) {
+    return NotationTestSigner.jws(
+        SUBJECT, SIGNED_AT, NotationTestSigner.leaf(subject, CA, NOW, extra), CA, ROOT);
+  }
 
   /** What a failed or logged revocation check of {@code certificate} says. */
   private static String unknown(String certificate) {
@@ -100,13 +105,7 @@ class NotationRevocationTest {
 
   @Test
   void aLeafNamingAnOcspResponderFailsWhereRevocationIsEnforced() throws Exception {
-    byte[] jws =
-        NotationTestSigner.jws(
-            SUBJECT,
-            SIGNED_AT,
-            NotationTestSigner.leaf(OCSP_LEAF, CA, NOW, ocsp("http://ocsp.wharf.example")),
-            CA,
-            ROOT);
+    byte[] jws = underCa(OCSP_LEAF, ocsp("http://ocsp.wharf.example"));
     assertThat(check(jws, "strict", ""))
         .isEqualTo(SignatureCheck.failed(OCSP_LEAF, unknown(OCSP_LEAF)));
     assertThat(check(jws, "permissive", ""))
@@ -115,9 +114,7 @@ class NotationRevocationTest {
 
   @Test
   void aChainThatNamesNoEndpointIsNotRevocableAndVerifiesUnderStrict() throws Exception {
-    byte[] jws =
-        NotationTestSigner.jws(
-            SUBJECT, SIGNED_AT, NotationTestSigner.leaf(PLAIN_LEAF, CA, NOW), CA, ROOT);
+    byte[] jws = underCa(PLAIN_LEAF);
     SignatureCheck check = check(jws, "strict", "");
     assertThat(check).isEqualTo(SignatureCheck.verified(PLAIN_LEAF));
     assertThat(check.warnings()).isEmpty();
@@ -126,13 +123,7 @@ class NotationRevocationTest {
   @Test
   void anAuthorityInformationAccessWithoutOcspIsNotAnEndpoint() throws Exception {
     String leaf = "CN=ca issuers leaf,O=Wharf,C=US";
-    byte[] jws =
-        NotationTestSigner.jws(
-            SUBJECT,
-            SIGNED_AT,
-            NotationTestSigner.leaf(leaf, CA, NOW, caIssuers("http://wharf.example/ca.crt")),
-            CA,
-            ROOT);
+    byte[] jws = underCa(leaf, caIssuers("http://wharf.example/ca.crt"));
     assertThat(check(jws, "strict", "")).isEqualTo(SignatureCheck.verified(leaf));
   }
 
