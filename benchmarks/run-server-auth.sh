@@ -8,7 +8,11 @@
 # the server without auth, and the median and range of each round's ratio. Then token issuance
 # per second (wrk, GET /token with Basic credentials and one scope), the median of ROUNDS runs.
 #
-# Usage: [ROUNDS=5] [WARMUP=4] benchmarks/run-server-auth.sh [seconds-per-run, default 5]
+# DETAIL=1 adds two servers that split the bearer token's cost: one without auth whose requests
+# carry the same Authorization header all the same (what parsing the header costs, with no auth
+# work), and one with the token service but the audit log off (auth without the audit log).
+#
+# Usage: [ROUNDS=5] [WARMUP=4] [DETAIL=1] benchmarks/run-server-auth.sh [seconds-per-run, default 5]
 #        (needs curl, skopeo, wrk, ab, htpasswd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +39,10 @@ BLOB="$LAST_LAYER"
 
 htpasswd -B -b -c "$WORK/users" bench bench-password 2>/dev/null
 printf 'auth:\n  mode: basic\n  htpasswd: %s\n  admins: {users: [bench]}\n' "$WORK/users" > "$WORK/basic.yaml"
+printf 'auth:\n  htpasswd: %s\n  admins: {users: [bench]}\n  audit: {enabled: false}\n' "$WORK/users" \
+  > "$WORK/noaudit.yaml"
+NAMES=(none token basic)
+[ "${DETAIL:-}" = 1 ] && NAMES+=(header noaudit)
 
 declare -A R
 heads() {  # name seconds -> blob HEADs per second
@@ -45,7 +53,8 @@ heads() {  # name seconds -> blob HEADs per second
 header() {  # name -> HDR, the credentials that server wants
   case $1 in
     none) HDR=() ;;
-    token) HDR=(-H "Authorization: Bearer $TOKEN") ;;
+    token | header) HDR=(-H "Authorization: Bearer $TOKEN") ;;
+    noaudit) HDR=(-H "Authorization: Bearer $NOAUDIT_TOKEN") ;;
     basic) HDR=(-H "Authorization: Basic $(printf bench:bench-password | base64)") ;;
   esac
 }
@@ -55,20 +64,28 @@ header() {  # name -> HDR, the credentials that server wants
 start none
 start token --htpasswd "$WORK/users"
 start basic --config "$WORK/basic.yaml"
-for name in none token basic; do
+if [ "${DETAIL:-}" = 1 ]; then
+  start header
+  start noaudit --config "$WORK/noaudit.yaml"
+fi
+for name in "${NAMES[@]}"; do
   HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false --dest-creds bench:bench-password \
     "oci:$L:v1" "docker://127.0.0.1:${PORTS[$name]}/bench/img:v1" 2>/dev/null \
     || HOME="$WORK/home-$name" skopeo copy -q --dest-tls-verify=false "oci:$L:v1" \
       "docker://127.0.0.1:${PORTS[$name]}/bench/img:v1"
 done
 # A token lives 5 minutes: a new one for each round, as a client would.
+token_of() {  # name -> a pull token from that server's token service
+  curl -fsS -u bench:bench-password \
+    "http://127.0.0.1:${PORTS[$1]}/token?service=wharf&scope=repository:bench/img:pull" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
 fresh_token() {
-  TOKEN="$(curl -fsS -u bench:bench-password \
-    "http://127.0.0.1:${PORTS[token]}/token?service=wharf&scope=repository:bench/img:pull" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+  TOKEN="$(token_of token)"
+  if [ "${DETAIL:-}" = 1 ]; then NOAUDIT_TOKEN="$(token_of noaudit)"; fi
 }
 fresh_token
-for name in none token basic; do
+for name in "${NAMES[@]}"; do
   header "$name"
   # Every answer must be a 200: a refused request is cheap and would flatter the figure.
   [ "$(curl -s -o /dev/null -w '%{http_code}' "${HDR[@]}" \
@@ -78,20 +95,20 @@ for name in none token basic; do
 done
 for _ in $(seq 1 "${WARMUP:-4}"); do   # untimed, alternating, as the timed rounds are
   fresh_token
-  for name in none token basic; do
+  for name in "${NAMES[@]}"; do
     header "$name"
     gets "$name" "$DURATION" >/dev/null; heads "$name" "$DURATION" >/dev/null
   done
 done
 for round in $(seq 1 "$ROUNDS"); do
   fresh_token
-  for name in none token basic; do
+  for name in "${NAMES[@]}"; do
     header "$name"
     echo "$(gets "$name" "$DURATION")" >> "$WORK/$name.get"
     echo "$(heads "$name" "$DURATION")" >> "$WORK/$name.head"
   done
 done
-for name in none token basic; do
+for name in "${NAMES[@]}"; do
   R[$name.get]=$(median < "$WORK/$name.get"); R[$name.head]=$(median < "$WORK/$name.head")
   R[$name.cpu]=$(tail -n "$ROUNDS" "$WORK/$name.cpu" | median)
 done
@@ -120,11 +137,19 @@ printf '%-34s %12s %8s  %s\n' "figure" "value" "vs none" "rounds' ratios: median
 row "manifest GET/s, no auth" "${R[none.get]}" "${R[none.get]}"
 row "manifest GET/s, bearer token" "${R[token.get]}" "${R[none.get]}" token get
 row "manifest GET/s, Basic" "${R[basic.get]}" "${R[none.get]}" basic get
+if [ "${DETAIL:-}" = 1 ]; then
+  row "manifest GET/s, no auth, bearer hdr" "${R[header.get]}" "${R[none.get]}" header get
+  row "manifest GET/s, bearer, audit off" "${R[noaudit.get]}" "${R[none.get]}" noaudit get
+fi
 row "blob HEAD/s, no auth" "${R[none.head]}" "${R[none.head]}"
 row "blob HEAD/s, bearer token" "${R[token.head]}" "${R[none.head]}" token head
 row "blob HEAD/s, Basic" "${R[basic.head]}" "${R[none.head]}" basic head
 row "server CPU us per GET, no auth" "${R[none.cpu]}" "${R[none.cpu]}"
 row "server CPU us per GET, bearer" "${R[token.cpu]}" "${R[none.cpu]}"
 row "server CPU us per GET, Basic" "${R[basic.cpu]}" "${R[none.cpu]}"
+if [ "${DETAIL:-}" = 1 ]; then
+  row "server CPU us/GET, no auth, hdr" "${R[header.cpu]}" "${R[none.cpu]}"
+  row "server CPU us/GET, audit off" "${R[noaudit.cpu]}" "${R[none.cpu]}"
+fi
 printf '%-34s %12s\n' "tokens issued/s" "${R[token.issue]}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
