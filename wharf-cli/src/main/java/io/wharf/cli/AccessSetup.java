@@ -128,6 +128,7 @@ final class AccessSetup {
             AuditLog.builder(data)
                 .maxFileBytes(config.audit().maxFileSize())
                 .maxRotatedFiles(config.audit().files())
+                .kinds(config.audit().kinds())
                 .build();
         closeables.add(audit);
         b.auditLog(audit);

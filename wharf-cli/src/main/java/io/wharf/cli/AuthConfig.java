@@ -1,9 +1,12 @@
 package io.wharf.cli;
 
+import io.wharf.oci.server.RegistryEvent;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +34,7 @@ import java.util.Set;
  *   trustedIssuers:             # external token services whose tokens Wharf accepts
  *     - {name: corp-auth, jwksUrl: https://auth.example/jwks.json, service: wharf}
  *   admins: {users: [alice], groups: [registry-admins]}
- *   audit: {enabled: true, maxFileSize: 64MiB, files: 10}
+ *   audit: {enabled: true, maxFileSize: 64MiB, files: 10, exclude: [MANIFEST_PULLED]}
  * </pre>
  *
  * @param mode how clients authenticate with the registry
@@ -141,12 +144,34 @@ public record AuthConfig(
     static final Set<String> KEYS = keys("name", "jwksUrl", "publicKey", "service");
   }
 
-  /** The audit log in the data folder. */
-  public record Audit(boolean enabled, int maxFileSize, int files) {
-    static final Set<String> KEYS = keys("enabled", "maxFileSize", "files");
+  /**
+   * The audit log in the data folder.
+   *
+   * @param enabled whether it is written
+   * @param maxFileSize the size at which {@code audit.log} is rotated
+   * @param files how many rotated files are kept
+   * @param exclude the kinds of event left out of it (Harbor's {@code
+   *     disabled_audit_log_event_types}; none by default): {@code [MANIFEST_PULLED]} spares a busy
+   *     registry a line per pull
+   */
+  public record Audit(
+      boolean enabled, int maxFileSize, int files, Set<RegistryEvent.Kind> exclude) {
+    static final Set<String> KEYS = keys("enabled", "maxFileSize", "files", "exclude");
+
+    /** Copies. */
+    public Audit {
+      exclude = Set.copyOf(exclude);
+    }
 
     static Audit defaults() {
-      return new Audit(true, 64 << 20, 10);
+      return new Audit(true, 64 << 20, 10, Set.of());
+    }
+
+    /** The kinds written: all but {@link #exclude}. */
+    public Set<RegistryEvent.Kind> kinds() {
+      Set<RegistryEvent.Kind> kinds = EnumSet.allOf(RegistryEvent.Kind.class);
+      kinds.removeAll(exclude);
+      return kinds;
     }
   }
 
@@ -178,6 +203,25 @@ public record AuthConfig(
         Set.of(),
         Audit.defaults(),
         true);
+  }
+
+  /** The event kinds listed at {@code key}, by their names in the audit log. */
+  private static Set<RegistryEvent.Kind> eventKinds(ConfigNode node, String key)
+      throws ConfigException {
+    Set<RegistryEvent.Kind> kinds = EnumSet.noneOf(RegistryEvent.Kind.class);
+    for (String name : node.strings(key, 64)) {
+      try {
+        kinds.add(RegistryEvent.Kind.valueOf(name));
+      } catch (IllegalArgumentException e) {
+        throw node.error(
+            key,
+            "unknown event kind '"
+                + name
+                + "'; the kinds are "
+                + Arrays.toString(RegistryEvent.Kind.values()));
+      }
+    }
+    return kinds;
   }
 
   /** Reads the {@code auth} section. */
@@ -262,7 +306,11 @@ public record AuthConfig(
           new Audit(
               a.get().bool("enabled").orElse(true),
               a.get().size("maxFileSize").orElse(audit.maxFileSize()),
-              a.get().count("files", 1000).orElse(audit.files()));
+              a.get().count("files", 1000).orElse(audit.files()),
+              eventKinds(a.get(), "exclude"));
+      if (audit.enabled() && audit.kinds().isEmpty()) {
+        throw a.get().error("exclude", "leaves nothing to log; write enabled: false instead");
+      }
     }
     Optional<Path> key = auth.file("signingKey");
     Optional<Path> cert = auth.file("signingCert");

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wharf.oci.auth.ProjectSpec;
+import io.wharf.oci.server.RegistryEvent;
 import io.wharf.oci.storage.access.Principal;
 import io.wharf.oci.storage.access.ProjectRole;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class AuthConfigTest {
                 "  trustedIssuers:",
                 "    - {name: corp, jwksUrl: https://auth.example/jwks.json}",
                 "  admins: {users: [alice], groups: [registry-admins]}",
-                "  audit: {maxFileSize: 1MiB, files: 3}",
+                "  audit: {maxFileSize: 1MiB, files: 3, exclude: [MANIFEST_PULLED, BLOB_MOUNTED]}",
                 "projects:",
                 "  - name: library",
                 "    public: true",
@@ -77,7 +79,16 @@ class AuthConfigTest {
     assertThat(a.trustedIssuers().get(0).service()).isEqualTo("registry.example");
     assertThat(a.adminUsers()).containsExactly("alice");
     assertThat(a.adminGroups()).containsExactly("registry-admins");
-    assertThat(a.audit()).isEqualTo(new AuthConfig.Audit(true, 1 << 20, 3));
+    assertThat(a.audit())
+        .isEqualTo(
+            new AuthConfig.Audit(
+                true,
+                1 << 20,
+                3,
+                Set.of(RegistryEvent.Kind.MANIFEST_PULLED, RegistryEvent.Kind.BLOB_MOUNTED)));
+    assertThat(a.audit().kinds())
+        .contains(RegistryEvent.Kind.MANIFEST_PUSHED, RegistryEvent.Kind.DENIED)
+        .doesNotContain(RegistryEvent.Kind.MANIFEST_PULLED, RegistryEvent.Kind.BLOB_MOUNTED);
     assertThat(a.htpasswdUsersAreAdmins()).isFalse();
     assertThat(s.projects())
         .containsExactly(
@@ -112,6 +123,9 @@ class AuthConfigTest {
       {"auth: {ldap: {url: 'ldap://l', userBase: o, bindDn: cn=x}}", "go together"},
       {"auth: {trustedIssuers: [{name: x}]}", "exactly one of jwksUrl and publicKey"},
       {"auth: {htpasswd: f, users: [{name: \"a\\nb\", bcrypt: '" + HASH + "'}]}", "control"},
+      {"auth: {htpasswd: f, audit: {exclude: [PULL]}}", "auth.audit.exclude: unknown event kind"},
+      {"auth: {htpasswd: f, audit: {exclude: [manifest_pulled]}}", "MANIFEST_PULLED, "},
+      {"auth: {htpasswd: f, audit: {exclude: " + allKinds() + "}}", "enabled: false instead"},
       {"projects: [{name: Team}]", "projects[0].name"},
       {"projects: [{name: a}, {name: a}]", "listed twice"},
       {"projects: [{name: a, members: [{user: u, role: owner}]}]", "unknown role 'owner'"},
@@ -125,5 +139,10 @@ class AuthConfigTest {
           .hasMessageStartingWith("wharf.yaml: ")
           .hasMessageContaining(c[1]);
     }
+  }
+
+  /** Every event kind, as a YAML list. */
+  private static String allKinds() {
+    return Arrays.toString(RegistryEvent.Kind.values());
   }
 }
