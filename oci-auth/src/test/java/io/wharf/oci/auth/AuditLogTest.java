@@ -5,6 +5,7 @@ import static io.wharf.oci.auth.TestAccess.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -204,6 +206,76 @@ class AuditLogTest {
                 assertThat(entry.get("reasons").get(0).asText()).isEqualTo(reason);
               } catch (IOException e) {
                 throw new AssertionError(text, e);
+              }
+            });
+  }
+
+  @Test
+  void everyKindEndpointClientAndStatusIsWrittenAsAFreshEncoderWritesIt() {
+    // The encoder writes kinds, endpoints and actions from bytes made once and keeps each client
+    // address's text in a slot: a reused one must write what a new one does, whatever the
+    // sequence, and the fields must read back as the event has them.
+    List<InetSocketAddress> clients = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      clients.add(new InetSocketAddress("10.0." + (i / 100) + "." + i, 40000 + i));
+    }
+    clients.add(new InetSocketAddress("2001:db8::1", 443));
+    clients.add(InetSocketAddress.createUnresolved("host\"name", 0));
+    Kind[] kinds = Kind.values();
+    Endpoint[] endpoints = Endpoint.values();
+    AuditLines.Encoder reused = new AuditLines.Encoder();
+    qt().withExamples(2_000)
+        .forAll(
+            integers().between(0, clients.size() - 1),
+            integers().between(0, kinds.length - 1),
+            integers().between(-1, endpoints.length - 1),
+            integers().between(0, Integer.MAX_VALUE))
+        .checkAssert(
+            (client, kind, endpoint, status) -> {
+              InetSocketAddress address = clients.get(client);
+              RegistryEvent event =
+                  new RegistryEvent(
+                      kinds[kind],
+                      T0,
+                      "r-" + status,
+                      endpoint < 0 ? Optional.empty() : Optional.of(endpoints[endpoint]),
+                      Identity.ANONYMOUS,
+                      Optional.of(address),
+                      Optional.of(RepositoryName.of("team/app-" + kind)),
+                      Optional.of(Digest.sha256(Bytes.utf8("m" + status))),
+                      Optional.empty(),
+                      Optional.empty(),
+                      Set.of(Tag.of("v" + client)),
+                      Optional.empty(),
+                      Optional.empty(),
+                      status % 3 == 0 ? status % 1000 : status,
+                      List.of(),
+                      List.of());
+              byte[] line = reused.encode(event).toByteArray();
+              assertThat(new String(line, StandardCharsets.US_ASCII))
+                  .isEqualTo(new String(AuditLines.encode(event), StandardCharsets.US_ASCII));
+              JsonNode entry;
+              try {
+                entry = JSON.readTree(line);
+              } catch (IOException e) {
+                throw new AssertionError(new String(line, StandardCharsets.US_ASCII), e);
+              }
+              assertThat(entry.get("kind").asText()).isEqualTo(event.kind().name());
+              assertThat(entry.get("client").asText())
+                  .isEqualTo(address.getHostString() + ":" + address.getPort());
+              assertThat(entry.get("status").asLong()).isEqualTo(event.status());
+              assertThat(entry.get("repository").asText())
+                  .isEqualTo(event.repository().orElseThrow().value());
+              assertThat(entry.get("digest").asText())
+                  .isEqualTo(event.digest().orElseThrow().toString());
+              assertThat(entry.get("tags").get(0).asText()).isEqualTo("v" + client);
+              if (endpoint < 0) {
+                assertThat(entry.has("endpoint")).isFalse();
+                assertThat(entry.has("action")).isFalse();
+              } else {
+                assertThat(entry.get("endpoint").asText()).isEqualTo(endpoints[endpoint].name());
+                assertThat(entry.get("action").asText())
+                    .isEqualTo(endpoints[endpoint].action().name().toLowerCase(Locale.ROOT));
               }
             });
   }
