@@ -7,8 +7,9 @@ import io.wharf.oci.client.RegistryClient;
 import io.wharf.oci.client.Repository;
 import io.wharf.oci.client.auth.Credential;
 import io.wharf.oci.client.auth.CredentialProvider;
-import io.wharf.oci.model.Bytes;
 import io.wharf.oci.model.Descriptor;
+import io.wharf.oci.model.ImageManifest;
+import io.wharf.oci.model.ManifestCodec;
 import io.wharf.oci.model.MediaType;
 import io.wharf.oci.model.RawManifest;
 import io.wharf.oci.model.ref.Reference;
@@ -17,6 +18,7 @@ import io.wharf.oci.model.ref.RepositoryName;
 import io.wharf.oci.model.ref.Tag;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,22 +65,14 @@ class AuditExcludeTest {
                 .build()) {
       RegistryHost host = new RegistryHost("127.0.0.1:" + wharf.port());
       Repository repo = new Repository(host, RepositoryName.of("team/app"));
-      Bytes empty = Bytes.utf8("{}");
-      client.pushBlob(repo, Descriptor.EMPTY_JSON.digest(), BlobSource.of(empty));
-      String empties =
-          "{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
-              + Descriptor.EMPTY_JSON.digest()
-              + "\",\"size\":2}";
+      client.pushBlob(
+          repo,
+          Descriptor.EMPTY_JSON.digest(),
+          BlobSource.of(Descriptor.EMPTY_JSON.data().orElseThrow()));
       RawManifest manifest =
-          RawManifest.of(
-              MediaType.OCI_IMAGE_MANIFEST,
-              Bytes.utf8(
-                  "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                      + "\"artifactType\":\"application/vnd.example.note\",\"config\":"
-                      + empties
-                      + ",\"layers\":["
-                      + empties
-                      + "]}"));
+          ManifestCodec.defaults()
+              .encode(
+                  ImageManifest.artifact(new MediaType("application/vnd.example.note"), List.of()));
       Reference ref = Reference.of(host, repo.name(), Tag.of("v1"));
       client.putManifest(ref, manifest);
       assertThat(client.getManifest(ref).digest()).isEqualTo(manifest.digest());
