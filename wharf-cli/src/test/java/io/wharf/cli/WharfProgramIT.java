@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -272,6 +273,39 @@ class WharfProgramIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).startsWith("wharf ");
+  }
+
+  @Test
+  void theLauncherServesWithTheParallelCollectorUnlessJavaOptsNamesOne() throws Exception {
+    assertThat(servedCollectors(Map.of())).containsExactly("-XX:+UseParallelGC");
+    assertThat(servedCollectors(Map.of("JAVA_OPTS", "-Xmx200m")))
+        .containsExactly("-XX:+UseParallelGC");
+    // Two collectors would stop the JVM before it serves: the one named wins alone.
+    assertThat(servedCollectors(Map.of("JAVA_OPTS", "-Xmx200m -XX:+UseSerialGC")))
+        .containsExactly("-XX:+UseSerialGC");
+  }
+
+  /** The collector options of the JVM the launcher runs for {@code serve}, once it serves. */
+  private List<String> servedCollectors(Map<String, String> env) throws Exception {
+    Path script = Path.of(System.getProperty("wharf.launcher", "../wharf"));
+    Path log = Files.createTempFile(dir, "launcher-serve", ".log");
+    Path data = Files.createTempDirectory(dir, "launcher-data");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                script.toString(), "serve", "--listen", "127.0.0.1:0", "--data", data.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().remove("JAVA_OPTS");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    started.add(p);
+    p.getOutputStream().close();
+    awaitServing(p, log);
+    // The launcher execs java: the process started is the JVM.
+    String[] arguments = p.toHandle().info().arguments().orElseThrow();
+    p.destroy();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return Arrays.stream(arguments).filter(a -> a.matches("-XX:\\+Use\\w*GC")).toList();
   }
 
   @Test
