@@ -12,7 +12,7 @@
 #   shutdown       SIGTERM while an upload trickles in: time to exit, exit status, log lines
 #
 # Which server: this tree's ./wharf serve (the launcher, its JVM flags); WHARF_JAR=/path/wharf.jar
-# runs another build instead (java -Xmx256m -jar ..., as the launcher did), e.g. one built from an
+# runs another build instead (java -Xmx256m -XX:+UseParallelGC -jar ..., as the launcher does), e.g. one built from an
 # earlier commit, to see an attack succeed before its fix.
 # Prints one block per attack; "during"/"after" lines are the probe's latencies (ms) and failures.
 # The attacker runs under `nice -n 19` and the probe in a JVM of its own at normal priority: on a
@@ -38,7 +38,7 @@ done
 start_server() {  # -> sets PORT, SERVER_PID, LOG
   PORT="$(free_port)"; local data="$WORK/data-$1"; LOG="$WORK/$1.log"; mkdir -p "$data"
   if [ -n "${WHARF_JAR:-}" ]; then
-    java -Xmx256m -jar "$WHARF_JAR" serve --listen "127.0.0.1:$PORT" --data "$data" > "$LOG" 2>&1 &
+    java -Xmx256m -XX:+UseParallelGC -jar "$WHARF_JAR" serve --listen "127.0.0.1:$PORT" --data "$data" > "$LOG" 2>&1 &
   else
     ./wharf serve --listen "127.0.0.1:$PORT" --data "$data" > "$LOG" 2>&1 &
   fi

@@ -63,10 +63,10 @@ for s in $SERVERS; do
     wharf) ./wharf serve --listen "127.0.0.1:$p" --data "$data" > "$WORK/$s.log" 2>&1 & ;;
     baseline)
       [ -n "${WHARF_BASELINE_JAR:-}" ] || { echo "baseline needs WHARF_BASELINE_JAR"; exit 2; }
-      java -Xmx256m -jar "$WHARF_BASELINE_JAR" serve --listen "127.0.0.1:$p" --data "$data" > "$WORK/$s.log" 2>&1 & ;;
+      java -Xmx256m -XX:+UseParallelGC -jar "$WHARF_BASELINE_JAR" serve --listen "127.0.0.1:$p" --data "$data" > "$WORK/$s.log" 2>&1 & ;;
     nohooks | hooks)
       mode=none; [ "$s" = hooks ] && mode=trivial
-      java -Xmx256m -cp benchmarks/target/benchmarks.jar io.wharf.benchmarks.BenchRegistry "$mode" "$p" "$data" > "$WORK/$s.log" 2>&1 & ;;
+      java -Xmx256m -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar io.wharf.benchmarks.BenchRegistry "$mode" "$p" "$data" > "$WORK/$s.log" 2>&1 & ;;
     dist)
       cat > "$WORK/dist.yml" <<YAML
 version: 0.1
