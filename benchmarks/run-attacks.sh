@@ -12,8 +12,8 @@
 #   shutdown       SIGTERM while an upload trickles in: time to exit, exit status, log lines
 #
 # Which server: this tree's ./wharf serve (the launcher, its JVM flags); WHARF_JAR=/path/wharf.jar
-# runs another build instead (java -Xmx256m -XX:+UseParallelGC -jar ..., as the launcher does), e.g. one built from an
-# earlier commit, to see an attack succeed before its fix.
+# runs another build instead (java -Xmx256m -XX:+UseParallelGC -jar ..., as the launcher does),
+# e.g. one built from an earlier commit, to see an attack succeed before its fix.
 # Prints one block per attack; "during"/"after" lines are the probe's latencies (ms) and failures.
 # The attacker runs under `nice -n 19` and the probe in a JVM of its own at normal priority: on a
 # network the attacker's CPU is not the server's. Loopback only; bounded: about 4 minutes for all.
